@@ -1,0 +1,44 @@
+# briefs: the two commands a newcomer needs are `make build` and `make test`.
+GO      ?= go
+BIN     := bin/briefs
+FUZZTIME ?= 20s
+
+.PHONY: build test bench fuzz serve check vet e2e clean
+
+$(BIN): $(shell find cmd internal layouts -name '*.go' -o -name '*.html' -o -name '*.css') go.mod go.sum
+	$(GO) build -o $(BIN) ./cmd/briefs
+
+## build: build the sample site in content/ into public/
+build: $(BIN)
+	./$(BIN) build
+
+## test: formatting, vet and every test with the race detector (browser,
+## accessibility and HTML validation tests need chromium, node_modules and
+## java; they skip loudly without them unless BRIEFS_E2E=require)
+test:
+	@unformatted=$$(gofmt -l cmd internal layouts); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## bench: chart micro-benchmarks and whole-site builds of 1,000 and 10,000 briefs
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/chart ./internal/figures ./internal/ogimage
+	$(GO) run ./cmd/briefs-bench
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@for t in FuzzParseLiteral FuzzParseExpr FuzzParseCheck; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./internal/figures || exit 1; done
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/brief
+	@for t in FuzzRender FuzzProse; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./internal/markdown || exit 1; done
+	$(GO) test -run '^$$' -fuzz '^FuzzChart$$' -fuzztime $(FUZZTIME) ./internal/chart
+
+## serve: preview with live reload on http://127.0.0.1:1313
+serve: $(BIN)
+	./$(BIN) serve --drafts
+
+## check: validate every brief without writing
+check: $(BIN)
+	./$(BIN) check
+
+clean:
+	rm -rf bin public

@@ -1,0 +1,27 @@
+// Command briefs builds, previews and checks a site of financial briefs.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/briefs/briefs/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil)
+	stop()
+	var exit *cli.ExitError
+	if errors.As(err, &exit) {
+		os.Exit(exit.Code)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "briefs:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,19 @@
+module github.com/briefs/briefs
+
+go 1.26.8
+
+require (
+	github.com/adrg/frontmatter v0.2.0
+	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0
+	github.com/shopspring/decimal v1.4.0
+	github.com/wcharczuk/go-chart/v2 v2.1.2
+	github.com/yuin/goldmark v1.8.7
+	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/image v0.48.0
+	golang.org/x/sys v0.50.0
+)
+
+require (
+	github.com/BurntSushi/toml v0.3.1 // indirect
+	gopkg.in/yaml.v2 v2.3.0 // indirect
+)

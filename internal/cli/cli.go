@@ -1,0 +1,310 @@
+// Package cli is the briefs command line: it parses arguments, runs a verb
+// and reports results. main only calls Run.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/publish"
+	"github.com/briefs/briefs/internal/site"
+)
+
+// Version is set at link time.
+var Version = "dev"
+
+// ExitError carries an exit code; Run returns it when the command failed
+// after reporting why.
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+const usage = `briefs: a static site generator for financial briefs
+
+usage:
+  briefs build [--src DIR] [--out public] [--base-url URL] [--drafts] [--strict]
+  briefs serve [--src DIR] [--addr 127.0.0.1:1313] [--drafts]
+  briefs check [--src DIR] [--strict] [--format text|github|json]
+  briefs diff OLD NEW        (two folders or two git revisions)
+  briefs new content/SLUG.md
+  briefs version
+`
+
+// Server runs the preview server; cmd/briefs wires in the real one so this
+// package stays free of network code.
+type Server func(ctx context.Context, src, addr string, drafts bool, stdout, stderr io.Writer) error
+
+// Run executes the command line args (without the program name).
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Server) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &ExitError{Code: 2}
+	}
+	switch args[0] {
+	case "build":
+		return build(args[1:], stdout, stderr)
+	case "check":
+		return check(args[1:], stdout, stderr)
+	case "new":
+		return newBrief(args[1:], stdout, stderr)
+	case "diff":
+		return diff(args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr, serve)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "briefs", Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "briefs: unknown command %q\n\n%s", args[0], usage)
+	return &ExitError{Code: 2}
+}
+
+func flags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("briefs "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return &ExitError{Code: 2}
+	}
+	return nil
+}
+
+// report prints diagnostics, warnings included, and returns a failing exit
+// when any is an error.
+func report(stderr io.Writer, errs diag.List, strict bool) error {
+	for _, e := range errs {
+		fmt.Fprintln(stderr, e.Error())
+	}
+	if n := len(errs.Errors(strict)); n > 0 {
+		fmt.Fprintf(stderr, "%d error(s)\n", n)
+		return &ExitError{Code: 1}
+	}
+	return nil
+}
+
+func build(args []string, stdout, stderr io.Writer) error {
+	fs := flags("build", stderr)
+	src := fs.String("src", ".", "the site's source folder (holding content/)")
+	out := fs.String("out", "", "output folder (default SRC/public)")
+	baseURL := fs.String("base-url", os.Getenv("URL"), "absolute site URL (default $URL)")
+	drafts := fs.Bool("drafts", false, "include drafts and future-dated briefs")
+	strict := fs.Bool("strict", false, "treat warnings as errors")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = filepath.Join(*src, "public")
+	}
+	if err := publish.CheckOut(*out, *src); err != nil {
+		fmt.Fprintf(stderr, "briefs build: %v\n", err)
+		return &ExitError{Code: 2}
+	}
+	if _, err := os.Stat(filepath.Join(*src, "content")); err != nil {
+		fmt.Fprintf(stderr, "briefs build: %s has no content/ folder\n", *src)
+		return &ExitError{Code: 1}
+	}
+	start := time.Now()
+	opts := site.Options{BaseURL: *baseURL, Drafts: *drafts, Strict: *strict}
+	if st, err := os.Stat(*out); err == nil && st.IsDir() {
+		opts.Previous = os.DirFS(*out)
+	}
+	b := site.NewBuilder(os.DirFS(*src), opts)
+	o, errs := b.Build()
+	if err := report(stderr, errs, *strict); err != nil {
+		fmt.Fprintln(stderr, "build failed: public/ left as it was")
+		return err
+	}
+	if o == nil {
+		return &ExitError{Code: 1}
+	}
+	if err := publish.Write(*out, o.Files); err != nil {
+		fmt.Fprintf(stderr, "briefs build: writing %s: %v\n", *out, err)
+		return &ExitError{Code: 1}
+	}
+	pages := 0
+	for _, p := range o.Paths() {
+		if strings.HasSuffix(p, ".html") {
+			pages++
+		}
+	}
+	fmt.Fprintf(stdout, "built %d briefs, %d charts, %d pages (%d files, %d OpenGraph images drawn) in %s → %s\n",
+		o.Briefs, o.Charts, pages, len(o.Files), b.OGDrawn, time.Since(start).Round(time.Millisecond), *out)
+	return nil
+}
+
+func check(args []string, stdout, stderr io.Writer) error {
+	fs := flags("check", stderr)
+	src := fs.String("src", ".", "the site's source folder (holding content/)")
+	strict := fs.Bool("strict", false, "treat warnings as errors")
+	format := fs.String("format", "text", "output format: text, github or json")
+	drafts := fs.Bool("drafts", true, "check drafts and future-dated briefs too")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "github" && *format != "json" {
+		fmt.Fprintf(stderr, "briefs check: unknown format %q (text, github or json)\n", *format)
+		return &ExitError{Code: 2}
+	}
+	o, errs := site.Build(os.DirFS(*src), site.Options{Drafts: *drafts, Strict: *strict, NoOG: true})
+	nErr := len(errs.Errors(*strict))
+	switch *format {
+	case "github":
+		for _, e := range errs {
+			kind := "error"
+			if e.Warning && !*strict {
+				kind = "warning"
+			}
+			fmt.Fprintf(stdout, "::%s file=%s,line=%d,col=%d::%s\n", kind, e.File, e.Line, e.Col, escapeAnnotation(e.Msg))
+		}
+	case "json":
+		type item struct {
+			File     string `json:"file"`
+			Line     int    `json:"line"`
+			Col      int    `json:"col"`
+			Severity string `json:"severity"`
+			Message  string `json:"message"`
+		}
+		items := []item{}
+		for _, e := range errs {
+			sev := "error"
+			if e.Warning && !*strict {
+				sev = "warning"
+			}
+			items = append(items, item{e.File, e.Line, e.Col, sev, e.Msg})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(items)
+	default:
+		for _, e := range errs {
+			fmt.Fprintln(stdout, e.Error())
+		}
+		briefs := 0
+		if o != nil {
+			briefs = o.Briefs
+		}
+		warnings := len(errs) - nErr
+		fmt.Fprintf(stdout, "checked %d briefs: %d error(s), %d warning(s)\n", briefs, nErr, warnings)
+	}
+	if nErr > 0 {
+		return &ExitError{Code: 1}
+	}
+	return nil
+}
+
+// escapeAnnotation escapes a message for a GitHub workflow command.
+func escapeAnnotation(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+var slugFile = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*\.md$`)
+
+func newBrief(args []string, stdout, stderr io.Writer) error {
+	fs := flags("new", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: briefs new content/SLUG.md")
+		return &ExitError{Code: 2}
+	}
+	p := fs.Arg(0)
+	if !slugFile.MatchString(filepath.Base(p)) {
+		fmt.Fprintf(stderr, "briefs new: %s: the file name must be a slug ([a-z0-9-]+.md)\n", p)
+		return &ExitError{Code: 2}
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		fmt.Fprintf(stderr, "briefs new: %v\n", err)
+		return &ExitError{Code: 1}
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		fmt.Fprintf(stderr, "briefs new: %s already exists\n", p)
+		return &ExitError{Code: 1}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "briefs new: %v\n", err)
+		return &ExitError{Code: 1}
+	}
+	_, err = f.WriteString(Scaffold(time.Now()))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "briefs new: %v\n", err)
+		return &ExitError{Code: 1}
+	}
+	fmt.Fprintf(stdout, "created %s (draft: true; preview with briefs serve --drafts)\n", p)
+	return nil
+}
+
+// Scaffold is the text of a new brief with every field, dated today.
+func Scaffold(today time.Time) string {
+	return `---
+title: A title that states the finding
+summary: One sentence a reader can take away.
+date: ` + today.Format("2006-01-02") + `
+draft: true
+company: Example Corp.
+ticker: EXMP
+period: FY2024
+tags: [earnings]
+currency: USD
+scale: billion
+headline: segment_share
+sources:
+  annual-report: {title: Example Corp. 2024 Annual Report, url: "https://example.com/annual-report-2024", date: 2025-02-01}
+figures:
+  revenue:         {values: {FY2023: 90.0, FY2024: 100.0}, label: Revenue, source: annual-report}
+  segment_revenue: {value: 25.0, label: Segment revenue, source: annual-report}
+derived:
+  segment_share:  {expr: segment_revenue / revenue, label: Segment share of revenue}
+  revenue_growth: {expr: growth(revenue), label: Revenue growth}
+checks:
+  - segment_share < 100%
+---
+Revenue grew {{ revenue_growth }} to {{ revenue }}; the segment brought in
+{{ segment_revenue }}, or {{ segment_share }} of the total.
+
+` + "```chart" + `
+type: bar
+title: Revenue by year
+data: [revenue@FY2023, revenue@FY2024]
+` + "```" + `
+`
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, serve Server) error {
+	fs := flags("serve", stderr)
+	src := fs.String("src", ".", "the site's source folder (holding content/)")
+	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+	drafts := fs.Bool("drafts", false, "include drafts and future-dated briefs")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if serve == nil {
+		fmt.Fprintln(stderr, "briefs serve: not available in this build")
+		return &ExitError{Code: 1}
+	}
+	if err := serve(ctx, *src, *addr, *drafts, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "briefs serve: %v\n", err)
+		return &ExitError{Code: 1}
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+// Package diag defines the positioned error every stage of briefs reports:
+// one type, printed as path:line:col: message.
+package diag
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error is a problem at a position in a source file. Warnings are errors that
+// do not fail a build unless the caller asks for strictness.
+type Error struct {
+	File    string
+	Line    int
+	Col     int
+	Msg     string
+	Warning bool
+}
+
+func (e *Error) Error() string {
+	prefix := ""
+	if e.Warning {
+		prefix = "warning: "
+	}
+	switch {
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d:%d: %s%s", e.File, e.Line, e.Col, prefix, e.Msg)
+	case e.File != "":
+		return fmt.Sprintf("%s: %s%s", e.File, prefix, e.Msg)
+	}
+	return prefix + e.Msg
+}
+
+// Pos is a 1-based line and column (columns count characters, not bytes).
+type Pos struct {
+	Line, Col int
+}
+
+// At returns an error at p in file.
+func At(file string, p Pos, format string, args ...any) *Error {
+	return &Error{File: file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// List collects every problem of a run so that all of them are reported, not
+// only the first.
+type List []*Error
+
+// Add appends e unless it is nil.
+func (l *List) Add(e *Error) {
+	if e != nil {
+		*l = append(*l, e)
+	}
+}
+
+// Extend appends all of o.
+func (l *List) Extend(o List) { *l = append(*l, o...) }
+
+// Errors returns the entries that are not warnings, and with strict all.
+func (l List) Errors(strict bool) List {
+	var out List
+	for _, e := range l {
+		if strict || !e.Warning {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Warnings returns the warnings.
+func (l List) Warnings() List {
+	var out List
+	for _, e := range l {
+		if e.Warning {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Sort orders the list by file, line and column, keeping the order of equal
+// positions.
+func (l List) Sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+}
+
+// Err returns the list as an error, or nil when it holds no error (warnings
+// do not count).
+func (l List) Err() error {
+	errs := l.Errors(false)
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+func (l List) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// AsList unwraps err into a List: a List as is, an *Error as a list of one,
+// anything else as a positionless entry.
+func AsList(err error) List {
+	if err == nil {
+		return nil
+	}
+	var l List
+	if errors.As(err, &l) {
+		return l
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return List{e}
+	}
+	return List{{Msg: err.Error()}}
+}
+
+// Lines maps byte offsets in a file to line and column.
+type Lines struct {
+	src    []byte
+	starts []int
+}
+
+// NewLines indexes src.
+func NewLines(src []byte) *Lines {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return &Lines{src: src, starts: starts}
+}
+
+// Pos returns the position of byte offset off.
+func (l *Lines) Pos(off int) Pos {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(l.src) {
+		off = len(l.src)
+	}
+	i := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
+	return Pos{Line: i + 1, Col: utf8.RuneCount(l.src[l.starts[i]:off]) + 1}
+}
+
+// Offset returns the byte offset of a line (1-based) start, or len(src).
+func (l *Lines) Offset(line int) int {
+	if line-1 < len(l.starts) && line >= 1 {
+		return l.starts[line-1]
+	}
+	return len(l.src)
+}
+
+// Line returns the text of a 1-based line without its newline.
+func (l *Lines) Line(n int) string {
+	if n < 1 || n > len(l.starts) {
+		return ""
+	}
+	end := len(l.src)
+	if n < len(l.starts) {
+		end = l.starts[n] - 1
+	}
+	return strings.TrimRight(string(l.src[l.starts[n-1]:end]), "\r")
+}

@@ -1,0 +1,368 @@
+package figures
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Node is an expression node. Off is its byte offset in the expression text.
+type Node interface {
+	Off() int
+}
+
+// NumLit is a number literal; Pct marks a percent literal such as 20%.
+type NumLit struct {
+	V      decimal.Decimal
+	Places int32
+	Pct    bool
+	Text   string
+	At     int
+}
+
+// Ref names a figure or derived value, optionally at a period (name@FY2023).
+type Ref struct {
+	Name   string
+	Period string
+	At     int
+}
+
+// Binary is an arithmetic operation: + - * /.
+type Binary struct {
+	Op   byte
+	L, R Node
+	At   int
+}
+
+// Unary is a negation.
+type Unary struct {
+	X  Node
+	At int
+}
+
+// Call is a function call such as growth(net_sales).
+type Call struct {
+	Fn   string
+	Args []Node
+	At   int
+}
+
+// Compare is a check: L op R.
+type Compare struct {
+	Op   string
+	L, R Node
+	At   int
+}
+
+// Off implements Node.
+func (n *NumLit) Off() int { return n.At }
+
+// Off implements Node.
+func (n *Ref) Off() int { return n.At }
+
+// Off implements Node.
+func (n *Binary) Off() int { return n.At }
+
+// Off implements Node.
+func (n *Unary) Off() int { return n.At }
+
+// Off implements Node.
+func (n *Call) Off() int { return n.At }
+
+// Off implements Node.
+func (n *Compare) Off() int { return n.At }
+
+// SyntaxError is an error at a byte offset of an expression.
+type SyntaxError struct {
+	Off int
+	Msg string
+}
+
+func (e *SyntaxError) Error() string { return e.Msg }
+
+type exprParser struct {
+	src string
+	pos int
+}
+
+// ParseExpr parses an arithmetic expression.
+func ParseExpr(src string) (Node, error) {
+	p := &exprParser{src: src}
+	n, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.pos < len(p.src) {
+		return nil, p.errf("unexpected %q", p.rest())
+	}
+	return n, nil
+}
+
+// ParseCheck parses a comparison: expr (< | <= | > | >= | ==) expr.
+func ParseCheck(src string) (*Compare, error) {
+	p := &exprParser{src: src}
+	l, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	at := p.pos
+	op := ""
+	for _, o := range []string{"<=", ">=", "==", "<", ">"} {
+		if strings.HasPrefix(p.src[p.pos:], o) {
+			op = o
+			break
+		}
+	}
+	if op == "" {
+		if p.pos >= len(p.src) {
+			return nil, p.errf("a check needs a comparison (<, <=, >, >=, ==)")
+		}
+		return nil, p.errf("expected a comparison (<, <=, >, >=, ==), found %q", p.rest())
+	}
+	p.pos += len(op)
+	r, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.pos < len(p.src) {
+		return nil, p.errf("unexpected %q", p.rest())
+	}
+	return &Compare{Op: op, L: l, R: r, At: at}, nil
+}
+
+func (p *exprParser) rest() string {
+	r := p.src[p.pos:]
+	if len(r) > 12 {
+		r = r[:12] + "…"
+	}
+	return r
+}
+
+func (p *exprParser) errf(format string, args ...any) error {
+	return &SyntaxError{Off: p.pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *exprParser) space() {
+	for p.pos < len(p.src) && (p.src[p.pos] == ' ' || p.src[p.pos] == '\t') {
+		p.pos++
+	}
+}
+
+func (p *exprParser) sum() (Node, error) {
+	l, err := p.product()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p.space()
+		if p.pos >= len(p.src) || (p.src[p.pos] != '+' && p.src[p.pos] != '-') {
+			return l, nil
+		}
+		op, at := p.src[p.pos], p.pos
+		p.pos++
+		r, err := p.product()
+		if err != nil {
+			return nil, err
+		}
+		l = &Binary{Op: op, L: l, R: r, At: at}
+	}
+}
+
+func (p *exprParser) product() (Node, error) {
+	l, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p.space()
+		if p.pos >= len(p.src) || (p.src[p.pos] != '*' && p.src[p.pos] != '/') {
+			return l, nil
+		}
+		op, at := p.src[p.pos], p.pos
+		p.pos++
+		r, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		l = &Binary{Op: op, L: l, R: r, At: at}
+	}
+}
+
+func (p *exprParser) unary() (Node, error) {
+	p.space()
+	if p.pos < len(p.src) && p.src[p.pos] == '-' {
+		at := p.pos
+		p.pos++
+		x, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		return &Unary{X: x, At: at}, nil
+	}
+	return p.primary()
+}
+
+func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isIdent(c byte) bool      { return isIdentStart(c) || c >= '0' && c <= '9' }
+func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
+
+func (p *exprParser) primary() (Node, error) {
+	p.space()
+	if p.pos >= len(p.src) {
+		return nil, p.errf("expression ends too early: expected a name, a number or (")
+	}
+	c := p.src[p.pos]
+	start := p.pos
+	switch {
+	case c == '(':
+		p.pos++
+		n, err := p.sum()
+		if err != nil {
+			return nil, err
+		}
+		p.space()
+		if p.pos >= len(p.src) || p.src[p.pos] != ')' {
+			return nil, &SyntaxError{Off: start, Msg: "unclosed parenthesis"}
+		}
+		p.pos++
+		return n, nil
+	case isDigit(c):
+		for p.pos < len(p.src) && (isDigit(p.src[p.pos]) || p.src[p.pos] == '.') {
+			p.pos++
+		}
+		text := p.src[start:p.pos]
+		if p.pos < len(p.src) && (isIdentStart(p.src[p.pos]) || p.src[p.pos] == ',') {
+			return nil, &SyntaxError{Off: start, Msg: fmt.Sprintf("%q is not a plain decimal number", text+string(p.src[p.pos]))}
+		}
+		d, places, err := ParseLiteral(text, false)
+		if err != nil {
+			return nil, &SyntaxError{Off: start, Msg: err.Error()}
+		}
+		lit := &NumLit{V: d, Places: places, Text: text, At: start}
+		p.space()
+		if p.pos < len(p.src) && p.src[p.pos] == '%' {
+			p.pos++
+			lit.Pct = true
+			lit.Text += "%"
+			lit.V = d.Shift(-2)
+		}
+		return lit, nil
+	case isIdentStart(c):
+		for p.pos < len(p.src) && isIdent(p.src[p.pos]) {
+			p.pos++
+		}
+		name := p.src[start:p.pos]
+		if p.pos < len(p.src) && p.src[p.pos] == '(' {
+			p.pos++
+			call := &Call{Fn: name, At: start}
+			for {
+				p.space()
+				if p.pos < len(p.src) && p.src[p.pos] == ')' && len(call.Args) == 0 {
+					p.pos++
+					return call, nil
+				}
+				arg, err := p.sum()
+				if err != nil {
+					return nil, err
+				}
+				call.Args = append(call.Args, arg)
+				p.space()
+				if p.pos < len(p.src) && p.src[p.pos] == ',' {
+					p.pos++
+					continue
+				}
+				if p.pos < len(p.src) && p.src[p.pos] == ')' {
+					p.pos++
+					return call, nil
+				}
+				return nil, &SyntaxError{Off: start, Msg: fmt.Sprintf("unclosed call to %s", name)}
+			}
+		}
+		ref := &Ref{Name: name, At: start}
+		if p.pos < len(p.src) && p.src[p.pos] == '@' {
+			p.pos++
+			ps := p.pos
+			for p.pos < len(p.src) && (isIdent(p.src[p.pos]) || p.src[p.pos] == '-') {
+				p.pos++
+			}
+			if ps == p.pos {
+				return nil, p.errf("expected a period after @ (such as FY2023)")
+			}
+			ref.Period = p.src[ps:p.pos]
+		}
+		return ref, nil
+	}
+	return nil, p.errf("unexpected %q: expected a name, a number or (", string(c))
+}
+
+// String prints an expression back with typographic operators.
+func String(n Node) string {
+	var b strings.Builder
+	writeNode(&b, n, 0)
+	return b.String()
+}
+
+func prec(n Node) int {
+	if b, ok := n.(*Binary); ok {
+		if b.Op == '+' || b.Op == '-' {
+			return 1
+		}
+		return 2
+	}
+	return 3
+}
+
+func opSymbol(op byte) string {
+	switch op {
+	case '*':
+		return " × "
+	case '/':
+		return " ÷ "
+	case '-':
+		return " − "
+	}
+	return " + "
+}
+
+func writeNode(b *strings.Builder, n Node, parent int) {
+	switch n := n.(type) {
+	case *NumLit:
+		b.WriteString(n.Text)
+	case *Ref:
+		b.WriteString(n.Name)
+		if n.Period != "" {
+			b.WriteString("@" + n.Period)
+		}
+	case *Unary:
+		b.WriteString("−")
+		writeNode(b, n.X, 3)
+	case *Call:
+		b.WriteString(n.Fn + "(")
+		for i, a := range n.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeNode(b, a, 0)
+		}
+		b.WriteString(")")
+	case *Binary:
+		pr := prec(n)
+		if pr < parent {
+			b.WriteString("(")
+		}
+		writeNode(b, n.L, pr)
+		b.WriteString(opSymbol(n.Op))
+		writeNode(b, n.R, pr+1)
+		if pr < parent {
+			b.WriteString(")")
+		}
+	case *Compare:
+		writeNode(b, n.L, 0)
+		b.WriteString(" " + n.Op + " ")
+		writeNode(b, n.R, 0)
+	}
+}

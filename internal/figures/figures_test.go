@@ -1,0 +1,423 @@
+package figures
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/shopspring/decimal"
+)
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+var billion = Scale{"billion", 9}
+
+func money(s string, places int32) Value {
+	return Value{D: dec(s).Shift(9), Unit: Money, Currency: "USD", Scale: billion, Places: places}
+}
+
+func pct(s string) Value { return Value{D: dec(s), Unit: Percent, Places: 1} }
+
+func TestFormat(t *testing.T) {
+	tests := []struct {
+		name   string
+		v      Value
+		format string
+		want   string
+	}{
+		{"14.5/100 as pct0 rounds half away from zero", Value{D: dec("14.5").Div(dec("100")), Unit: Percent, Places: 1}, "pct0", "15%"},
+		{"0.125 as pct1", pct("0.125"), "pct1", "12.5%"},
+		{"0.125 as pct0", pct("0.125"), "pct0", "13%"},
+		{"-0.05 as pct0", pct("-0.05"), "pct0", "−5%"},
+		{"-0.005 as pct0 rounds away from zero", pct("-0.005"), "pct0", "−1%"},
+		{"-0.125 as pct", pct("-0.125"), "pct", "−12.5%"},
+		{"0.58017 as pct", pct("0.5801749271137026"), "pct", "58.0%"},
+		{"pct default", pct("0.1686520376"), "", "16.9%"},
+		{"pct2", pct("0.1686520376"), "pct2", "16.87%"},
+		{"2.675 money at two decimals", money("2.675", 2), "money", "$2.68 billion"},
+		{"-2.675 money at two decimals", money("-2.675", 2), "money", "−$2.68 billion"},
+		{"money keeps source decimals", money("638.0", 1), "money", "$638.0 billion"},
+		{"negative money", money("-2.8", 1), "money", "−$2.8 billion"},
+		{"money_short", money("107.6", 1), "money_short", "$107.6B"},
+		{"money_short negative", money("-17.73", 2), "money_short", "−$17.73B"},
+		{"money in ones groups thousands", Value{D: dec("1556000"), Unit: Money, Currency: "USD", Scale: Scale{"one", 0}}, "money", "$1,556,000"},
+		{"euro millions", Value{D: dec("5.5").Shift(6), Unit: Money, Currency: "EUR", Scale: Scale{"million", 6}, Places: 1}, "money_short", "€5.5M"},
+		{"unknown currency code", Value{D: dec("12").Shift(3), Unit: Money, Currency: "SEK", Scale: Scale{"thousand", 3}}, "money", "SEK 12 thousand"},
+		{"num count", Value{D: dec("1234567"), Unit: Count}, "num", "1,234,567"},
+		{"num number with decimals", Value{D: dec("-3.25"), Unit: Number, Places: 2}, "", "−3.25"},
+		{"x multiple", Value{D: dec("3.4375"), Unit: Number, Places: 1}, "x", "3.4×"},
+		{"x of a percent ratio", Value{D: dec("6.812"), Unit: Percent, Places: 1}, "x", "6.8×"},
+		{"pp", pct("0.0215"), "pp", "2.2 pp"},
+		{"pp negative", pct("-0.0215"), "pp", "−2.2 pp"},
+		{"bps", pct("0.0215"), "bps", "215 bps"},
+		{"bps rounds half away", pct("0.00125"), "bps", "13 bps"},
+		{"zero percent", pct("0"), "pct", "0.0%"},
+		{"negative zero after rounding shows no sign", pct("-0.0001"), "pct", "0.0%"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Format(tt.v, tt.format)
+			if err != nil {
+				t.Fatalf("Format: %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("Format(%s, %q) = %q, want %q", tt.v.D, tt.format, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormatErrors(t *testing.T) {
+	tests := []struct {
+		v      Value
+		format string
+		want   string
+	}{
+		{money("1", 0), "pct", "format pct needs a percent"},
+		{pct("0.1"), "money", "format money needs money"},
+		{money("1", 0), "x", "not one"},
+		{pct("0.1"), "num", "use pct or pp"},
+		{pct("0.1"), "pct7", "unknown format"},
+		{pct("0.1"), "percent", "unknown format"},
+	}
+	for _, tt := range tests {
+		_, err := Format(tt.v, tt.format)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Format(%v, %q) error = %v, want containing %q", tt.v.Unit, tt.format, err, tt.want)
+		}
+	}
+}
+
+func TestDataValue(t *testing.T) {
+	tests := []struct {
+		v    Value
+		want string
+	}{
+		{pct("0.5801749271137026"), "0.5802"},
+		{pct("0.1686520376"), "0.1687"},
+		{money("107.6", 1), "107600000000"},
+		{Value{D: dec("17"), Unit: Count}, "17"},
+	}
+	for _, tt := range tests {
+		if got := tt.v.DataValue(); got != tt.want {
+			t.Errorf("DataValue(%s) = %q, want %q", tt.v.D, got, tt.want)
+		}
+	}
+}
+
+func TestParseLiteral(t *testing.T) {
+	good := []struct {
+		in     string
+		want   string
+		places int32
+	}{
+		{"638.0", "638", 1}, {"-2.8", "-2.8", 1}, {"1556000", "1556000", 0}, {"0", "0", 0}, {"0.125", "0.125", 3},
+	}
+	for _, tt := range good {
+		d, places, err := ParseLiteral(tt.in, false)
+		if err != nil || !d.Equal(dec(tt.want)) || places != tt.places {
+			t.Errorf("ParseLiteral(%q) = %s, %d, %v; want %s, %d", tt.in, d, places, err, tt.want, tt.places)
+		}
+	}
+	bad := []struct {
+		in     string
+		quoted bool
+		want   string
+	}{
+		{"NO", false, "boolean"},
+		{"yes", false, "boolean"},
+		{"010", false, "write 10"},
+		{"-007.5", false, "write -7.5"},
+		{"0x10", false, "hexadecimal"},
+		{"1_000", false, "write 1000"},
+		{"1e3", false, "write 1000"},
+		{"2.5E-1", false, "write 0.25"},
+		{".nan", false, "not a finite number"},
+		{".inf", false, "not a finite number"},
+		{"-.inf", false, "not a finite number"},
+		{"12%", true, "write 12 with unit: percent"},
+		{"12%", false, "write 12 with unit: percent"},
+		{"1,234", false, "write 1234"},
+		{"638.0", true, "quoted string"},
+		{"+5", false, "write 5"},
+		{".5", false, "digits on both sides"},
+		{"5.", false, "digits on both sides"},
+		{"$5", false, "currency symbol"},
+		{"~", false, "null"},
+		{"", false, "needs a value"},
+		{"twelve", false, "not a plain decimal number"},
+	}
+	for _, tt := range bad {
+		_, _, err := ParseLiteral(tt.in, tt.quoted)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseLiteral(%q, quoted=%v) error = %v, want containing %q", tt.in, tt.quoted, err, tt.want)
+		}
+	}
+}
+
+// amazon returns the set of DESIGN.md's example brief.
+func amazon(t *testing.T) *Set {
+	t.Helper()
+	s := NewSet("content/x.md", "FY2024")
+	src := &Source{ID: "q4-2024", Title: "Amazon Q4 2024 Earnings Release"}
+	add := func(name, lit string, places int32) {
+		if err := s.Add(&Entry{Name: name, Label: name, Value: money(lit, places), Literal: lit, Source: src}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("net_sales", "638.0", 1)
+	add("aws_net_sales", "107.6", 1)
+	add("operating_income", "68.6", 1)
+	add("aws_operating_income", "39.8", 1)
+	if err := s.Add(&Entry{Name: "cloud_share", Value: Value{D: dec("0.30"), Unit: Percent, Places: 1}, Literal: "30"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add(&Entry{Name: "sales", Series: []Point{
+		{Period: "FY2023", Value: money("574.8", 1), Literal: "574.8"},
+		{Period: "FY2024", Value: money("638.0", 1), Literal: "638.0"},
+	}, Source: src}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func derive(t *testing.T, s *Set, name, expr string) {
+	t.Helper()
+	n, err := ParseExpr(expr)
+	if err != nil {
+		t.Fatalf("ParseExpr(%q): %v", expr, err)
+	}
+	if err := s.Add(&Entry{Name: name, Derived: true, Expr: n, ExprText: expr, ExprAt: diag.Pos{Line: 10, Col: 5}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDerived(t *testing.T) {
+	tests := []struct {
+		expr, want, comp string
+	}{
+		{"aws_net_sales / net_sales", "16.9%", "107.6 ÷ 638.0"},
+		{"aws_operating_income / operating_income", "58.0%", "39.8 ÷ 68.6"},
+		{"(operating_income - aws_operating_income) / (net_sales - aws_net_sales)", "5.4%", "(68.6 − 39.8) ÷ (638.0 − 107.6)"},
+		{"operating_income - aws_operating_income", "$28.8 billion", "68.6 − 39.8"},
+		{"aws_operating_income - operating_income", "−$28.8 billion", "39.8 − 68.6"},
+		{"net_sales * 10%", "$63.8 billion", "638.0 × 10%"},
+		{"net_sales / 2", "$319.0 billion", "638.0 ÷ 2"},
+		{"-aws_net_sales", "−$107.6 billion", "−107.6"},
+		{"growth(sales)", "11.0%", "638.0 ÷ 574.8 − 1"},
+		{"sales@FY2024 - sales@FY2023", "$63.2 billion", "638.0 − 574.8"},
+		{"sales", "$638.0 billion", "638.0"},
+		{"cloud_share - 25%", "5.0%", "30 − 25%"},
+		{"2 + 3 * 4", "14.0", "2 + 3 × 4"},
+		{"(2 + 3) * 4", "20.0", "(2 + 3) × 4"},
+		{"abs(aws_operating_income - operating_income)", "$28.8 billion", "|39.8 − 68.6|"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			s := amazon(t)
+			derive(t, s, "d", tt.expr)
+			if errs := s.Resolve(); len(errs) > 0 {
+				t.Fatalf("Resolve: %v", errs)
+			}
+			e, _ := s.Get("d")
+			got, err := Format(e.Value, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want || e.Computation != tt.comp {
+				t.Errorf("%s = %q (%s), want %q (%s)", tt.expr, got, e.Computation, tt.want, tt.comp)
+			}
+		})
+	}
+}
+
+func TestDerivedIsExact(t *testing.T) {
+	// 0.1 + 0.2 is 0.3 exactly, and 1/3*3 is within the 34-place quotient.
+	s := NewSet("x.md", "")
+	for _, f := range []struct{ n, v string }{{"a", "0.1"}, {"b", "0.2"}, {"c", "0.3"}} {
+		_ = s.Add(&Entry{Name: f.n, Value: Value{D: dec(f.v), Unit: Number, Places: 1}, Literal: f.v})
+	}
+	derive(t, s, "sum", "a + b")
+	if errs := s.Resolve(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	e, _ := s.Get("sum")
+	c, _ := s.Get("c")
+	if !e.Value.D.Equal(c.Value.D) {
+		t.Errorf("0.1 + 0.2 = %s, want exactly 0.3", e.Value.D)
+	}
+}
+
+func TestDerivedErrors(t *testing.T) {
+	tests := []struct {
+		exprs [][2]string // name, expression
+		want  []string    // "line:col: message part" per error
+	}{
+		{[][2]string{{"d", "aws_net_sale / net_sales"}}, []string{"10:5: unknown name aws_net_sale (did you mean aws_net_sales?)"}},
+		{[][2]string{{"d", "net_sales / (aws_net_sales - aws_net_sales)"}}, []string{"10:15: division by zero"}},
+		{[][2]string{{"d", "net_sales + cloud_share"}}, []string{"10:15: cannot add money (USD) and percent"}},
+		{[][2]string{{"d", "net_sales * net_sales"}}, []string{"10:15: cannot multiply money by money"}},
+		{[][2]string{{"d", "2 / net_sales"}}, []string{"10:7: cannot divide number by money"}},
+		{[][2]string{{"a", "b + 1"}, {"b", "a + 1"}}, []string{"10:5: cycle among derived values: a → b → a"}},
+		{[][2]string{{"a", "a * 2"}}, []string{"10:5: cycle among derived values: a → a"}},
+		{[][2]string{{"d", "sales@FY2020"}}, []string{"10:5: sales has no period FY2020 (it has FY2023, FY2024)"}},
+		{[][2]string{{"d", "net_sales@FY2023"}}, []string{"10:5: net_sales is not a series"}},
+		{[][2]string{{"d", "growth(net_sales)"}}, []string{"10:12: growth needs a series"}},
+		{[][2]string{{"d", "growht(sales)"}}, []string{"10:5: unknown function growht (did you mean growth?)"}},
+		// An error in a derived value is reported once, at its own expression.
+		{[][2]string{{"a", "nope"}, {"b", "a + 1"}}, []string{"10:5: unknown name nope"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.exprs[0][1], func(t *testing.T) {
+			s := amazon(t)
+			for _, e := range tt.exprs {
+				derive(t, s, e[0], e[1])
+			}
+			errs := s.Resolve()
+			if len(errs) != len(tt.want) {
+				t.Fatalf("got %d errors %v, want %d", len(errs), errs, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if !strings.Contains(errs[i].Error(), w) {
+					t.Errorf("error %d = %q, want containing %q", i, errs[i].Error(), w)
+				}
+			}
+		})
+	}
+}
+
+func TestSyntaxErrors(t *testing.T) {
+	tests := []struct {
+		src string
+		off int
+		msg string
+	}{
+		{"a +", 3, "ends too early"},
+		{"(a + b", 0, "unclosed parenthesis"},
+		{"a $ b", 2, "unexpected"},
+		{"1e3 * a", 0, "not a plain decimal"},
+		{"010 + a", 0, "leading zero"},
+		{"a@", 2, "expected a period"},
+		{"f(a", 0, "unclosed call"},
+	}
+	for _, tt := range tests {
+		_, err := ParseExpr(tt.src)
+		se, ok := err.(*SyntaxError)
+		if !ok || se.Off != tt.off || !strings.Contains(se.Msg, tt.msg) {
+			t.Errorf("ParseExpr(%q) = %v, want %q at %d", tt.src, err, tt.msg, tt.off)
+		}
+	}
+}
+
+func TestChecks(t *testing.T) {
+	tests := []struct {
+		src  string
+		ok   bool
+		left string
+		err  string
+	}{
+		{"aws_net_sales / net_sales < 20%", true, "16.9%", ""},
+		{"aws_operating_income / operating_income > 50%", true, "58.0%", ""},
+		{"aws_operating_income / operating_income > 60%", false, "58.0%", ""},
+		{"aws_net_sales + aws_operating_income <= net_sales", true, "$147.4 billion", ""},
+		{"operating_income == 68.6", false, "", "cannot compare money (USD) with number"},
+		{"aws_net_sales / net_sales < 0.2", false, "", "write percent literals with %"},
+		{"2 > 1", true, "2.0", ""},
+	}
+	for _, tt := range tests {
+		s := amazon(t)
+		c, err := ParseCheck(tt.src)
+		if err != nil {
+			t.Fatalf("ParseCheck(%q): %v", tt.src, err)
+		}
+		res, err := s.Check(c)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("Check(%q) error = %v, want %q", tt.src, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || res.OK != tt.ok || res.Left != tt.left {
+			t.Errorf("Check(%q) = %+v, %v; want ok=%v left=%q", tt.src, res, err, tt.ok, tt.left)
+		}
+	}
+	if _, err := ParseCheck("a + b"); err == nil || !strings.Contains(err.Error(), "needs a comparison") {
+		t.Errorf("ParseCheck without comparison: %v", err)
+	}
+}
+
+func TestClosest(t *testing.T) {
+	names := []string{"net_sales", "aws_net_sales", "operating_income"}
+	for in, want := range map[string]string{"net_sale": "net_sales", "aws_netsales": "aws_net_sales", "zzz": "", "operating_incme": "operating_income"} {
+		if got := Closest(in, names); got != want {
+			t.Errorf("Closest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzParseLiteral(f *testing.F) {
+	for _, s := range []string{"638.0", "-2.8", "NO", "010", "0x10", "1_000", "1e3", ".nan", "12%", "1,234", "", "-", "0.", "9999999999999999999999.99"} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, quoted bool) {
+		d, places, err := ParseLiteral(s, quoted)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error message")
+			}
+			return
+		}
+		if quoted || !plainDecimal.MatchString(strings.TrimSpace(s)) {
+			t.Fatalf("accepted %q", s)
+		}
+		if got := d.StringFixed(places); strings.TrimLeft(got, "-") != strings.TrimLeft(strings.TrimSpace(s), "-") && !(d.IsZero() && strings.HasPrefix(strings.TrimSpace(s), "-")) {
+			t.Fatalf("ParseLiteral(%q) round trip = %q", s, got)
+		}
+	})
+}
+
+func FuzzParseExpr(f *testing.F) {
+	for _, s := range []string{"a / b", "(a - b) / (c - d)", "growth(sales)", "sales@FY2023 * 10%", "-a", "a +", "((", "f(a, b", "1e3", "a@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		n, err := ParseExpr(src)
+		if err != nil {
+			se, ok := err.(*SyntaxError)
+			if !ok || se.Off < 0 || se.Off > len(src) || se.Msg == "" {
+				t.Fatalf("ParseExpr(%q): error without a position: %v", src, err)
+			}
+			return
+		}
+		// Whatever parses evaluates to a value or a positioned error.
+		s := NewSet("x.md", "FY2024")
+		_ = s.Add(&Entry{Name: "a", Value: money("1.5", 1), Literal: "1.5"})
+		_ = s.Add(&Entry{Name: "sales", Series: []Point{{Period: "FY2023", Value: money("1", 0), Literal: "1"}, {Period: "FY2024", Value: money("2", 0), Literal: "2"}}})
+		if _, _, _, err := s.Eval(n); err != nil {
+			switch e := err.(type) {
+			case *EvalError:
+				if e.Off < 0 || e.Off > len(src) {
+					t.Fatalf("Eval(%q): offset %d outside the source", src, e.Off)
+				}
+			default:
+				t.Fatalf("Eval(%q): unpositioned error %T %v", src, err, err)
+			}
+		}
+		_ = String(n)
+	})
+}
+
+func FuzzParseCheck(f *testing.F) {
+	for _, s := range []string{"a < 20%", "a >= b", "a == 1", "a", "< 1", "a <", "a <= b <= c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		_, err := ParseCheck(src)
+		if err != nil {
+			se, ok := err.(*SyntaxError)
+			if !ok || se.Off < 0 || se.Off > len(src) || se.Msg == "" {
+				t.Fatalf("ParseCheck(%q): error without a position: %v", src, err)
+			}
+		}
+	})
+}

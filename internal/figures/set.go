@@ -1,0 +1,543 @@
+package figures
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/shopspring/decimal"
+)
+
+// Source is where figures come from.
+type Source struct {
+	ID, Title, URL, Date string
+}
+
+// Point is one period of a series.
+type Point struct {
+	Period  string
+	Value   Value
+	Literal string
+}
+
+// Entry is a named figure or derived value.
+type Entry struct {
+	Name    string
+	Label   string
+	Derived bool
+	// Value is the entry's value; for a series, its value at the brief's
+	// period. HasValue is false for a series without that period.
+	Value    Value
+	HasValue bool
+	Series   []Point
+	Literal  string
+	Source   *Source
+	Format   string
+	// Expr is a derived value's expression, ExprText its text and ExprAt the
+	// position of its first character in the file.
+	Expr     Node
+	ExprText string
+	ExprAt   diag.Pos
+	// Pos is the position of the entry's key.
+	Pos diag.Pos
+	// Computation shows how a derived value was computed ("39.8 ÷ 68.6").
+	Computation string
+	// Sources are the sources the value rests on, in first-use order.
+	Sources []*Source
+
+	state uint8
+}
+
+// Set holds a brief's named values.
+type Set struct {
+	File   string
+	Period string
+	byName map[string]*Entry
+	order  []*Entry
+	errs   diag.List
+}
+
+// NewSet returns an empty set for file whose plain series references take
+// period.
+func NewSet(file, period string) *Set {
+	return &Set{File: file, Period: period, byName: map[string]*Entry{}}
+}
+
+// Entries returns every entry in file order.
+func (s *Set) Entries() []*Entry { return s.order }
+
+// Get returns the named entry.
+func (s *Set) Get(name string) (*Entry, bool) {
+	e, ok := s.byName[name]
+	return e, ok
+}
+
+// Add adds an entry; a name used twice is an error at the second use.
+func (s *Set) Add(e *Entry) *diag.Error {
+	if prev, ok := s.byName[e.Name]; ok {
+		return diag.At(s.File, e.Pos, "%s is defined twice (first at line %d)", e.Name, prev.Pos.Line)
+	}
+	if !e.Derived {
+		e.Computation = signed(e.Literal)
+		if e.Source != nil {
+			e.Sources = []*Source{e.Source}
+		}
+		if len(e.Series) > 0 {
+			for _, p := range e.Series {
+				if p.Period == s.Period {
+					e.Value, e.HasValue, e.Computation = p.Value, true, signed(p.Literal)
+				}
+			}
+		} else {
+			e.HasValue = true
+		}
+	}
+	s.byName[e.Name] = e
+	s.order = append(s.order, e)
+	return nil
+}
+
+// Resolve computes every derived value, reporting each error at the
+// position in the expression where it arises.
+func (s *Set) Resolve() diag.List {
+	for _, e := range s.order {
+		if e.Derived {
+			s.resolve(e)
+		}
+	}
+	errs := s.errs
+	s.errs = nil
+	return errs
+}
+
+const (
+	unvisited uint8 = iota
+	visiting
+	done
+	failed
+)
+
+// resolve evaluates e once; an error is recorded at e's own expression, and
+// entries that depend on a failed one fail quietly.
+func (s *Set) resolve(e *Entry) {
+	if e.state != unvisited {
+		return
+	}
+	e.state = visiting
+	r, err := s.eval(e.Expr, []string{e.Name})
+	if err != nil {
+		e.state = failed
+		s.errs.Add(s.exprError(e, err))
+		return
+	}
+	e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp, r.sources
+	e.state = done
+}
+
+// Reported tells whether err stands for an error already reported at the
+// entry it comes from, so that a caller should not report it again.
+func Reported(err error) bool {
+	ee, ok := err.(*EvalError)
+	return ok && ee.quiet
+}
+
+// EvalError is an evaluation error at a byte offset of an expression.
+type EvalError struct {
+	Off int
+	Msg string
+	// quiet marks an error already reported at its own entry.
+	quiet bool
+}
+
+func (e *EvalError) Error() string { return e.Msg }
+
+func (s *Set) exprError(e *Entry, err error) *diag.Error {
+	off, msg := 0, err.Error()
+	switch x := err.(type) {
+	case *EvalError:
+		if x.quiet {
+			return nil
+		}
+		off = x.Off
+	case *SyntaxError:
+		off = x.Off
+	}
+	p := e.ExprAt
+	p.Col += len([]rune(e.ExprText[:min(off, len(e.ExprText))]))
+	return diag.At(s.File, p, "%s", msg)
+}
+
+type result struct {
+	v       Value
+	comp    string
+	sources []*Source
+	prec    int
+}
+
+func errAt(n Node, format string, args ...any) *EvalError {
+	return &EvalError{Off: n.Off(), Msg: fmt.Sprintf(format, args...)}
+}
+
+// Eval evaluates an expression that is not a derived entry (a chart value,
+// a reference). The error is an *EvalError or *SyntaxError with an offset.
+func (s *Set) Eval(n Node) (Value, string, []*Source, error) {
+	r, err := s.eval(n, nil)
+	if err != nil {
+		return Value{}, "", nil, err
+	}
+	return r.v, r.comp, r.sources, nil
+}
+
+func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
+	e, ok := s.byName[ref.Name]
+	if !ok {
+		msg := fmt.Sprintf("unknown name %s", ref.Name)
+		if alt := s.Suggest(ref.Name); alt != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", alt)
+		}
+		return result{}, errAt(ref, "%s", msg)
+	}
+	if ref.Period != "" {
+		if len(e.Series) == 0 {
+			return result{}, errAt(ref, "%s is not a series, so it has no period %s", ref.Name, ref.Period)
+		}
+		for _, p := range e.Series {
+			if p.Period == ref.Period {
+				return result{v: p.Value, comp: signed(p.Literal), sources: e.Sources, prec: 3}, nil
+			}
+		}
+		return result{}, errAt(ref, "%s has no period %s (it has %s)", ref.Name, ref.Period, periods(e))
+	}
+	if e.Derived {
+		for i, n := range stack {
+			if n == ref.Name {
+				cycle := append(append([]string{}, stack[i:]...), ref.Name)
+				return result{}, errAt(ref, "cycle among derived values: %s", strings.Join(cycle, " → "))
+			}
+		}
+		if e.state == unvisited {
+			// Evaluate with the caller's stack so that cycles are seen.
+			e.state = visiting
+			r, err := s.eval(e.Expr, append(stack, e.Name))
+			if err != nil {
+				e.state = failed
+				s.errs.Add(s.exprError(e, err))
+				return result{}, &EvalError{Off: ref.At, quiet: true}
+			}
+			e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp, r.sources
+			e.state = done
+		}
+		if e.state == failed {
+			return result{}, &EvalError{Off: ref.At, quiet: true}
+		}
+		f, _ := Format(e.Value, "")
+		return result{v: e.Value, comp: f, sources: e.Sources, prec: 3}, nil
+	}
+	if !e.HasValue {
+		return result{}, errAt(ref, "%s has no value for the brief's period %s (it has %s): write %s@PERIOD", ref.Name, s.Period, periods(e), ref.Name)
+	}
+	return result{v: e.Value, comp: e.Computation, sources: e.Sources, prec: 3}, nil
+}
+
+func periods(e *Entry) string {
+	var ps []string
+	for _, p := range e.Series {
+		ps = append(ps, p.Period)
+	}
+	return strings.Join(ps, ", ")
+}
+
+func (s *Set) eval(n Node, stack []string) (result, error) {
+	switch n := n.(type) {
+	case *NumLit:
+		v := Value{D: n.V, Unit: Number, Places: n.Places}
+		if n.Pct {
+			v = Value{D: n.V, Unit: Percent, Places: max(n.Places, 1)}
+		}
+		return result{v: v, comp: n.Text, prec: 3}, nil
+	case *Ref:
+		return s.lookup(n, stack)
+	case *Unary:
+		x, err := s.eval(n.X, stack)
+		if err != nil {
+			return result{}, err
+		}
+		x.v.D = x.v.D.Neg()
+		x.comp = "−" + paren(x, 3)
+		return x, nil
+	case *Call:
+		return s.call(n, stack)
+	case *Binary:
+		l, err := s.eval(n.L, stack)
+		if err != nil {
+			return result{}, err
+		}
+		r, err := s.eval(n.R, stack)
+		if err != nil {
+			return result{}, err
+		}
+		v, err := arith(n, l.v, r.v)
+		if err != nil {
+			return result{}, err
+		}
+		pr := prec(n)
+		return result{v: v, comp: paren(l, pr) + opSymbol(n.Op) + paren(r, pr+1), sources: mergeSources(l.sources, r.sources), prec: pr}, nil
+	}
+	return result{}, errAt(n, "a comparison cannot be used as a value")
+}
+
+func paren(r result, p int) string {
+	// A negative operand is bracketed so that "− −16.12" never appears.
+	if r.prec < p || (p > 1 && strings.HasPrefix(r.comp, "−")) {
+		return "(" + r.comp + ")"
+	}
+	return r.comp
+}
+
+func mergeSources(a, b []*Source) []*Source {
+	out := append([]*Source{}, a...)
+	for _, s := range b {
+		dup := false
+		for _, t := range out {
+			if t == s {
+				dup = true
+			}
+		}
+		if !dup {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (s *Set) call(n *Call, stack []string) (result, error) {
+	switch n.Fn {
+	case "growth":
+		if len(n.Args) != 1 {
+			return result{}, errAt(n, "growth takes one series, such as growth(net_sales)")
+		}
+		ref, ok := n.Args[0].(*Ref)
+		if !ok {
+			return result{}, errAt(n.Args[0], "growth takes the name of a series")
+		}
+		e, ok := s.byName[ref.Name]
+		if !ok {
+			_, err := s.lookup(ref, stack)
+			return result{}, err
+		}
+		if len(e.Series) < 2 {
+			return result{}, errAt(ref, "growth needs a series with at least two periods; %s is not one", ref.Name)
+		}
+		period := ref.Period
+		if period == "" {
+			period = s.Period
+		}
+		for i, p := range e.Series {
+			if p.Period != period {
+				continue
+			}
+			if i == 0 {
+				return result{}, errAt(ref, "%s has no period before %s to grow from", ref.Name, period)
+			}
+			prev := e.Series[i-1]
+			if prev.Value.D.IsZero() {
+				return result{}, errAt(ref, "division by zero: %s@%s is 0", ref.Name, prev.Period)
+			}
+			d := p.Value.D.DivRound(prev.Value.D, divPlaces).Sub(decimal.NewFromInt(1))
+			return result{
+				v:       Value{D: d, Unit: Percent, Places: 1},
+				comp:    paren(result{comp: signed(p.Literal), prec: 3}, 2) + " ÷ " + paren(result{comp: signed(prev.Literal), prec: 3}, 2) + " − 1",
+				sources: e.Sources,
+				prec:    1,
+			}, nil
+		}
+		return result{}, errAt(ref, "%s has no period %s (it has %s)", ref.Name, period, periods(e))
+	case "abs":
+		if len(n.Args) != 1 {
+			return result{}, errAt(n, "abs takes one value")
+		}
+		r, err := s.eval(n.Args[0], stack)
+		if err != nil {
+			return result{}, err
+		}
+		r.v.D = r.v.D.Abs()
+		r.comp = "|" + r.comp + "|"
+		r.prec = 3
+		return r, nil
+	}
+	msg := fmt.Sprintf("unknown function %s (known: growth, abs)", n.Fn)
+	if alt := Closest(n.Fn, []string{"growth", "abs"}); alt != "" {
+		msg = fmt.Sprintf("unknown function %s (did you mean %s?)", n.Fn, alt)
+	}
+	return result{}, errAt(n, "%s", msg)
+}
+
+// arith applies a binary operator with the unit rules of DESIGN.md.
+func arith(n *Binary, a, b Value) (Value, error) {
+	switch n.Op {
+	case '+', '-':
+		if a.Unit != b.Unit {
+			return Value{}, errAt(n, "cannot %s %s and %s", verb(n.Op), a.describe(), b.describe())
+		}
+		if a.Unit == Money && a.Currency != b.Currency {
+			return Value{}, errAt(n, "cannot %s %s and %s amounts", verb(n.Op), a.Currency, b.Currency)
+		}
+		out := a
+		if n.Op == '+' {
+			out.D = a.D.Add(b.D)
+		} else {
+			out.D = a.D.Sub(b.D)
+		}
+		out.Places = max(a.Places, b.Places)
+		if a.Unit == Money && b.Scale.Exp > a.Scale.Exp {
+			out.Scale = b.Scale
+			out.Places = b.Places
+		}
+		return out, nil
+	case '*':
+		switch {
+		case a.Unit == Money && b.Unit == Money:
+			return Value{}, errAt(n, "cannot multiply money by money")
+		case a.Unit == Money || a.Unit == Count && b.Unit != Count:
+			a.D = a.D.Mul(b.D)
+			return a, nil
+		case b.Unit == Money || b.Unit == Count && a.Unit != Count:
+			b.D = b.D.Mul(a.D)
+			return b, nil
+		case a.Unit == Percent && b.Unit == Percent:
+			return Value{D: a.D.Mul(b.D), Unit: Percent, Places: 1}, nil
+		case a.Unit == Percent || b.Unit == Percent:
+			return Value{D: a.D.Mul(b.D), Unit: Percent, Places: 1}, nil
+		}
+		return Value{D: a.D.Mul(b.D), Unit: Number, Places: max(a.Places, b.Places, 1)}, nil
+	case '/':
+		if b.D.IsZero() {
+			return Value{}, errAt(n, "division by zero: the divisor is 0")
+		}
+		q := a.D.DivRound(b.D, divPlaces)
+		switch {
+		case a.Unit == Money && b.Unit == Money:
+			if a.Currency != b.Currency {
+				return Value{}, errAt(n, "cannot divide %s by %s amounts", a.Currency, b.Currency)
+			}
+			return Value{D: q, Unit: Percent, Places: 1}, nil
+		case a.Unit == Count && b.Unit == Count:
+			return Value{D: q, Unit: Percent, Places: 1}, nil
+		case b.Unit == Money:
+			return Value{}, errAt(n, "cannot divide %s by money", a.describe())
+		case a.Unit == Money || a.Unit == Count:
+			a.D = q
+			return a, nil
+		case a.Unit == Percent && b.Unit == Percent:
+			return Value{D: q, Unit: Number, Places: 1}, nil
+		case a.Unit == Percent:
+			return Value{D: q, Unit: Percent, Places: 1}, nil
+		}
+		return Value{D: q, Unit: Number, Places: max(a.Places, b.Places, 1)}, nil
+	}
+	return Value{}, errAt(n, "unknown operator %c", n.Op)
+}
+
+func verb(op byte) string {
+	if op == '+' {
+		return "add"
+	}
+	return "subtract"
+}
+
+// CheckResult is the outcome of a check.
+type CheckResult struct {
+	OK          bool
+	Left, Right string
+}
+
+// Check evaluates a comparison. Percent literals compare with percents and
+// plain numbers with plain numbers; mixing them is an error.
+func (s *Set) Check(c *Compare) (CheckResult, error) {
+	l, err := s.eval(c.L, nil)
+	if err != nil {
+		return CheckResult{}, err
+	}
+	r, err := s.eval(c.R, nil)
+	if err != nil {
+		return CheckResult{}, err
+	}
+	if l.v.Unit != r.v.Unit && !(isPlain(l.v) && isPlain(r.v)) {
+		hint := ""
+		if l.v.Unit == Percent || r.v.Unit == Percent {
+			hint = ": write percent literals with %, such as 20%"
+		}
+		return CheckResult{}, &EvalError{Off: c.At, Msg: fmt.Sprintf("cannot compare %s with %s%s", l.v.describe(), r.v.describe(), hint)}
+	}
+	cmp := l.v.D.Cmp(r.v.D)
+	ok := false
+	switch c.Op {
+	case "<":
+		ok = cmp < 0
+	case "<=":
+		ok = cmp <= 0
+	case ">":
+		ok = cmp > 0
+	case ">=":
+		ok = cmp >= 0
+	case "==":
+		ok = cmp == 0
+	}
+	// Show both sides precisely enough to see why they compare as they do.
+	show := func(v Value) string {
+		v.Places = max(v.Places, 1)
+		f, _ := Format(v, "")
+		return f
+	}
+	return CheckResult{OK: ok, Left: show(l.v), Right: show(r.v)}, nil
+}
+
+func isPlain(v Value) bool { return v.Unit == Number || v.Unit == Count }
+
+// Suggest returns the known name closest to name, or "".
+func (s *Set) Suggest(name string) string {
+	names := make([]string, 0, len(s.order))
+	for _, e := range s.order {
+		names = append(names, e.Name)
+	}
+	return Closest(name, names)
+}
+
+// Closest returns the name in names nearest to name by edit distance, or ""
+// when none is near enough to be a likely typo.
+func Closest(name string, names []string) string {
+	best, bestD := "", 1<<30
+	sorted := append([]string{}, names...)
+	sort.Strings(sorted)
+	for _, n := range sorted {
+		d := distance(name, n)
+		if d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if best == "" || bestD > max(2, len(name)/3) {
+		return ""
+	}
+	return best
+}
+
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,75 @@
+// Package markdown renders a brief's body: goldmark with two extensions of
+// briefs' own ({{ name }} references and ```chart fences), followed by the
+// check of hand-typed numbers in the prose.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/briefs/briefs/internal/brief"
+	"github.com/briefs/briefs/internal/chart"
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Doc is the state of one brief while it renders.
+type Doc struct {
+	Brief *brief.Brief
+	// Errs holds every problem found, warnings included.
+	Errs diag.List
+	// Charts are the brief's charts in page order.
+	Charts []*Chart
+
+	renderer *chart.Renderer
+	chartN   int
+}
+
+var docKey = parser.NewContextKey()
+
+func docFrom(pc parser.Context) *Doc {
+	d, _ := pc.Get(docKey).(*Doc)
+	return d
+}
+
+func (d *Doc) errorAt(bodyOff int, format string, args ...any) {
+	d.Errs.Add(diag.At(d.Brief.Path, d.Brief.Pos(bodyOff), format, args...))
+}
+
+func (d *Doc) errorLine(line, col int, format string, args ...any) {
+	d.Errs.Add(&diag.Error{File: d.Brief.Path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Converter renders briefs. It is safe for concurrent use; the chart
+// renderer passed to Render is not, so each worker brings its own.
+type Converter struct {
+	md goldmark.Markdown
+}
+
+// New returns a Converter. Raw HTML stays off: a brief cannot inject markup.
+func New() *Converter {
+	return &Converter{md: goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Typographer, Refs, Charts),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	)}
+}
+
+// Render turns b's body into HTML and reports problems in doc.Errs.
+func (c *Converter) Render(b *brief.Brief, r *chart.Renderer) ([]byte, *Doc) {
+	doc := &Doc{Brief: b, renderer: r}
+	pc := parser.NewContext()
+	pc.Set(docKey, doc)
+	root := c.md.Parser().Parse(text.NewReader(b.Body), parser.WithContext(pc))
+	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
+		collectCharts(n, doc)
+	}
+	checkProse(doc, root)
+	var out bytes.Buffer
+	if err := c.md.Renderer().Render(&out, b.Body, root); err != nil {
+		doc.Errs.Add(&diag.Error{File: b.Path, Msg: fmt.Sprintf("rendering failed: %v", err)})
+	}
+	return out.Bytes(), doc
+}

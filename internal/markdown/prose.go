@@ -1,0 +1,175 @@
+package markdown
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/briefs/briefs/internal/figures"
+	"github.com/shopspring/decimal"
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+)
+
+func collectCharts(n ast.Node, doc *Doc) {
+	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c, ok := n.(*Chart); ok && entering {
+			doc.Charts = append(doc.Charts, c)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// Hand-typed numbers: percentages (58%, 58.0 percent) and money amounts
+// ($39.8 billion, $39.8B, €5m).
+var (
+	pctRE   = regexp.MustCompile(`([−-]?)(\d+(?:\.\d+)?)\s?(%|percent\b|per cent\b)`)
+	moneyRE = regexp.MustCompile(`([−-]?)([$€£¥])\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(trillion|billion|million|thousand|tn|bn|T|B|M|K)\b)?`)
+)
+
+var symbolCurrency = map[string]string{"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+var scaleWords = map[string]int32{"thousand": 3, "K": 3, "million": 6, "M": 6, "billion": 9, "bn": 9, "B": 9, "trillion": 12, "tn": 12, "T": 12}
+
+// Proximity within which a hand-typed number that does not match any value
+// is taken as a wrong copy of a value rather than an unrelated number.
+var nearRatio = decimal.RequireFromString("0.1")
+
+// checkProse finds numbers typed into the prose that no reference produced
+// and compares them with the brief's values.
+func checkProse(doc *Doc, root ast.Node) {
+	src := doc.Brief.Body
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML, *Chart, *Ref,
+			*east.Strikethrough: // a struck-through number is quoted as wrong on purpose
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			seg := n.Segment
+			doc.scan(string(src[seg.Start:seg.Stop]), seg.Start)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func (d *Doc) scan(s string, base int) {
+	for _, m := range pctRE.FindAllStringSubmatchIndex(s, -1) {
+		if m[0] > 0 && (isWordByte(s[m[0]-1]) || s[m[0]-1] == '.') {
+			continue
+		}
+		typed := s[m[0]:m[1]]
+		neg := m[3] > m[2]
+		num := s[m[4]:m[5]]
+		d.checkNumber(base+m[0], typed, num, neg, figures.Percent, "", 0)
+	}
+	for _, m := range moneyRE.FindAllStringSubmatchIndex(s, -1) {
+		if m[0] > 0 && isWordByte(s[m[0]-1]) {
+			continue
+		}
+		typed := s[m[0]:m[1]]
+		neg := m[3] > m[2]
+		num := strings.ReplaceAll(s[m[6]:m[7]], ",", "")
+		if m[8] >= 0 {
+			num += s[m[8]:m[9]]
+		}
+		exp := int32(0)
+		if m[10] >= 0 {
+			exp = scaleWords[s[m[10]:m[11]]]
+		}
+		d.checkNumber(base+m[0], typed, num, neg, figures.Money, symbolCurrency[s[m[4]:m[5]]], exp)
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+type candidate struct {
+	name   string
+	period string
+	value  figures.Value
+	exact  bool
+}
+
+// checkNumber matches one typed number against every value of its unit. A
+// value that rounds to the typed number gets a warning naming the reference
+// to write; a typed number near a value that it does not match is an error.
+func (d *Doc) checkNumber(off int, typed, num string, neg bool, unit figures.Unit, currency string, exp int32) {
+	t, err := decimal.NewFromString(num)
+	if err != nil {
+		return
+	}
+	if neg {
+		t = t.Neg()
+	}
+	places := int32(0)
+	if i := strings.IndexByte(num, '.'); i >= 0 {
+		places = int32(len(num) - i - 1)
+	}
+	var near *candidate
+	for _, e := range d.Brief.Figures.Entries() {
+		var vals []candidate
+		if e.HasValue {
+			vals = append(vals, candidate{name: e.Name, value: e.Value})
+		}
+		for _, p := range e.Series {
+			if p.Period != d.Brief.Period {
+				vals = append(vals, candidate{name: e.Name, period: p.Period, value: p.Value})
+			}
+		}
+		for _, c := range vals {
+			v := c.value
+			if v.Unit != unit || (unit == figures.Money && currency != "" && v.Currency != currency) {
+				continue
+			}
+			// The value in the typed number's terms.
+			var shown decimal.Decimal
+			if unit == figures.Percent {
+				shown = v.D.Shift(2)
+			} else {
+				shown = v.D.Shift(-exp)
+			}
+			if shown.Round(places).Equal(t) {
+				ref := c.name
+				if c.period != "" {
+					ref += "@" + c.period
+				}
+				d.errorAt(off, "hand-typed %s matches %s: write %s so it stays in step with the data", typed, ref, suggestRef(ref, v, unit, places, exp))
+				d.Errs[len(d.Errs)-1].Warning = true
+				return
+			}
+			diff := shown.Sub(t).Abs()
+			if near == nil && diff.LessThanOrEqual(shown.Abs().Mul(nearRatio)) {
+				cc := c
+				near = &cc
+			}
+		}
+	}
+	if near != nil {
+		f, _ := figures.Format(near.value, "")
+		ref := near.name
+		if near.period != "" {
+			ref += "@" + near.period
+		}
+		d.errorAt(off, "hand-typed %s contradicts the data: %s is %s; write {{ %s }}", typed, ref, f, ref)
+	}
+}
+
+func suggestRef(ref string, v figures.Value, unit figures.Unit, places, exp int32) string {
+	if unit == figures.Percent {
+		switch {
+		case places == v.Places:
+			return fmt.Sprintf("{{ %s }}", ref)
+		case places <= 2:
+			return fmt.Sprintf("{{ %s:pct%d }}", ref, places)
+		}
+		return fmt.Sprintf("{{ %s }}", ref)
+	}
+	if exp == v.Scale.Exp && places == v.Places {
+		return fmt.Sprintf("{{ %s }}", ref)
+	}
+	return fmt.Sprintf("{{ %s:money_short }}", ref)
+}

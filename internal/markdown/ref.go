@@ -1,0 +1,217 @@
+package markdown
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/briefs/briefs/internal/figures"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// KindRef is the node kind of a {{ name }} reference.
+var KindRef = ast.NewNodeKind("Ref")
+
+// Ref is a {{ name }}, {{ name:format }} or {{ name@PERIOD }} reference.
+// The transformer fills in Display, Value and Title.
+type Ref struct {
+	ast.BaseInline
+	Name, Period, Format string
+	// Offset is the byte offset of "{{" in the body.
+	Offset int
+	// Resolved output; Plain marks text that is not a number (label, source).
+	Display, Value, Title string
+	Plain                 bool
+	Resolved              bool
+}
+
+// Kind implements ast.Node.
+func (n *Ref) Kind() ast.NodeKind { return KindRef }
+
+// Dump implements ast.Node.
+func (n *Ref) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, map[string]string{"Name": n.Name, "Format": n.Format}, nil)
+}
+
+// refRE matches a whole reference; what it does not match but starts with
+// "{{" is reported as malformed.
+var refRE = regexp.MustCompile(`^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:@([A-Za-z0-9_-]+))?(?::([a-z_0-9]+))?\s*\}\}`)
+
+type refParser struct{}
+
+func (refParser) Trigger() []byte { return []byte{'{'} }
+
+func (refParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	if len(line) < 2 || line[1] != '{' {
+		return nil
+	}
+	m := refRE.FindSubmatch(line)
+	if m == nil {
+		doc := docFrom(pc)
+		if doc != nil {
+			end := strings.Index(string(line), "}}")
+			shown := string(line)
+			if end >= 0 {
+				shown = shown[:end+2]
+			} else if len(shown) > 30 {
+				shown = shown[:30] + "…"
+			}
+			hint := "write {{ name }} or {{ name:format }}"
+			if strings.Contains(shown, "|") {
+				hint = "use {{ name:format }}, not a pipe (a pipe would split a table cell)"
+			}
+			doc.errorAt(seg.Start, "malformed reference %s: %s", strings.TrimSpace(shown), hint)
+		}
+		return nil
+	}
+	n := &Ref{Name: string(m[1]), Period: string(m[2]), Format: string(m[3]), Offset: seg.Start}
+	n.SetPos(seg.Start)
+	block.Advance(len(m[0]))
+	return n
+}
+
+// refTransformer resolves every reference against the brief's values.
+type refTransformer struct{}
+
+func (refTransformer) Transform(node *ast.Document, reader text.Reader, pc parser.Context) {
+	doc := docFrom(pc)
+	if doc == nil {
+		return
+	}
+	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if r, ok := n.(*Ref); ok && entering {
+			doc.resolve(r)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func (d *Doc) resolve(r *Ref) {
+	set := d.Brief.Figures
+	e, ok := set.Get(r.Name)
+	if !ok {
+		msg := fmt.Sprintf("unknown name %s", r.Name)
+		if alt := set.Suggest(r.Name); alt != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", alt)
+		}
+		d.errorAt(r.Offset, "%s", msg)
+		return
+	}
+	if r.Format != "" && !figures.IsFormat(r.Format) {
+		msg := fmt.Sprintf("unknown format %s", r.Format)
+		if alt := figures.Closest(r.Format, figures.Formats); alt != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", alt)
+		} else {
+			msg += " (known: " + strings.Join(figures.Formats, ", ") + ")"
+		}
+		d.errorAt(r.Offset, "%s", msg)
+		return
+	}
+	switch r.Format {
+	case "label":
+		r.Display, r.Plain, r.Resolved = e.Label, true, true
+		return
+	case "source":
+		var titles []string
+		for _, s := range e.Sources {
+			titles = append(titles, s.Title)
+		}
+		if len(titles) == 0 {
+			d.errorAt(r.Offset, "%s has no source", r.Name)
+			return
+		}
+		r.Display, r.Plain, r.Resolved = strings.Join(titles, "; "), true, true
+		return
+	}
+	v, comp := e.Value, e.Computation
+	if r.Period != "" {
+		val, c, _, err := set.Eval(&figures.Ref{Name: r.Name, Period: r.Period})
+		if err != nil {
+			d.errorAt(r.Offset, "%v", err)
+			return
+		}
+		v, comp = val, c
+	} else if !e.HasValue {
+		if e.Derived {
+			return // its own error is reported at its expression
+		}
+		d.errorAt(r.Offset, "%s has no value for the brief's period %s: write {{ %s@PERIOD }}", r.Name, d.Brief.Period, r.Name)
+		return
+	}
+	format := r.Format
+	if format == "" {
+		format = e.Format
+	}
+	text, err := figures.Format(v, format)
+	if err != nil {
+		d.errorAt(r.Offset, "%s: %v", r.Name, err)
+		return
+	}
+	r.Display, r.Value, r.Resolved = text, v.DataValue(), true
+	r.Title = Title(e, comp)
+}
+
+// Title is the tooltip of a value: how it was computed and where it is from.
+func Title(e *figures.Entry, comp string) string {
+	var b strings.Builder
+	if e.Derived {
+		b.WriteString("= " + comp)
+	} else {
+		b.WriteString(e.Label)
+	}
+	for i, s := range e.Sources {
+		if i == 0 {
+			b.WriteString(" · ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(s.Title)
+	}
+	return b.String()
+}
+
+type refRenderer struct{}
+
+func (refRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindRef, func(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		r := n.(*Ref)
+		switch {
+		case !r.Resolved:
+			_, _ = w.WriteString(`<mark class="ref-error">`)
+			_, _ = w.Write(util.EscapeHTML([]byte("{{ " + r.Name + " }}")))
+			_, _ = w.WriteString(`</mark>`)
+		case r.Plain:
+			_, _ = w.Write(util.EscapeHTML([]byte(r.Display)))
+		default:
+			_, _ = w.WriteString(`<data value="` + r.Value + `" title="`)
+			_, _ = w.Write(util.EscapeHTML([]byte(r.Title)))
+			_, _ = w.WriteString(`">`)
+			_, _ = w.Write(util.EscapeHTML([]byte(r.Display)))
+			_, _ = w.WriteString(`</data>`)
+		}
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+type refs struct{}
+
+// Refs is the extension for {{ name }} references: the inline parser, the
+// resolving transformer and the renderer.
+var Refs goldmark.Extender = refs{}
+
+func (refs) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(
+		parser.WithInlineParsers(util.Prioritized(refParser{}, 100)),
+		parser.WithASTTransformers(util.Prioritized(refTransformer{}, 100)),
+	)
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(refRenderer{}, 100)))
+}

@@ -1,0 +1,56 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+
+	"github.com/briefs/briefs/internal/brief"
+	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/ogimage"
+)
+
+// ogSpec is what a brief's OpenGraph image shows; its hash names the file,
+// so an image whose content did not change is reused instead of redrawn.
+type ogSpec struct {
+	card ogimage.Card
+	name string
+}
+
+func newOGSpec(bf *brief.Brief, site string) *ogSpec {
+	c := ogimage.Card{Site: site, Kicker: kicker(bf), Title: bf.Title}
+	if e, ok := bf.Figures.Get(bf.Headline); ok && e.HasValue {
+		if t, err := figures.Format(e.Value, e.Format); err == nil {
+			c.Figure, c.FigureLabel = t, e.Label
+		}
+	}
+	h := sha256.New()
+	for _, s := range []string{"og-v1", c.Site, c.Kicker, c.Title, c.Figure, c.FigureLabel} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return &ogSpec{card: c, name: hex.EncodeToString(h.Sum(nil))[:16]}
+}
+
+func (o *ogSpec) path() string { return "og/" + o.name + ".png" }
+
+// ogImage returns the PNG for o: from the builder's cache, from the
+// previous output (Options.Previous), or drawn now.
+func (b *Builder) ogImage(o *ogSpec) []byte {
+	if data, ok := b.ogCache[o.name]; ok {
+		return data
+	}
+	if b.opts.Previous != nil {
+		if data, err := fs.ReadFile(b.opts.Previous, o.path()); err == nil && len(data) > 0 {
+			b.ogCache[o.name] = data
+			return data
+		}
+	}
+	data, err := ogimage.Draw(o.card)
+	if err != nil {
+		return nil
+	}
+	b.ogCache[o.name] = data
+	b.OGDrawn++
+	return data
+}

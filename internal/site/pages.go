@@ -1,0 +1,461 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/briefs/briefs/internal/brief"
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/figures"
+)
+
+type pageData struct {
+	Site        brief.Site
+	Root        string
+	Title       string
+	OGTitle     string
+	Description string
+	Canonical   string
+	OGImage     string
+	CSS         string
+	Brief       *briefView
+	List        *listView
+}
+
+type tagLink struct{ Name, URL string }
+
+type valueRow struct{ Label, Text, Data, How string }
+
+type briefView struct {
+	Root              string
+	Title, Summary    string
+	DateISO, DateText string
+	Company, Ticker   string
+	Period            string
+	Tags              []tagLink
+	Body              template.HTML
+	Values            []valueRow
+	Sources           []*figures.Source
+}
+
+type listItem struct {
+	Title, URL, Summary, Kicker string
+	DateISO, DateText           string
+	HeadlineText, HeadlineData  string
+	HeadlineLabel               string
+}
+
+type listView struct {
+	Heading     string
+	Items       []listItem
+	Page, Pages int
+	Prev, Next  string
+}
+
+// abs returns the absolute URL of a site path, or "" without a base URL.
+func (b *Builder) abs(p string) string {
+	if b.opts.BaseURL == "" {
+		return ""
+	}
+	return b.opts.BaseURL + p
+}
+
+// TagSlug makes a tag's URL segment.
+func TagSlug(tag string) string {
+	var sb strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(tag) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			sb.WriteRune(r)
+			dash = false
+		} else if !dash && sb.Len() > 0 {
+			sb.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(sb.String(), "-")
+}
+
+func (b *Builder) execute(name string, d *pageData) ([]byte, error) {
+	var buf bytes.Buffer
+	d.Site, d.CSS = b.site, b.cssPath
+	if err := b.pages[name].ExecuteTemplate(&buf, "base", d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, error) {
+	v := &briefView{
+		Root: "../", Title: bf.Title, Summary: bf.Summary,
+		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
+		Company: bf.Company, Ticker: bf.Ticker, Period: bf.Period,
+		Body: template.HTML(body), Sources: bf.Sources,
+	}
+	for _, t := range bf.Tags {
+		v.Tags = append(v.Tags, tagLink{Name: t, URL: "tags/" + TagSlug(t) + "/"})
+	}
+	for _, e := range bf.Figures.Entries() {
+		if !e.HasValue {
+			continue
+		}
+		text, err := figures.Format(e.Value, e.Format)
+		if err != nil {
+			text, _ = figures.Format(e.Value, "")
+		}
+		v.Values = append(v.Values, valueRow{Label: e.Label, Text: text, Data: e.Value.DataValue(), How: how(e)})
+	}
+	d := &pageData{
+		Root: "../", Title: bf.Title + " · " + b.site.Title, OGTitle: bf.Title,
+		Description: bf.Summary, Canonical: b.abs(bf.Slug + "/"), Brief: v,
+	}
+	if og != nil && b.opts.BaseURL != "" {
+		d.OGImage = b.abs(og.path())
+	}
+	return b.execute("brief.html", d)
+}
+
+// how says where a value comes from: the computation of a derived value,
+// the source of a reported one.
+func how(e *figures.Entry) string {
+	var titles []string
+	for _, s := range e.Sources {
+		titles = append(titles, s.Title)
+	}
+	src := strings.Join(titles, "; ")
+	switch {
+	case e.Derived && src != "":
+		return "= " + e.Computation + " · " + src
+	case e.Derived:
+		return "= " + e.Computation
+	case src != "":
+		return "Reported: " + src
+	}
+	return "Reported"
+}
+
+// published returns the briefs to publish, newest first, and the errors of
+// the briefs that failed.
+func (b *Builder) published() ([]*rendered, diag.List) {
+	var errs diag.List
+	paths := make([]string, 0, len(b.entries))
+	for p := range b.entries {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var out []*rendered
+	slugs := map[string]string{}
+	for _, p := range paths {
+		e := b.entries[p]
+		errs.Extend(e.errs)
+		r := e.good
+		if r == nil || (!b.opts.KeepLastGood && len(e.errs.Errors(b.opts.Strict)) > 0) {
+			continue
+		}
+		bf := r.brief
+		if !b.opts.Drafts && (bf.Draft || bf.Date.After(b.opts.Now)) {
+			continue
+		}
+		if other, ok := slugs[bf.Slug]; ok {
+			errs.Add(&diag.Error{File: p, Line: 1, Col: 1, Msg: fmt.Sprintf("slug %s is already used by %s", bf.Slug, other)})
+			continue
+		}
+		slugs[bf.Slug] = p
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, c := out[i].brief, out[j].brief
+		if !a.Date.Equal(c.Date) {
+			return a.Date.After(c.Date)
+		}
+		return a.Slug < c.Slug
+	})
+	return out, errs
+}
+
+func kicker(bf *brief.Brief) string {
+	parts := []string{}
+	if bf.Company != "" {
+		parts = append(parts, bf.Company)
+	}
+	if bf.Period != "" {
+		parts = append(parts, bf.Period)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func item(r *rendered) listItem {
+	bf := r.brief
+	it := listItem{
+		Title: bf.Title, URL: bf.Slug + "/", Summary: bf.Summary, Kicker: kicker(bf),
+		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
+	}
+	if e, ok := bf.Figures.Get(bf.Headline); ok && e.HasValue {
+		text, err := figures.Format(e.Value, e.Format)
+		if err == nil {
+			it.HeadlineText, it.HeadlineData, it.HeadlineLabel = text, e.Value.DataValue(), e.Label
+		}
+	}
+	return it
+}
+
+// listPages writes a paginated list under dir ("" for the home page).
+func (b *Builder) listPages(files map[string][]byte, dir, heading, title string, items []listItem) error {
+	per := b.opts.PerPage
+	pages := max(1, (len(items)+per-1)/per)
+	depth := strings.Count(dir, "/")
+	for p := 1; p <= pages; p++ {
+		lo, hi := (p-1)*per, min(p*per, len(items))
+		rel := dir
+		if p > 1 {
+			rel += "page/" + strconv.Itoa(p) + "/"
+		}
+		root := strings.Repeat("../", depth+strings.Count(rel[len(dir):], "/"))
+		if root == "" {
+			root = "./"
+		}
+		lv := &listView{Heading: heading, Items: items[lo:hi], Page: p, Pages: pages}
+		if p > 1 {
+			lv.Prev = dir
+			if p > 2 {
+				lv.Prev += "page/" + strconv.Itoa(p-1) + "/"
+			}
+		}
+		if p < pages {
+			lv.Next = dir + "page/" + strconv.Itoa(p+1) + "/"
+		}
+		t := title
+		if p > 1 {
+			t += fmt.Sprintf(" (page %d)", p)
+		}
+		d := &pageData{Root: root, Title: t, OGTitle: t, Description: b.site.Description, Canonical: b.abs(rel), List: lv}
+		page, err := b.execute("list.html", d)
+		if err != nil {
+			return err
+		}
+		files[rel+"index.html"] = page
+	}
+	return nil
+}
+
+// assemble writes every output file from the rendered briefs.
+func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
+	errs.Extend(b.siteErr)
+	pub, briefErrs := b.published()
+	errs.Extend(briefErrs)
+	errs.Sort()
+	if b.pages == nil {
+		return nil, errs
+	}
+	out := &Output{Files: map[string][]byte{}}
+	for p, data := range b.assets {
+		out.Files[p] = data
+	}
+	var items []listItem
+	tags := map[string][]listItem{}
+	tagNames := map[string]string{}
+	for _, r := range pub {
+		dir := r.brief.Slug + "/"
+		out.Files[dir+"index.html"] = r.page
+		for name, data := range r.files {
+			out.Files[dir+name] = data
+		}
+		if r.og != nil {
+			out.Files[r.og.path()] = b.ogImage(r.og)
+		}
+		out.Briefs++
+		out.Charts += r.charts
+		it := item(r)
+		items = append(items, it)
+		for _, t := range r.brief.Tags {
+			s := TagSlug(t)
+			tags[s] = append(tags[s], it)
+			if _, ok := tagNames[s]; !ok {
+				tagNames[s] = t
+			}
+		}
+	}
+	fail := func(err error) (*Output, diag.List) {
+		errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+		return nil, errs
+	}
+	if err := b.listPages(out.Files, "", "Latest briefs", b.site.Title, items); err != nil {
+		return fail(err)
+	}
+	tagSlugs := make([]string, 0, len(tags))
+	for s := range tags {
+		tagSlugs = append(tagSlugs, s)
+	}
+	sort.Strings(tagSlugs)
+	for _, s := range tagSlugs {
+		name := tagNames[s]
+		if err := b.listPages(out.Files, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
+			return fail(err)
+		}
+	}
+	notFound, err := b.execute("404.html", &pageData{Root: "/", Title: "Page not found · " + b.site.Title, OGTitle: "Page not found"})
+	if err != nil {
+		return fail(err)
+	}
+	out.Files["404.html"] = notFound
+	out.Files["feed.xml"] = b.feed(pub)
+	out.Files["sitemap.xml"] = b.sitemap(out)
+	robots := "User-agent: *\nAllow: /\n"
+	if b.opts.BaseURL != "" {
+		robots += "Sitemap: " + b.abs("sitemap.xml") + "\n"
+	}
+	out.Files["robots.txt"] = []byte(robots)
+	return out, errs
+}
+
+func (b *Builder) feed(pub []*rendered) []byte {
+	type link struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr,omitempty"`
+		Type string `xml:"type,attr,omitempty"`
+	}
+	type entryX struct {
+		Title   string `xml:"title"`
+		Link    link   `xml:"link"`
+		ID      string `xml:"id"`
+		Updated string `xml:"updated"`
+		Summary string `xml:"summary,omitempty"`
+	}
+	type feedX struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Title   string   `xml:"title"`
+		Links   []link   `xml:"link"`
+		ID      string   `xml:"id"`
+		Updated string   `xml:"updated"`
+		Author  struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Entries []entryX `xml:"entry"`
+	}
+	f := feedX{Title: b.site.Title, Updated: "1970-01-01T00:00:00Z"}
+	f.Author.Name = b.site.Title
+	base := b.abs("")
+	f.ID = base
+	if base == "" {
+		f.ID = "urn:briefs:" + TagSlug(b.site.Title)
+		f.Links = []link{{Href: "./", Rel: "alternate"}}
+	} else {
+		f.Links = []link{{Href: base, Rel: "alternate"}, {Href: base + "feed.xml", Rel: "self", Type: "application/atom+xml"}}
+	}
+	for i, r := range pub {
+		if i == 20 {
+			break
+		}
+		bf := r.brief
+		updated := bf.Date.Format("2006-01-02") + "T00:00:00Z"
+		if i == 0 {
+			f.Updated = updated
+		}
+		e := entryX{Title: bf.Title, Link: link{Href: bf.Slug + "/"}, Updated: updated, Summary: bf.Summary}
+		if base != "" {
+			e.Link.Href, e.ID = base+bf.Slug+"/", base+bf.Slug+"/"
+		} else {
+			e.ID = "urn:briefs:" + bf.Slug
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	data, _ := xml.MarshalIndent(f, "", "  ")
+	return append([]byte(xml.Header), append(data, '\n')...)
+}
+
+func (b *Builder) sitemap(out *Output) []byte {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, p := range out.Paths() {
+		if !strings.HasSuffix(p, "index.html") {
+			continue
+		}
+		loc := strings.TrimSuffix(p, "index.html")
+		if b.opts.BaseURL != "" {
+			loc = b.abs(loc)
+		} else {
+			loc = "/" + loc
+		}
+		buf.WriteString("  <url><loc>")
+		_ = xml.EscapeText(&buf, []byte(loc))
+		buf.WriteString("</loc></url>\n")
+	}
+	buf.WriteString("</urlset>\n")
+	return buf.Bytes()
+}
+
+// figuresJSON lists every figure and derived value of a brief with exact
+// decimals as strings.
+func figuresJSON(bf *brief.Brief) []byte {
+	type src struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+		URL   string `json:"url,omitempty"`
+		Date  string `json:"date,omitempty"`
+	}
+	type val struct {
+		Name        string            `json:"name"`
+		Kind        string            `json:"kind"`
+		Label       string            `json:"label"`
+		Unit        string            `json:"unit"`
+		Currency    string            `json:"currency,omitempty"`
+		Scale       string            `json:"scale,omitempty"`
+		Value       string            `json:"value,omitempty"`
+		Display     string            `json:"display,omitempty"`
+		Values      map[string]string `json:"values,omitempty"`
+		Expr        string            `json:"expr,omitempty"`
+		Computation string            `json:"computation,omitempty"`
+		Sources     []string          `json:"sources,omitempty"`
+	}
+	doc := struct {
+		Slug    string `json:"slug"`
+		Title   string `json:"title"`
+		Company string `json:"company,omitempty"`
+		Period  string `json:"period,omitempty"`
+		Date    string `json:"date"`
+		Note    string `json:"note"`
+		Sources []src  `json:"sources"`
+		Figures []val  `json:"figures"`
+	}{Slug: bf.Slug, Title: bf.Title, Company: bf.Company, Period: bf.Period, Date: bf.Date.Format("2006-01-02"),
+		Note:    "Values are exact decimals as strings: money in whole currency units, percentages as fractions (0.58 is 58%).",
+		Sources: []src{}, Figures: []val{}}
+	for _, s := range bf.Sources {
+		doc.Sources = append(doc.Sources, src{s.ID, s.Title, s.URL, s.Date})
+	}
+	for _, e := range bf.Figures.Entries() {
+		v := val{Name: e.Name, Kind: "figure", Label: e.Label, Unit: e.Value.Unit.String()}
+		if e.Derived {
+			v.Kind, v.Expr, v.Computation = "derived", e.ExprText, e.Computation
+		}
+		if e.Value.Unit == figures.Money {
+			v.Currency, v.Scale = e.Value.Currency, e.Value.Scale.Name
+		}
+		if len(e.Series) > 0 {
+			v.Unit = e.Series[0].Value.Unit.String()
+			v.Values = map[string]string{}
+			for _, p := range e.Series {
+				v.Values[p.Period] = p.Value.Exact()
+			}
+			if e.Series[0].Value.Unit == figures.Money {
+				v.Currency, v.Scale = e.Series[0].Value.Currency, e.Series[0].Value.Scale.Name
+			}
+		}
+		if e.HasValue {
+			v.Value = e.Value.Exact()
+			v.Display, _ = figures.Format(e.Value, e.Format)
+		}
+		for _, s := range e.Sources {
+			v.Sources = append(v.Sources, s.ID)
+		}
+		doc.Figures = append(doc.Figures, v)
+	}
+	data, _ := json.MarshalIndent(doc, "", "  ")
+	return append(data, '\n')
+}

@@ -1,0 +1,12 @@
+// Package layouts embeds the default templates and stylesheet, so that a
+// site with only content/ still builds. A site's own layouts/ folder
+// overrides any of these files by name.
+package layouts
+
+import "embed"
+
+// FS holds the default layouts: base.html, brief.html, list.html, 404.html
+// and site.css.
+//
+//go:embed *.html *.css
+var FS embed.FS
