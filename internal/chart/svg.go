@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sizes shared with the site's CSS (.chart text and .chart .tick): text is
@@ -62,7 +63,17 @@ type svgWriter struct {
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
 
-func esc(s string) string { return xmlEscaper.Replace(s) }
+// esc escapes text for XML, dropping what XML 1.0 cannot carry at all
+// (control characters, invalid UTF-8).
+func esc(s string) string {
+	clean := strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return -1
+		}
+		return r
+	}, s)
+	return xmlEscaper.Replace(clean)
+}
 
 func num(v float64) string {
 	if math.Abs(v) < 0.05 {

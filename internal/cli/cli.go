@@ -9,7 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -161,7 +163,8 @@ func check(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "briefs check: unknown format %q (text, github or json)\n", *format)
 		return &ExitError{Code: 2}
 	}
-	o, errs := site.Build(os.DirFS(*src), site.Options{Drafts: *drafts, Strict: *strict, NoOG: true})
+	srcFS := os.DirFS(*src)
+	_, errs := site.Build(srcFS, site.Options{Drafts: *drafts, Strict: *strict, NoOG: true})
 	nErr := len(errs.Errors(*strict))
 	switch *format {
 	case "github":
@@ -195,9 +198,12 @@ func check(args []string, stdout, stderr io.Writer) error {
 		for _, e := range errs {
 			fmt.Fprintln(stdout, e.Error())
 		}
+		paths, _ := iofs.Glob(srcFS, "content/*.md")
 		briefs := 0
-		if o != nil {
-			briefs = o.Briefs
+		for _, p := range paths {
+			if path.Base(p) != "_index.md" {
+				briefs++
+			}
 		}
 		warnings := len(errs) - nErr
 		fmt.Fprintf(stdout, "checked %d briefs: %d error(s), %d warning(s)\n", briefs, nErr, warnings)

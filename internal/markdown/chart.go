@@ -173,21 +173,23 @@ func (d *Doc) chart(src []byte, fenceOff, firstLine int) *Chart {
 		d.errorAt(fenceOff, "chart has no data: give a list of names or a map of label: expression")
 		return nil
 	}
-	if !ok {
+	if s.kind == "" {
 		return nil
 	}
-	c, sources, rows, ok := d.resolveChart(&s, at)
-	if !ok {
+	// Resolve the data even when other fields are wrong, so that every
+	// error of the block is reported at once.
+	c, sources, rows, dataOK := d.resolveChart(&s, at)
+	if !ok || !dataOK {
 		return nil
 	}
-	d.chartN++
-	c.ID = "chart-" + strconv.Itoa(d.chartN)
+	c.ID = "chart-" + strconv.Itoa(d.chartN+1)
 	c.Kind, c.Title = s.kind, s.title
 	svg, err := d.renderer.SVG(c)
 	if err != nil {
 		d.errorAt(fenceOff, "%v", err)
 		return nil
 	}
+	d.chartN++
 	return &Chart{ID: c.ID, Title: s.title, SVG: svg, Sources: sources, Table: table(c, rows), CSV: csv(rows)}
 }
 

@@ -63,7 +63,7 @@ func (d *Doc) scan(s string, base int) {
 		typed := s[m[0]:m[1]]
 		neg := m[3] > m[2]
 		num := s[m[4]:m[5]]
-		d.checkNumber(base+m[0], typed, num, neg, figures.Percent, "", 0)
+		d.checkNumber(base+m[0], typed, num, neg, figures.Percent, "", 0, false)
 	}
 	for _, m := range moneyRE.FindAllStringSubmatchIndex(s, -1) {
 		if m[0] > 0 && isWordByte(s[m[0]-1]) {
@@ -75,11 +75,12 @@ func (d *Doc) scan(s string, base int) {
 		if m[8] >= 0 {
 			num += s[m[8]:m[9]]
 		}
-		exp := int32(0)
+		exp, short := int32(0), false
 		if m[10] >= 0 {
-			exp = scaleWords[s[m[10]:m[11]]]
+			word := s[m[10]:m[11]]
+			exp, short = scaleWords[word], len(word) <= 2
 		}
-		d.checkNumber(base+m[0], typed, num, neg, figures.Money, symbolCurrency[s[m[4]:m[5]]], exp)
+		d.checkNumber(base+m[0], typed, num, neg, figures.Money, symbolCurrency[s[m[4]:m[5]]], exp, short)
 	}
 }
 
@@ -97,7 +98,7 @@ type candidate struct {
 // checkNumber matches one typed number against every value of its unit. A
 // value that rounds to the typed number gets a warning naming the reference
 // to write; a typed number near a value that it does not match is an error.
-func (d *Doc) checkNumber(off int, typed, num string, neg bool, unit figures.Unit, currency string, exp int32) {
+func (d *Doc) checkNumber(off int, typed, num string, neg bool, unit figures.Unit, currency string, exp int32, short bool) {
 	t, err := decimal.NewFromString(num)
 	if err != nil {
 		return
@@ -137,7 +138,7 @@ func (d *Doc) checkNumber(off int, typed, num string, neg bool, unit figures.Uni
 				if c.period != "" {
 					ref += "@" + c.period
 				}
-				d.errorAt(off, "hand-typed %s matches %s: write %s so it stays in step with the data", typed, ref, suggestRef(ref, v, unit, places, exp))
+				d.errorAt(off, "hand-typed %s matches %s: write %s so it stays in step with the data", typed, ref, suggestRef(ref, v, unit, places, exp, short))
 				d.Errs[len(d.Errs)-1].Warning = true
 				return
 			}
@@ -158,7 +159,7 @@ func (d *Doc) checkNumber(off int, typed, num string, neg bool, unit figures.Uni
 	}
 }
 
-func suggestRef(ref string, v figures.Value, unit figures.Unit, places, exp int32) string {
+func suggestRef(ref string, v figures.Value, unit figures.Unit, places, exp int32, short bool) string {
 	if unit == figures.Percent {
 		switch {
 		case places == v.Places:
@@ -168,7 +169,7 @@ func suggestRef(ref string, v figures.Value, unit figures.Unit, places, exp int3
 		}
 		return fmt.Sprintf("{{ %s }}", ref)
 	}
-	if exp == v.Scale.Exp && places == v.Places {
+	if exp == v.Scale.Exp && places == v.Places && !short {
 		return fmt.Sprintf("{{ %s }}", ref)
 	}
 	return fmt.Sprintf("{{ %s:money_short }}", ref)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html/template"
 	"sort"
@@ -58,6 +59,10 @@ type listView struct {
 	Prev, Next  string
 }
 
+// errLayouts stands for layouts that failed to load; their own errors are
+// reported where they were found.
+var errLayouts = errors.New("layouts failed to load")
+
 // abs returns the absolute URL of a site path, or "" without a base URL.
 func (b *Builder) abs(p string) string {
 	if b.opts.BaseURL == "" {
@@ -85,7 +90,11 @@ func TagSlug(tag string) string {
 func (b *Builder) execute(name string, d *pageData) ([]byte, error) {
 	var buf bytes.Buffer
 	d.Site, d.CSS = b.site, b.cssPath
-	if err := b.pages[name].ExecuteTemplate(&buf, "base", d); err != nil {
+	t := b.pages[name]
+	if t == nil {
+		return nil, errLayouts
+	}
+	if err := t.ExecuteTemplate(&buf, "base", d); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -282,7 +291,9 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 		}
 	}
 	fail := func(err error) (*Output, diag.List) {
-		errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+		if !errors.Is(err, errLayouts) {
+			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+		}
 		return nil, errs
 	}
 	if err := b.listPages(out.Files, "", "Latest briefs", b.site.Title, items); err != nil {

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -278,8 +279,13 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		out.og = newOGSpec(bf, b.site.Title)
 	}
 	page, err := b.briefPage(bf, body, out.og)
+	if errors.Is(err, errLayouts) {
+		return
+	}
 	if err != nil {
-		e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("layout failed: %v", err)})
+		te := templateError("layouts/brief.html", err)
+		te.Msg = fmt.Sprintf("rendering %s: %s", e.path, te.Msg)
+		e.errs.Add(te)
 		return
 	}
 	out.page = page

@@ -1,0 +1,159 @@
+package brief
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/briefs/briefs/internal/figures"
+	"golang.org/x/tools/txtar"
+)
+
+// TestCases runs testdata/*.txtar: each NAME.md is parsed and its errors
+// compared, line by line as prefixes, with NAME.errors (or "errors").
+func TestCases(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no case files")
+	}
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, f := range ar.Files {
+			if strings.HasSuffix(f.Name, "errors") {
+				want[strings.TrimSuffix(strings.TrimSuffix(f.Name, "errors"), ".")] = string(f.Data)
+			}
+		}
+		for _, f := range ar.Files {
+			if !strings.HasSuffix(f.Name, ".md") {
+				continue
+			}
+			t.Run(filepath.Base(file)+"/"+f.Name, func(t *testing.T) {
+				exp, ok := want[strings.TrimSuffix(f.Name, ".md")]
+				if !ok {
+					exp = want[""]
+				}
+				_, errs := Parse(f.Name, f.Data)
+				errs.Sort()
+				var got []string
+				for _, e := range errs {
+					got = append(got, e.Error())
+				}
+				wantLines := strings.Split(strings.TrimSpace(exp), "\n")
+				if len(got) != len(wantLines) {
+					t.Fatalf("got %d errors, want %d:\n%s", len(got), len(wantLines), strings.Join(got, "\n"))
+				}
+				for i, w := range wantLines {
+					if !strings.HasPrefix(got[i], w) {
+						t.Errorf("error %d:\n got  %s\n want %s…", i, got[i], w)
+					}
+				}
+			})
+		}
+	}
+}
+
+const amazon = `---
+title: The Cloud Behind the Cart
+summary: AWS earns most of Amazon's operating income on under a fifth of its sales.
+date: 2025-02-10
+company: Amazon.com, Inc.
+ticker: AMZN
+period: FY2024
+tags: [cloud, antitrust]
+currency: USD            # ISO 4217 code, default for every money figure
+scale: billion           # one | thousand | million | billion | trillion
+sources:
+  q4-2024: {title: Amazon Q4 2024 Earnings Release, date: 2025-02-06}
+figures:
+  net_sales:            {value: 638.0, label: Total net sales, source: q4-2024}
+  aws_net_sales:        {value: 107.6, label: AWS net sales, source: q4-2024}
+  operating_income:     {value: 68.6, label: Total operating income, source: q4-2024}
+  aws_operating_income: {value: 39.8, label: AWS operating income, source: q4-2024}
+  cloud_share:          {value: 30, unit: percent, label: AWS share of the cloud market}
+derived:
+  aws_sales_share:  {expr: aws_net_sales / net_sales, label: AWS share of net sales}
+  aws_income_share: {expr: aws_operating_income / operating_income, label: AWS share of operating income}
+  other_margin:     (operating_income - aws_operating_income) / (net_sales - aws_net_sales)
+checks:
+  - aws_sales_share < 20%
+  - aws_income_share > 50%
+---
+AWS brought in {{ aws_net_sales }}, only {{ aws_sales_share }} of sales, yet it earned
+{{ aws_income_share }} of operating income.
+`
+
+// TestDesignExample parses DESIGN.md's example brief as written.
+func TestDesignExample(t *testing.T) {
+	b, errs := Parse("content/amazon.md", []byte(amazon))
+	if len(errs) != 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	want := map[string]string{"aws_sales_share": "16.9%", "aws_income_share": "58.0%", "other_margin": "5.4%", "net_sales": "$638.0 billion", "cloud_share": "30.0%"}
+	for name, w := range want {
+		e, ok := b.Figures.Get(name)
+		if !ok {
+			t.Fatalf("no %s", name)
+		}
+		got, err := figures.Format(e.Value, "")
+		if err != nil || got != w {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, w)
+		}
+	}
+	if b.Headline != "aws_sales_share" || b.Slug != "amazon" || len(b.Checks) != 2 || b.Title != "The Cloud Behind the Cart" {
+		t.Errorf("fields: headline %q slug %q checks %d", b.Headline, b.Slug, len(b.Checks))
+	}
+	if e, _ := b.Figures.Get("other_margin"); e.Label != "Other margin" {
+		t.Errorf("label from key = %q", e.Label)
+	}
+	// The body starts right after the closing fence, and positions map back.
+	if !strings.HasPrefix(string(b.Body), "AWS brought in") || b.Pos(0).Line != 27 {
+		t.Errorf("body at line %d: %q", b.Pos(0).Line, b.Body[:20])
+	}
+}
+
+func TestBOM(t *testing.T) {
+	_, errs := Parse("x.md", append([]byte{0xEF, 0xBB, 0xBF}, amazon...))
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "x.md:1:1: the file starts with a byte order mark") {
+		t.Fatalf("errors = %v", errs)
+	}
+}
+
+func TestCRLF(t *testing.T) {
+	b, errs := Parse("x.md", []byte(strings.ReplaceAll(amazon, "\n", "\r\n")))
+	if len(errs) != 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if e, _ := b.Figures.Get("aws_income_share"); e.Value.D.StringFixed(4) != "0.5802" {
+		t.Errorf("aws_income_share = %s", e.Value.D)
+	}
+}
+
+func TestParseSite(t *testing.T) {
+	s, errs := ParseSite("content/_index.md", []byte("---\ntitle: T\ndescription: D\n---\n"))
+	if len(errs) != 0 || s.Title != "T" || s.Description != "D" {
+		t.Errorf("ParseSite = %+v, %v", s, errs)
+	}
+	_, errs = ParseSite("content/_index.md", []byte("---\ntitle: T\nauthor: me\n---\n"))
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/_index.md:3:1: unknown site field author") {
+		t.Errorf("errors = %v", errs)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(amazon))
+	f.Add([]byte("---\ntitle: x\ndate: 2025-01-01\nfigures:\n  a: NO\n  a: 1\n---\n"))
+	f.Add([]byte("---\n---\n"))
+	f.Add([]byte("---\nfigures: {a: {values: {X: 1, Y: 2}}}\nderived: {b: growth(a), c: c}\n---\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		_, errs := Parse("f.md", src)
+		for _, e := range errs {
+			if e.Line < 1 || e.Col < 1 {
+				t.Fatalf("error without a position: %v", e)
+			}
+		}
+	})
+}

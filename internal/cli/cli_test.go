@@ -1,0 +1,341 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary act as the briefs command for tests that
+// must run (and kill) a real process.
+func TestMain(m *testing.M) {
+	if os.Getenv("BRIEFS_TEST_MAIN") == "1" {
+		err := Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, nil)
+		var exit *ExitError
+		if errors.As(err, &exit) {
+			os.Exit(exit.Code)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+const good = `---
+title: Good
+date: 2025-01-02
+tags: [x]
+figures:
+  a: {value: 39.8, label: A, source: s}
+  b: {value: 68.6, label: B, source: s}
+sources:
+  s: {title: Release}
+derived:
+  share: a / b
+---
+A is {{ share }} of B.
+`
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), args, &out, &errb, nil)
+	var exit *ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.Code
+	case err != nil:
+		t.Fatalf("Run: %v", err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestBuildBadBrief(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"content/good.md": good,
+		"content/x.md":    "---\ntitle: X\ndate: 2025-01-01\nfigures:\n  a: 1_000\n  b: 2.0\n---\nSee {{ c }} and {{ b:pct }}.\n",
+	})
+	_, stderr, code := run(t, "build", "--src", dir)
+	if code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	want := "content/x.md:5:6: 1_000 uses digit separators: write 1000\n" +
+		"content/x.md:8:5: unknown name c (did you mean b?)\n" +
+		"content/x.md:8:17: b: format pct needs a percent, but the value is money (USD)\n" +
+		"3 error(s)\nbuild failed: public/ left as it was\n"
+	if stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
+		t.Errorf("a failed build wrote public/")
+	}
+}
+
+func TestBuildAndStaleFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"content/good.md": good, "content/other.md": strings.Replace(good, "title: Good", "title: Other", 1)})
+	stdout, stderr, code := run(t, "build", "--src", dir, "--base-url", "https://example.org")
+	if code != 0 || !strings.HasPrefix(stdout, "built 2 briefs, 0 charts, 5 pages") {
+		t.Fatalf("code %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "public/good/index.html"))
+	if err != nil || !bytes.Contains(page, []byte(">58.0%</data>")) {
+		t.Fatalf("good page: %v", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "content/other.md")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := run(t, "build", "--src", dir); code != 0 {
+		t.Fatal("second build failed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public/other/index.html")); !os.IsNotExist(err) {
+		t.Errorf("stale page of a removed brief survived")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".briefs-staging-") {
+			t.Errorf("staging folder left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestBuildRefusesDangerousOut(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { _ = os.Chdir(wd) })
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	home, _ := os.UserHomeDir()
+	for _, out := range []string{".", "/", dir, home} {
+		_, stderr, code := run(t, "build", "--out", out)
+		if code != 2 || !strings.Contains(stderr, "refusing to write the site to") {
+			t.Errorf("--out %s: code %d, %s", out, code, stderr)
+		}
+	}
+	writeFiles(t, dir, map[string]string{"site2/content/a.md": good})
+	if _, stderr, code := run(t, "build", "--out", "site2"); code != 2 || !strings.Contains(stderr, "holds a content/ folder") {
+		t.Errorf("--out holding content/: code %d, %s", code, stderr)
+	}
+}
+
+func TestCheckFormats(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"content/good.md": good + "\nThat is 58% and not 60%.\n",
+	})
+	stdout, _, code := run(t, "check", "--src", dir, "--format", "github")
+	// Workflow commands escape % as %25; GitHub shows it as %.
+	want := "::warning file=content/good.md,line=15,col=9::hand-typed 58%25 matches share: write {{ share:pct0 }} so it stays in step with the data\n" +
+		"::error file=content/good.md,line=15,col=21::hand-typed 60%25 contradicts the data: share is 58.0%25; write {{ share }}\n"
+	if code != 1 || stdout != want {
+		t.Errorf("github format (code %d):\n%s\nwant:\n%s", code, stdout, want)
+	}
+	stdout, _, code = run(t, "check", "--src", dir)
+	wantText := "content/good.md:15:9: warning: hand-typed 58% matches share: write {{ share:pct0 }} so it stays in step with the data\n" +
+		"content/good.md:15:21: hand-typed 60% contradicts the data: share is 58.0%; write {{ share }}\n" +
+		"checked 1 briefs: 1 error(s), 1 warning(s)\n"
+	if code != 1 || stdout != wantText {
+		t.Errorf("text format (code %d):\n%s\nwant:\n%s", code, stdout, wantText)
+	}
+	stdout, _, _ = run(t, "check", "--src", dir, "--format", "json")
+	if !strings.Contains(stdout, `"severity": "warning"`) || !strings.Contains(stdout, `"line": 15`) {
+		t.Errorf("json format:\n%s", stdout)
+	}
+	// Only a warning: passes, unless --strict.
+	writeFiles(t, dir, map[string]string{"content/good.md": good + "\nThat is 58%.\n"})
+	if _, _, code := run(t, "check", "--src", dir); code != 0 {
+		t.Errorf("a warning failed check")
+	}
+	stdout, _, code = run(t, "check", "--src", dir, "--strict", "--format", "github")
+	if code != 1 || !strings.HasPrefix(stdout, "::error file=content/good.md,line=15,col=9::hand-typed 58%25") {
+		t.Errorf("--strict (code %d): %s", code, stdout)
+	}
+	if _, _, code := run(t, "check", "--format", "xml"); code != 2 {
+		t.Errorf("unknown format accepted")
+	}
+}
+
+func TestDiff(t *testing.T) {
+	old, cur := t.TempDir(), t.TempDir()
+	writeFiles(t, old, map[string]string{"content/good.md": strings.Replace(good, "value: 68.6", "value: 68.8", 1), "content/gone.md": good})
+	writeFiles(t, cur, map[string]string{"content/good.md": good, "content/new.md": "---\ntitle: New\ndate: 2025-01-01\nfigures: {n: 5}\n---\n"})
+	stdout, stderr, code := run(t, "diff", old, cur)
+	want := fmt.Sprintf(`## Figures changed between %s and %s
+
+### content/gone.md: Good (removed)
+
+### content/good.md: Good
+
+| Value | Before | After |
+|---|---|---|
+| `+"`b`"+` | $68.8 billion | $68.6 billion |
+| `+"`share`"+` | 57.8%% | 58.0%% |
+
+### content/new.md: New (new brief)
+
+| Value | Before | After |
+|---|---|---|
+| `+"`n`"+` | | $5 billion |
+`, old, cur)
+	if code != 0 || stdout != want {
+		t.Errorf("diff (code %d, %s):\n%s\nwant:\n%s", code, stderr, stdout, want)
+	}
+	stdout, _, _ = run(t, "diff", cur, cur)
+	if !strings.HasSuffix(stdout, "\nNo figure or derived value changed.\n") {
+		t.Errorf("no-change diff: %s", stdout)
+	}
+	if _, stderr, code := run(t, "diff", "nope-not-a-rev-or-folder", cur); code != 1 || !strings.Contains(stderr, "neither a folder nor a git revision") {
+		t.Errorf("bad argument: %d %s", code, stderr)
+	}
+}
+
+func TestDiffGitRevisions(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-c", "user.email=t@t", "-c", "user.name=t"}, args...)...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	git("add", ".")
+	git("commit", "-qm", "one")
+	writeFiles(t, dir, map[string]string{"content/good.md": strings.Replace(good, "value: 39.8", "value: 40.1", 1)})
+	git("commit", "-qam", "two")
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { _ = os.Chdir(wd) })
+	_ = os.Chdir(dir)
+	stdout, stderr, code := run(t, "diff", "HEAD~1", "HEAD")
+	if code != 0 || !strings.Contains(stdout, "| `a` | $39.8 billion | $40.1 billion |") || !strings.Contains(stdout, "| `share` | 58.0% | 58.5% |") {
+		t.Errorf("git diff (code %d, %s):\n%s", code, stderr, stdout)
+	}
+}
+
+func TestNew(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "content", "my-brief.md")
+	stdout, _, code := run(t, "new", p)
+	if code != 0 || !strings.HasPrefix(stdout, "created ") {
+		t.Fatalf("new: %d %s", code, stdout)
+	}
+	// The scaffold is a valid brief: a draft that builds with --drafts.
+	stdout, stderr, code := run(t, "build", "--src", dir, "--drafts")
+	if code != 0 || !strings.HasPrefix(stdout, "built 1 briefs, 1 charts") {
+		t.Errorf("scaffold does not build: %s %s", stdout, stderr)
+	}
+	stdout, _, _ = run(t, "build", "--src", dir)
+	if !strings.HasPrefix(stdout, "built 0 briefs") {
+		t.Errorf("the scaffold must be a draft: %s", stdout)
+	}
+	if _, stderr, code := run(t, "new", p); code != 1 || !strings.Contains(stderr, "already exists") {
+		t.Errorf("overwrote an existing brief: %d %s", code, stderr)
+	}
+	if _, _, code := run(t, "new", filepath.Join(dir, "content", "Bad Name.md")); code != 2 {
+		t.Errorf("accepted a bad slug")
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if _, stderr, code := run(t); code != 2 || !strings.Contains(stderr, "usage:") {
+		t.Errorf("no args: %d", code)
+	}
+	if _, stderr, code := run(t, "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %d %s", code, stderr)
+	}
+	if stdout, _, code := run(t, "version"); code != 0 || !strings.HasPrefix(stdout, "briefs ") {
+		t.Errorf("version: %s", stdout)
+	}
+}
+
+// TestKilledBuildLeavesPublic kills a build of a large site part-way and
+// checks that public/ is still the previous, complete output.
+func TestKilledBuildLeavesPublic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	if _, _, code := run(t, "build", "--src", dir); code != 0 {
+		t.Fatal("first build failed")
+	}
+	before := snapshot(t, filepath.Join(dir, "public"))
+	files := map[string]string{}
+	for i := 0; i < 3000; i++ {
+		files[fmt.Sprintf("content/gen-%04d.md", i)] = strings.Replace(good, "title: Good", fmt.Sprintf("title: Generated %d", i), 1) + strings.Repeat("Filler prose for the brief. ", 200) + "\n\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"
+	}
+	writeFiles(t, dir, files)
+	interrupted := 0
+	for _, delay := range []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, 600 * time.Millisecond} {
+		cmd := exec.Command(os.Args[0], "build", "--src", dir)
+		cmd.Env = append(os.Environ(), "BRIEFS_TEST_MAIN=1")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		after := snapshot(t, filepath.Join(dir, "public"))
+		if len(after) == len(before) {
+			for name, data := range before {
+				if after[name] != data {
+					t.Fatalf("killed after %v: %s changed", delay, name)
+				}
+			}
+			interrupted++
+			continue
+		}
+		// The build finished before the kill: then it must be complete.
+		if _, ok := after["gen-2999/index.html"]; !ok {
+			t.Fatalf("killed after %v: public/ is neither the old nor a complete new site (%d files)", delay, len(after))
+		}
+	}
+	if interrupted == 0 {
+		t.Errorf("no build was killed before it finished: the test proves nothing")
+	}
+}
+
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,316 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+var now = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+
+func loadSite(t testing.TB, file string) fstest.MapFS {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range ar.Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	return fsys
+}
+
+func build(t testing.TB, fsys fstest.MapFS, opts Options) *Output {
+	t.Helper()
+	if opts.Now.IsZero() {
+		opts.Now = now
+	}
+	out, errs := Build(fsys, opts)
+	if err := errs.Err(); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return out
+}
+
+func file(t *testing.T, out *Output, name string) string {
+	t.Helper()
+	data, ok := out.Files[name]
+	if !ok {
+		t.Fatalf("no output file %s (have %v)", name, out.Paths())
+	}
+	return string(data)
+}
+
+func TestSite(t *testing.T) {
+	out := build(t, loadSite(t, "testdata/site.txtar"), Options{})
+	if out.Briefs != 2 || out.Charts != 2 {
+		t.Errorf("briefs %d charts %d, want 2 and 2", out.Briefs, out.Charts)
+	}
+	page := file(t, out, "amazon/index.html")
+	for _, want := range []string{
+		`<title>The Cloud Behind the Cart · Test Briefs</title>`,
+		`<data value="0.1687" title="= 107.6 ÷ 638.0 · Amazon Q4 2024 Earnings Release">16.9%</data>`,
+		`<data value="0.5802" title="= 39.8 ÷ 68.6 · Amazon Q4 2024 Earnings Release">58.0%</data>`,
+		`<a href="https://example.com/q4">Amazon Q4 2024 Earnings Release</a>, <time datetime="2025-02-06">2025-02-06</time>`,
+		`<a href="../tags/antitrust-competition/">Antitrust &amp; Competition</a>`,
+		`<link rel="stylesheet" href="../css/site.`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("amazon page lacks %s", want)
+		}
+	}
+	if n := strings.Count(page, "<svg "); n != 2 {
+		t.Errorf("amazon page has %d inline SVGs, want 2", n)
+	}
+	// Without a base URL there is no canonical or og:url (they must be absolute).
+	if strings.Contains(page, `rel="canonical"`) || strings.Contains(page, "og:url") {
+		t.Errorf("canonical without a base URL")
+	}
+	index := file(t, out, "index.html")
+	a, m := strings.Index(index, "The Cloud Behind the Cart"), strings.Index(index, "The Apps Pay for the Headsets")
+	if a < 0 || m < 0 || a > m {
+		t.Errorf("index is not newest first")
+	}
+	if !strings.Contains(index, `<data value="0.1687">16.9%</data> <span>AWS share of net sales</span>`) {
+		t.Errorf("index lacks the headline figure")
+	}
+	if strings.Contains(index, "A draft") || strings.Contains(index, "From the future") {
+		t.Errorf("draft or future brief published")
+	}
+	for _, p := range []string{"draft/index.html", "future/index.html"} {
+		if _, ok := out.Files[p]; ok {
+			t.Errorf("%s written", p)
+		}
+	}
+	cloud := file(t, out, "tags/cloud/index.html")
+	if !strings.Contains(cloud, "The Cloud Behind the Cart") || !strings.Contains(cloud, "The Apps Pay for the Headsets") {
+		t.Errorf("tag page lacks briefs")
+	}
+	csv := file(t, out, "amazon/chart-2.csv")
+	if csv != "series,label,value,display\n,AWS,39800000000,$39.8B\n,Everything else,28800000000,$28.8B\n" {
+		t.Errorf("chart CSV = %q", csv)
+	}
+	var fig struct {
+		Figures []struct{ Name, Value, Unit, Display string }
+	}
+	if err := json.Unmarshal([]byte(file(t, out, "amazon/figures.json")), &fig); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range fig.Figures {
+		got[f.Name] = f.Unit + " " + f.Value + " " + f.Display
+	}
+	if got["aws_income_share"] != "percent 0.5801749271137026239067055393586006 58.0%" || got["net_sales"] != "money 638000000000 $638.0 billion" {
+		t.Errorf("figures.json: %v", got)
+	}
+	if !strings.HasPrefix(file(t, out, "robots.txt"), "User-agent: *") {
+		t.Errorf("robots.txt")
+	}
+	if !strings.Contains(file(t, out, "404.html"), `href="/"`) {
+		t.Errorf("404 page must link to the root absolutely")
+	}
+}
+
+func TestDrafts(t *testing.T) {
+	out := build(t, loadSite(t, "testdata/site.txtar"), Options{Drafts: true})
+	for _, p := range []string{"draft/index.html", "future/index.html"} {
+		if _, ok := out.Files[p]; !ok {
+			t.Errorf("--drafts: %s missing", p)
+		}
+	}
+}
+
+func wellFormedXML(t *testing.T, name, data string) {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(data))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatalf("%s is not well-formed: %v", name, err)
+		}
+	}
+}
+
+func TestFeedAndSitemap(t *testing.T) {
+	out := build(t, loadSite(t, "testdata/site.txtar"), Options{BaseURL: "https://briefs.example.org"})
+	feed := file(t, out, "feed.xml")
+	wellFormedXML(t, "feed.xml", feed)
+	var f struct {
+		Title   string `xml:"title"`
+		ID      string `xml:"id"`
+		Updated string `xml:"updated"`
+		Entries []struct {
+			Title string `xml:"title"`
+			ID    string `xml:"id"`
+			Link  struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(feed), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Title != "Test Briefs" || len(f.Entries) != 2 || f.Entries[0].Link.Href != "https://briefs.example.org/amazon/" || f.Updated != "2025-02-10T00:00:00Z" {
+		t.Errorf("feed: %+v", f)
+	}
+	sitemap := file(t, out, "sitemap.xml")
+	wellFormedXML(t, "sitemap.xml", sitemap)
+	for _, loc := range []string{"https://briefs.example.org/", "https://briefs.example.org/amazon/", "https://briefs.example.org/tags/cloud/"} {
+		if !strings.Contains(sitemap, "<loc>"+loc+"</loc>") {
+			t.Errorf("sitemap lacks %s", loc)
+		}
+	}
+	page := file(t, out, "amazon/index.html")
+	for _, want := range []string{
+		`<link rel="canonical" href="https://briefs.example.org/amazon/">`,
+		`<meta property="og:url" content="https://briefs.example.org/amazon/">`,
+		`<meta property="og:image" content="https://briefs.example.org/og/`,
+		`<meta name="twitter:card" content="summary_large_image">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if !strings.Contains(file(t, out, "robots.txt"), "Sitemap: https://briefs.example.org/sitemap.xml") {
+		t.Errorf("robots.txt lacks the sitemap")
+	}
+}
+
+var linkRE = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+
+// TestLinksResolve follows every link of every page: each internal target
+// must be an output file (a folder means its index.html).
+func TestLinksResolve(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	for i := 0; i < 45; i++ {
+		fsys[fmt.Sprintf("content/gen-%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Generated %d\ndate: 2024-01-%02d\ntags: [cloud]\nfigures: {a: %d.5}\n---\nValue {{ a }}.\n", i, i%28+1, i))}
+	}
+	out := build(t, fsys, Options{NoOG: true})
+	for _, p := range []string{"page/2/index.html", "page/3/index.html", "tags/cloud/page/3/index.html"} {
+		file(t, out, p)
+	}
+	if _, ok := out.Files["page/4/index.html"]; ok {
+		t.Errorf("page 4 of 47 briefs at 20 a page")
+	}
+	checked := 0
+	for _, p := range out.Paths() {
+		if !strings.HasSuffix(p, ".html") || p == "404.html" {
+			continue
+		}
+		for _, m := range linkRE.FindAllStringSubmatch(string(out.Files[p]), -1) {
+			href := m[1]
+			if strings.HasPrefix(href, "https://") || strings.HasPrefix(href, "#") {
+				continue
+			}
+			target := path.Join(path.Dir(p), href)
+			if strings.HasSuffix(href, "/") || href == "./" || href == "../" || href == "../../" {
+				target = path.Join(target, "index.html")
+			}
+			target = strings.TrimPrefix(target, "./")
+			if _, ok := out.Files[target]; !ok {
+				t.Errorf("%s links to %s (%s), which does not exist", p, href, target)
+			}
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d links checked", checked)
+	}
+}
+
+func TestByteIdentical(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	a := build(t, fsys, Options{BaseURL: "https://x.example/"})
+	b := build(t, fsys, Options{BaseURL: "https://x.example/"})
+	if len(a.Files) != len(b.Files) {
+		t.Fatalf("%d files, then %d", len(a.Files), len(b.Files))
+	}
+	for p, data := range a.Files {
+		if !bytes.Equal(data, b.Files[p]) {
+			t.Errorf("%s differs between two builds", p)
+		}
+	}
+}
+
+func TestLayoutOverride(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	fsys["layouts/brief.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<p class="custom">{{.Brief.Title}}</p>{{.Brief.Body}}{{end}}`)}
+	out := build(t, fsys, Options{})
+	page := file(t, out, "amazon/index.html")
+	if !strings.Contains(page, `<p class="custom">The Cloud Behind the Cart</p>`) || !strings.Contains(page, "16.9%") {
+		t.Errorf("layout override not used")
+	}
+	fsys["layouts/brief.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}\n{{.Brief.Nope}\n{{end}}")}
+	_, errs := Build(fsys, Options{Now: now})
+	if len(errs) == 0 || !strings.HasPrefix(errs[0].Error(), "layouts/brief.html:2:") {
+		t.Errorf("template error = %v", errs)
+	}
+}
+
+func TestErrorsFailTheBuild(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	fsys["content/bad.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Bad\ndate: 2025-01-01\nfigures:\n  a: 1e3\n  b: NO\n---\n{{ c }} and 58%.\n")}
+	_, errs := Build(fsys, Options{Now: now})
+	var got []string
+	for _, e := range errs.Errors(false) {
+		got = append(got, e.Error())
+	}
+	want := []string{"content/bad.md:5:6: 1e3 is in exponent notation", "content/bad.md:6:6: NO is not a number", "content/bad.md:8:1: unknown name c"}
+	if len(got) != len(want) {
+		t.Fatalf("errors:\n%s", strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("got %s, want %s…", got[i], want[i])
+		}
+	}
+}
+
+func TestDuplicateSlug(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	fsys["content/other.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Other\ndate: 2025-01-01\nslug: amazon\n---\nx\n")}
+	_, errs := Build(fsys, Options{Now: now})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "slug amazon is already used by content/amazon.md") {
+		t.Errorf("errors = %v", errs)
+	}
+}
+
+func TestStrictWarnings(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	fsys["content/meta.md"].Data = append(append([]byte{}, fsys["content/meta.md"].Data...), "\nThat is 125.6% of it.\n"...)
+	out, errs := Build(fsys, Options{Now: now})
+	if out == nil || len(errs) != 1 || !errs[0].Warning {
+		t.Fatalf("a warning must not fail the build: %v", errs)
+	}
+	_, errs = Build(fsys, Options{Now: now, Strict: true})
+	if errs.Err() != nil {
+		t.Errorf("Err ignores warnings even when strict; the caller decides: %v", errs)
+	}
+	if len(errs.Errors(true)) != 1 {
+		t.Errorf("strict errors = %v", errs.Errors(true))
+	}
+}
+
+func BenchmarkBuildSample(b *testing.B) {
+	fsys := loadSite(b, "testdata/site.txtar")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, errs := Build(fsys, Options{Now: now, NoOG: true}); errs.Err() != nil {
+			b.Fatal(errs)
+		}
+	}
+}
