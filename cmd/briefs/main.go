@@ -10,11 +10,12 @@ import (
 	"syscall"
 
 	"github.com/briefs/briefs/internal/cli"
+	"github.com/briefs/briefs/internal/server"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil)
+	err := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr, server.Run)
 	stop()
 	var exit *cli.ExitError
 	if errors.As(err, &exit) {

@@ -56,6 +56,12 @@ func checkProse(doc *Doc, root ast.Node) {
 }
 
 func (d *Doc) scan(s string, base int) {
+	// Most text has no figure in it; skip the regular expressions then.
+	hasPct := strings.IndexByte(s, '%') >= 0 || strings.Contains(s, "per")
+	hasMoney := strings.ContainsAny(s, "$€£¥")
+	if !hasPct && !hasMoney {
+		return
+	}
 	for _, m := range pctRE.FindAllStringSubmatchIndex(s, -1) {
 		if m[0] > 0 && (isWordByte(s[m[0]-1]) || s[m[0]-1] == '.') {
 			continue

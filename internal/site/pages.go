@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,7 +55,7 @@ type listItem struct {
 
 type listView struct {
 	Heading     string
-	Items       []listItem
+	Items       []*listItem
 	Page, Pages int
 	Prev, Next  string
 }
@@ -153,38 +154,56 @@ func how(e *figures.Entry) string {
 // the briefs that failed.
 func (b *Builder) published() ([]*rendered, diag.List) {
 	var errs diag.List
-	paths := make([]string, 0, len(b.entries))
-	for p := range b.entries {
-		paths = append(paths, p)
+	type cand struct {
+		path string
+		r    *rendered
 	}
-	sort.Strings(paths)
-	var out []*rendered
-	slugs := map[string]string{}
-	for _, p := range paths {
+	cands := make([]cand, 0, len(b.entries))
+	if b.orderDirty || len(b.order) != len(b.entries) {
+		b.order = b.order[:0]
+		for p := range b.entries {
+			b.order = append(b.order, p)
+		}
+		// Newest first; ties by slug, then path, so the order never
+		// depends on map iteration.
+		sort.Slice(b.order, func(i, j int) bool {
+			a, c := b.entries[b.order[i]].sortKey(), b.entries[b.order[j]].sortKey()
+			if !a.date.Equal(c.date) {
+				return a.date.After(c.date)
+			}
+			if a.slug != c.slug {
+				return a.slug < c.slug
+			}
+			return b.order[i] < b.order[j]
+		})
+		b.orderDirty = false
+	}
+	for _, p := range b.order {
 		e := b.entries[p]
 		errs.Extend(e.errs)
 		r := e.good
 		if r == nil || (!b.opts.KeepLastGood && len(e.errs.Errors(b.opts.Strict)) > 0) {
 			continue
 		}
-		bf := r.brief
-		if !b.opts.Drafts && (bf.Draft || bf.Date.After(b.opts.Now)) {
+		if !b.opts.Drafts && (r.brief.Draft || r.brief.Date.After(b.opts.Now)) {
 			continue
 		}
-		if other, ok := slugs[bf.Slug]; ok {
-			errs.Add(&diag.Error{File: p, Line: 1, Col: 1, Msg: fmt.Sprintf("slug %s is already used by %s", bf.Slug, other)})
-			continue
-		}
-		slugs[bf.Slug] = p
-		out = append(out, r)
+		cands = append(cands, cand{p, r})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, c := out[i].brief, out[j].brief
-		if !a.Date.Equal(c.Date) {
-			return a.Date.After(c.Date)
+	out := make([]*rendered, 0, len(cands))
+	slugs := make(map[string]string, len(cands))
+	for _, c := range cands {
+		if other, ok := slugs[c.r.brief.Slug]; ok {
+			first, second := other, c.path
+			if second < first {
+				first, second = second, first
+			}
+			errs.Add(&diag.Error{File: second, Line: 1, Col: 1, Msg: fmt.Sprintf("slug %s is already used by %s", c.r.brief.Slug, first)})
+			continue
 		}
-		return a.Slug < c.Slug
-	})
+		slugs[c.r.brief.Slug] = c.path
+		out = append(out, c.r)
+	}
 	return out, errs
 }
 
@@ -199,8 +218,7 @@ func kicker(bf *brief.Brief) string {
 	return strings.Join(parts, " · ")
 }
 
-func item(r *rendered) listItem {
-	bf := r.brief
+func item(bf *brief.Brief) listItem {
 	it := listItem{
 		Title: bf.Title, URL: bf.Slug + "/", Summary: bf.Summary, Kicker: kicker(bf),
 		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
@@ -214,16 +232,48 @@ func item(r *rendered) listItem {
 	return it
 }
 
+// listCache is what a paginated list rendered last time: a page is reused
+// when it would show the same items, so an edit to a brief's prose (which
+// changes no list item) re-renders no list page at all.
+type listCache struct {
+	heading string
+	items   []*listItem
+	pages   map[string][]byte
+}
+
+func sameItems(a, b []*listItem, lo, hi int) bool {
+	if hi > len(a) || hi > len(b) {
+		return false
+	}
+	for i := lo; i < hi; i++ {
+		if a[i] != b[i] && *a[i] != *b[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // listPages writes a paginated list under dir ("" for the home page).
-func (b *Builder) listPages(files map[string][]byte, dir, heading, title string, items []listItem) error {
+func (b *Builder) listPages(files map[string][]byte, dir, heading, title string, items []*listItem) error {
 	per := b.opts.PerPage
 	pages := max(1, (len(items)+per-1)/per)
+	prev := b.lists[dir]
+	if prev != nil && (prev.heading != heading || (len(prev.items)+per-1)/per != (len(items)+per-1)/per) {
+		prev = nil // page count or heading changed: every page's pager or title differs
+	}
+	cur := &listCache{heading: heading, items: items, pages: map[string][]byte{}}
+	b.nextLists[dir] = cur
 	depth := strings.Count(dir, "/")
 	for p := 1; p <= pages; p++ {
 		lo, hi := (p-1)*per, min(p*per, len(items))
 		rel := dir
 		if p > 1 {
 			rel += "page/" + strconv.Itoa(p) + "/"
+		}
+		if prev != nil && sameItems(prev.items, items, lo, hi) && prev.pages[rel] != nil {
+			cur.pages[rel] = prev.pages[rel]
+			files[rel+"index.html"] = prev.pages[rel]
+			continue
 		}
 		root := strings.Repeat("../", depth+strings.Count(rel[len(dir):], "/"))
 		if root == "" {
@@ -248,7 +298,27 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 		if err != nil {
 			return err
 		}
+		cur.pages[rel] = page
 		files[rel+"index.html"] = page
+	}
+	return nil
+}
+
+// lists2 writes the home page list and every tag's list.
+func (b *Builder) writeLists(files map[string][]byte, items []*listItem, tags map[string][]*listItem, tagNames map[string]string) error {
+	if err := b.listPages(files, "", "Latest briefs", b.site.Title, items); err != nil {
+		return err
+	}
+	tagSlugs := make([]string, 0, len(tags))
+	for s := range tags {
+		tagSlugs = append(tagSlugs, s)
+	}
+	sort.Strings(tagSlugs)
+	for _, s := range tagSlugs {
+		name := tagNames[s]
+		if err := b.listPages(files, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -262,12 +332,21 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	if b.pages == nil {
 		return nil, errs
 	}
-	out := &Output{Files: map[string][]byte{}}
+	b.nextLists = map[string]*listCache{}
+	defer func() { b.lists, b.nextLists = b.nextLists, nil }()
+	changed := b.changed
+	b.changed = nil
+	patch := b.opts.KeepLastGood && b.last != nil && !b.moved
+	b.moved = false
+	if patch {
+		return b.patch(pub, changed, errs)
+	}
+	out := &Output{Files: make(map[string][]byte, len(b.entries)*4+len(b.assets))}
 	for p, data := range b.assets {
 		out.Files[p] = data
 	}
-	var items []listItem
-	tags := map[string][]listItem{}
+	items := make([]*listItem, 0, len(pub))
+	tags := map[string][]*listItem{}
 	tagNames := map[string]string{}
 	for _, r := range pub {
 		dir := r.brief.Slug + "/"
@@ -280,7 +359,7 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 		}
 		out.Briefs++
 		out.Charts += r.charts
-		it := item(r)
+		it := &r.item
 		items = append(items, it)
 		for _, t := range r.brief.Tags {
 			s := TagSlug(t)
@@ -296,19 +375,8 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 		}
 		return nil, errs
 	}
-	if err := b.listPages(out.Files, "", "Latest briefs", b.site.Title, items); err != nil {
+	if err := b.writeLists(out.Files, items, tags, tagNames); err != nil {
 		return fail(err)
-	}
-	tagSlugs := make([]string, 0, len(tags))
-	for s := range tags {
-		tagSlugs = append(tagSlugs, s)
-	}
-	sort.Strings(tagSlugs)
-	for _, s := range tagSlugs {
-		name := tagNames[s]
-		if err := b.listPages(out.Files, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
-			return fail(err)
-		}
 	}
 	notFound, err := b.execute("404.html", &pageData{Root: "/", Title: "Page not found · " + b.site.Title, OGTitle: "Page not found"})
 	if err != nil {
@@ -322,6 +390,65 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 		robots += "Sitemap: " + b.abs("sitemap.xml") + "\n"
 	}
 	out.Files["robots.txt"] = []byte(robots)
+	b.last = out
+	return out, errs
+}
+
+// patch derives the output from the previous one when no brief was added,
+// removed or moved: only the changed briefs' files and the list pages are
+// replaced. The previous map is cloned, never modified, since the preview
+// server may still be serving it.
+func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Output, diag.List) {
+	files := maps.Clone(b.last.Files)
+	for _, c := range changed {
+		if c.old != nil {
+			dir := c.old.brief.Slug + "/"
+			delete(files, dir+"index.html")
+			for name := range c.old.files {
+				delete(files, dir+name)
+			}
+			if c.old.og != nil {
+				delete(files, c.old.og.path())
+			}
+		}
+	}
+	out := &Output{Files: files}
+	items := make([]*listItem, 0, len(pub))
+	tags := map[string][]*listItem{}
+	tagNames := map[string]string{}
+	for _, r := range pub {
+		out.Briefs++
+		out.Charts += r.charts
+		items = append(items, &r.item)
+		for _, t := range r.brief.Tags {
+			s := TagSlug(t)
+			tags[s] = append(tags[s], &r.item)
+			if _, ok := tagNames[s]; !ok {
+				tagNames[s] = t
+			}
+		}
+	}
+	for _, c := range changed {
+		if c.new == nil {
+			continue
+		}
+		dir := c.new.brief.Slug + "/"
+		files[dir+"index.html"] = c.new.page
+		for name, data := range c.new.files {
+			files[dir+name] = data
+		}
+		if c.new.og != nil {
+			files[c.new.og.path()] = b.ogImage(c.new.og)
+		}
+	}
+	if err := b.writeLists(files, items, tags, tagNames); err != nil {
+		if !errors.Is(err, errLayouts) {
+			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+		}
+		return nil, errs
+	}
+	files["feed.xml"] = b.feed(pub)
+	b.last = out
 	return out, errs
 }
 
@@ -384,10 +511,14 @@ func (b *Builder) sitemap(out *Output) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	for _, p := range out.Paths() {
-		if !strings.HasSuffix(p, "index.html") {
-			continue
+	var pages []string
+	for p := range out.Files {
+		if strings.HasSuffix(p, "index.html") {
+			pages = append(pages, p)
 		}
+	}
+	sort.Strings(pages)
+	for _, p := range pages {
 		loc := strings.TrimSuffix(p, "index.html")
 		if b.opts.BaseURL != "" {
 			loc = b.abs(loc)

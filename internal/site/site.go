@@ -79,6 +79,7 @@ type entry struct {
 
 type rendered struct {
 	brief  *brief.Brief
+	item   listItem
 	page   []byte
 	files  map[string][]byte // relative to the brief's folder
 	charts int
@@ -99,6 +100,21 @@ type Builder struct {
 	siteErr diag.List
 	entries map[string]*entry
 	ogCache map[string][]byte
+	// lists caches rendered list pages by list folder; nextLists is being
+	// filled by the running assemble. Both reset when layouts reload.
+	lists, nextLists map[string]*listCache
+	// order is the entries' paths in publication order; orderDirty marks
+	// it stale (a brief added, removed, or its date, slug or draft changed).
+	order      []string
+	orderDirty bool
+	// moved records, until the next assemble, that some brief was added,
+	// removed or moved since the last output.
+	moved bool
+	// last is the previous output; changed pairs the renderings replaced
+	// since then. A preview edit that moves no brief patches last instead
+	// of assembling every file again.
+	last    *Output
+	changed []change
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
 	OGDrawn int
 }
@@ -141,6 +157,7 @@ func (b *Builder) Build() (*Output, diag.List) {
 		}
 	}
 	b.entries = map[string]*entry{}
+	b.last = nil
 	b.render(briefPaths)
 	return b.assemble(errs)
 }
@@ -163,6 +180,7 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		}
 	}
 	if all {
+		b.last = nil
 		errs.Extend(b.loadLayouts())
 		b.loadSite()
 		briefs = briefs[:0]
@@ -184,6 +202,7 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 }
 
 func (b *Builder) loadSite() {
+	b.lists = nil
 	b.site, b.siteErr = brief.Site{Title: "Briefs"}, nil
 	src, err := fs.ReadFile(b.fsys, "content/_index.md")
 	if err != nil {
@@ -236,12 +255,41 @@ func (b *Builder) render(paths []string) {
 	close(jobs)
 	wg.Wait()
 	for _, e := range results {
+		prev, existed := b.entries[e.path]
 		if e.brief == nil && e.errs == nil {
 			delete(b.entries, e.path) // deleted file
+			b.orderDirty, b.moved = true, true
 			continue
+		}
+		if !existed || prev.sortKey() != e.sortKey() {
+			b.orderDirty, b.moved = true, true
+		}
+		if existed && prev.good != e.good {
+			b.changed = append(b.changed, change{prev.good, e.good})
 		}
 		b.entries[e.path] = e
 	}
+}
+
+// change is one brief's rendering replaced by another.
+type change struct{ old, new *rendered }
+
+// orderKey is what decides a brief's place in the lists and which list
+// pages exist.
+type orderKey struct {
+	date  time.Time
+	slug  string
+	draft bool
+	tags  string
+	ok    bool
+}
+
+func (e *entry) sortKey() orderKey {
+	if e.good == nil {
+		return orderKey{}
+	}
+	bf := e.good.brief
+	return orderKey{bf.Date, bf.Slug, bf.Draft, strings.Join(bf.Tags, "\x00"), true}
 }
 
 func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
@@ -275,6 +323,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		out.files[c.ID+".csv"] = c.CSV
 	}
 	out.files["figures.json"] = figuresJSON(bf)
+	out.item = item(bf)
 	if !b.opts.NoOG {
 		out.og = newOGSpec(bf, b.site.Title)
 	}
@@ -334,6 +383,7 @@ func (b *Builder) loadLayouts() diag.List {
 	if len(errs) == 0 {
 		b.pages = sets
 	}
+	b.lists = nil
 	return errs
 }
 

@@ -314,3 +314,63 @@ func BenchmarkBuildSample(b *testing.B) {
 		}
 	}
 }
+
+// TestIncrementalEqualsFull applies edits through Update and compares every
+// output file with a full build of the same sources.
+func TestIncrementalEqualsFull(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	for i := 0; i < 30; i++ {
+		fsys[fmt.Sprintf("content/gen-%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Generated %d\ndate: 2024-01-%02d\ntags: [cloud, t%d]\nfigures: {a: %d.5}\n---\nValue {{ a }}.\n", i, i%28+1, i%3, i))}
+	}
+	opts := Options{Now: now, KeepLastGood: true, BaseURL: "https://x.example/"}
+	b := NewBuilder(fsys, opts)
+	if _, errs := b.Build(); errs.Err() != nil {
+		t.Fatal(errs)
+	}
+	edit := func(name, from, to string) func() {
+		return func() {
+			fsys[name] = &fstest.MapFile{Data: []byte(strings.Replace(string(fsys[name].Data), from, to, 1))}
+		}
+	}
+	steps := []struct {
+		what string
+		path string
+		do   func()
+	}{
+		{"prose", "content/amazon.md", edit("content/amazon.md", "yet it earned", "but it earned")},
+		{"figure", "content/amazon.md", edit("content/amazon.md", "value: 39.8", "value: 40.1")},
+		{"title", "content/gen-05.md", edit("content/gen-05.md", "title: Generated 5", "title: Renamed five")},
+		{"date", "content/gen-06.md", edit("content/gen-06.md", "date: 2024-01-07", "date: 2025-05-01")},
+		{"tags", "content/gen-07.md", edit("content/gen-07.md", "tags: [cloud, t1]", "tags: [t9]")},
+		{"delete", "content/gen-08.md", func() { delete(fsys, "content/gen-08.md") }},
+		{"add", "content/new.md", func() {
+			fsys["content/new.md"] = &fstest.MapFile{Data: []byte("---\ntitle: New\ndate: 2025-03-01\nfigures: {a: 2.0}\n---\n{{ a }}\n")}
+		}},
+		{"chart removed", "content/amazon.md", edit("content/amazon.md", "type: donut", "type: bar")},
+		{"prose again", "content/meta.md", edit("content/meta.md", "The apps earned", "The apps made")},
+	}
+	for _, st := range steps {
+		st.do()
+		got, errs := b.Update([]string{st.path})
+		if errs.Err() != nil {
+			t.Fatalf("%s: %v", st.what, errs)
+		}
+		want, errs := Build(fsys, opts)
+		if errs.Err() != nil {
+			t.Fatalf("%s: full build: %v", st.what, errs)
+		}
+		for p, data := range want.Files {
+			if !bytes.Equal(got.Files[p], data) {
+				t.Errorf("after %s edit: %s differs from a full build", st.what, p)
+			}
+		}
+		for p := range got.Files {
+			if _, ok := want.Files[p]; !ok {
+				t.Errorf("after %s edit: stale %s", st.what, p)
+			}
+		}
+		if got.Briefs != want.Briefs || got.Charts != want.Charts {
+			t.Errorf("after %s edit: counts %d/%d, want %d/%d", st.what, got.Briefs, got.Charts, want.Briefs, want.Charts)
+		}
+	}
+}

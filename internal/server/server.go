@@ -1,0 +1,469 @@
+// Package server is briefs' preview server: it builds the site in memory,
+// serves it on loopback, watches the sources, rebuilds only what an edit
+// touches and tells the browser to reload over Server-Sent Events. A broken
+// brief shows its errors in the page while every page keeps its last good
+// version.
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"io/fs"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/site"
+	"github.com/fsnotify/fsnotify"
+)
+
+// Debounce is how long the server waits after a change for more changes
+// (editors write a file in several steps) before rebuilding.
+const Debounce = 10 * time.Millisecond
+
+// Server serves a site being edited.
+type Server struct {
+	fsys    fs.FS
+	builder *site.Builder
+
+	mu      sync.RWMutex
+	files   map[string][]byte
+	errs    diag.List
+	version uint64
+	subs    map[chan uint64]struct{}
+
+	// allowedHosts are the Host header values accepted (DNS rebinding).
+	allowedHosts map[string]bool
+	// Rebuilt, when set, is called after every rebuild (tests and benchmarks).
+	Rebuilt func(version uint64, took time.Duration)
+	// beforeServe, when set, runs first in every request (tests inject
+	// failures with it).
+	beforeServe func(*http.Request)
+}
+
+// New builds the site in fsys and returns a server for it.
+func New(fsys fs.FS, opts site.Options) *Server {
+	opts.KeepLastGood = true
+	opts.NoOG = true
+	s := &Server{fsys: fsys, builder: site.NewBuilder(fsys, opts), subs: map[chan uint64]struct{}{}}
+	out, errs := s.builder.Build()
+	s.apply(out, errs)
+	return s
+}
+
+// Errors returns the current problems (warnings included).
+func (s *Server) Errors() diag.List {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.errs
+}
+
+// Version counts rebuilds.
+func (s *Server) Version() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.version
+}
+
+func (s *Server) apply(out *site.Output, errs diag.List) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if out != nil {
+		s.files = out.Files
+	}
+	s.errs = errs
+	s.version++
+	v := s.version
+	for ch := range s.subs {
+		select {
+		case ch <- v:
+		default: // a slow client gets the next one
+		}
+	}
+}
+
+// Update rebuilds after the given source paths (slash-separated, relative
+// to the site folder) changed, and notifies browsers.
+func (s *Server) Update(changed []string) {
+	start := time.Now()
+	out, errs := s.builder.Update(changed)
+	s.apply(out, errs)
+	if s.Rebuilt != nil {
+		s.Rebuilt(s.Version(), time.Since(start))
+	}
+}
+
+// Watch watches dir's content/ and layouts/ until ctx ends, rebuilding
+// after each burst of changes.
+func (s *Server) Watch(ctx context.Context, dir string, logf func(string, ...any)) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	for _, sub := range []string{"content", "layouts"} {
+		p := filepath.Join(dir, sub)
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			if err := w.Add(p); err != nil {
+				return err
+			}
+		}
+	}
+	pending := map[string]bool{}
+	var timer <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			rel, err := filepath.Rel(dir, ev.Name)
+			if err != nil || strings.HasPrefix(filepath.Base(rel), ".") || strings.HasSuffix(rel, "~") {
+				continue // editor swap and backup files
+			}
+			pending[filepath.ToSlash(rel)] = true
+			if timer == nil {
+				timer = time.After(Debounce)
+			}
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			logf("watch: %v", err)
+		case <-timer:
+			timer = nil
+			var changed []string
+			for p := range pending {
+				changed = append(changed, p)
+			}
+			pending = map[string]bool{}
+			start := time.Now()
+			s.Update(changed)
+			errs := s.Errors().Errors(false)
+			if len(errs) > 0 {
+				logf("rebuilt in %s with %d error(s):\n%s", time.Since(start).Round(time.Microsecond), len(errs), errs.Error())
+			} else {
+				logf("rebuilt %s in %s", strings.Join(changed, ", "), time.Since(start).Round(time.Microsecond))
+			}
+		}
+	}
+}
+
+// Run serves on addr and watches dir until ctx ends, then shuts down.
+func Run(ctx context.Context, dir, addr string, drafts bool, stdout, stderr io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	s := New(os.DirFS(dir), site.Options{Drafts: drafts})
+	s.AllowHost(ln.Addr().String())
+	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+	if errs := s.Errors(); len(errs) > 0 {
+		logf("%s", errs.Error())
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	fmt.Fprintf(stdout, "serving %s on http://%s/ (built in %s; Ctrl-C stops)\n", dir, ln.Addr(), time.Since(start).Round(time.Millisecond))
+	watchCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		if err := s.Watch(watchCtx, dir, logf); err != nil {
+			logf("watch: %v", err)
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.closeStreams()
+	shutdown, done := context.WithTimeout(context.Background(), 3*time.Second)
+	defer done()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	fmt.Fprintln(stdout, "stopped")
+	return nil
+}
+
+// AllowHost accepts requests addressed to hostport (the bind address) and to
+// localhost, 127.0.0.1 and [::1] on the same port.
+func (s *Server) AllowHost(hostport string) {
+	_, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.allowedHosts = map[string]bool{hostport: true}
+	for _, h := range []string{"localhost", "127.0.0.1", "[::1]"} {
+		s.allowedHosts[h+":"+port] = true
+	}
+}
+
+func (s *Server) closeStreams() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.subs {
+		close(ch)
+		delete(s.subs, ch)
+	}
+}
+
+// ServeHTTP serves the built site with the reload script and error panel.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+	}()
+	if s.beforeServe != nil {
+		s.beforeServe(r)
+	}
+	s.mu.RLock()
+	hosts := s.allowedHosts
+	s.mu.RUnlock()
+	if hosts != nil && !hosts[r.Host] {
+		http.Error(w, "forbidden host", http.StatusForbidden)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	setSecurityHeaders(w.Header())
+	switch r.URL.Path {
+	case "/_briefs/events":
+		s.events(w, r)
+		return
+	case "/_briefs/reload.js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = io.WriteString(w, reloadJS)
+		return
+	case "/_briefs/overlay.css":
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		_, _ = io.WriteString(w, overlayCSS)
+		return
+	}
+	name, ok := cleanPath(r.URL.Path, r.URL.RawPath)
+	if !ok {
+		http.Error(w, "bad path", http.StatusBadRequest)
+		return
+	}
+	s.mu.RLock()
+	files, errs := s.files, s.errs.Errors(false)
+	s.mu.RUnlock()
+	data, found := files[name]
+	if !found && !strings.HasSuffix(name, "index.html") && path.Ext(name) == "" {
+		if _, dir := files[name+"/index.html"]; dir {
+			http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
+			return
+		}
+	}
+	status := http.StatusOK
+	if !found {
+		status = http.StatusNotFound
+		name = "404.html"
+		data, found = files[name]
+		if !found {
+			data = []byte("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1></body></html>")
+		}
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	if strings.HasSuffix(name, ".html") {
+		data = s.inject(data, errs)
+	}
+	w.WriteHeader(status)
+	if r.Method == http.MethodGet {
+		_, _ = w.Write(data)
+	}
+}
+
+// cleanPath maps a request path to an output file name, refusing anything
+// that could climb out of the site: ".." segments, encoded or double-encoded.
+func cleanPath(p, raw string) (string, bool) {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") || strings.Contains(p, "%") {
+		return "", false
+	}
+	lower := strings.ToLower(raw)
+	if strings.Contains(lower, "%2e") || strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") || strings.Contains(lower, "%25") {
+		return "", false
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." || seg == "." {
+			return "", false
+		}
+	}
+	name := strings.TrimPrefix(path.Clean(p), "/")
+	if name == "." || name == "" {
+		return "index.html", true
+	}
+	if strings.HasSuffix(p, "/") {
+		name += "/index.html"
+	}
+	return name, true
+}
+
+func setSecurityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+}
+
+// inject adds the reload script, and the error panel when the site has
+// errors, to a served page. Nothing of this is ever written to public/.
+func (s *Server) inject(page []byte, errs diag.List) []byte {
+	var extra bytes.Buffer
+	extra.WriteString(`<script src="/_briefs/reload.js" defer></script>`)
+	if len(errs) > 0 {
+		extra.WriteString(`<link rel="stylesheet" href="/_briefs/overlay.css">`)
+	}
+	out := bytes.Replace(page, []byte("</head>"), append(extra.Bytes(), "</head>"...), 1)
+	if len(errs) == 0 {
+		return out
+	}
+	panel := s.errorPanel(errs)
+	if i := bytes.Index(out, []byte("<body>")); i >= 0 {
+		i += len("<body>")
+		return append(out[:i:i], append(panel, out[i:]...)...)
+	}
+	return append(panel, out...)
+}
+
+func (s *Server) errorPanel(errs diag.List) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<aside class="briefs-errors" role="alert" aria-labelledby="briefs-errors-h"><h2 id="briefs-errors-h">`)
+	fmt.Fprintf(&b, "%d error(s): pages show their last good version", len(errs))
+	b.WriteString(`</h2><ol>`)
+	for _, e := range errs {
+		b.WriteString(`<li><p class="briefs-pos">`)
+		if e.Line > 0 {
+			b.WriteString(html.EscapeString(fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Col)))
+		} else {
+			b.WriteString(html.EscapeString(e.File))
+		}
+		b.WriteString(`</p>`)
+		if line := s.sourceLine(e); line != "" {
+			b.WriteString(`<pre>` + html.EscapeString(line) + "\n" + strings.Repeat(" ", max(e.Col-1, 0)) + "^</pre>")
+		}
+		b.WriteString(`<p class="briefs-msg">` + html.EscapeString(e.Msg) + `</p></li>`)
+	}
+	b.WriteString(`</ol></aside>`)
+	return b.Bytes()
+}
+
+func (s *Server) sourceLine(e *diag.Error) string {
+	if e.Line < 1 || e.File == "" {
+		return ""
+	}
+	src, err := fs.ReadFile(s.fsys, e.File)
+	if err != nil {
+		return ""
+	}
+	return diag.NewLines(src).Line(e.Line)
+}
+
+// events streams a "reload" event after every rebuild.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		s.mu.RLock()
+		ok := s.allowedHosts == nil || s.allowedHosts[strings.TrimPrefix(origin, "http://")]
+		s.mu.RUnlock()
+		if !ok || !strings.HasPrefix(origin, "http://") {
+			http.Error(w, "forbidden origin", http.StatusForbidden)
+			return
+		}
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	ch, v := s.subscribe()
+	defer s.unsubscribe(ch)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintf(w, "retry: 500\nevent: hello\ndata: %d\n\n", v)
+	flusher.Flush()
+	ping := time.NewTicker(15 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case v, open := <-ch:
+			if !open {
+				return
+			}
+			fmt.Fprintf(w, "event: reload\ndata: %d\n\n", v)
+			flusher.Flush()
+		case <-ping.C:
+			_, _ = io.WriteString(w, ": ping\n\n")
+			flusher.Flush()
+		}
+	}
+}
+
+// subscribe registers a listener for rebuilds and returns the current
+// version. Locks are released by defer so that no panic can wedge them.
+func (s *Server) subscribe() (chan uint64, uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan uint64, 1)
+	s.subs[ch] = struct{}{}
+	return ch, s.version
+}
+
+func (s *Server) unsubscribe(ch chan uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.subs, ch)
+}
+
+// reloadJS reloads the page on a reload event, keeping the scroll position.
+const reloadJS = `(function () {
+  "use strict";
+  var key = "briefs-scroll:" + location.pathname;
+  var saved = sessionStorage.getItem(key);
+  if (saved !== null) { sessionStorage.removeItem(key); window.scrollTo(0, parseInt(saved, 10) || 0); }
+  var es = new EventSource("/_briefs/events");
+  es.addEventListener("reload", function () {
+    sessionStorage.setItem(key, String(window.scrollY));
+    location.reload();
+  });
+})();
+`
+
+const overlayCSS = `.briefs-errors { position: sticky; top: 0; z-index: 10; margin: 0 0 1rem; padding: .75rem 1rem;
+  background: #fff4f2; color: #5c0b00; border: 2px solid #b3261e; font: .9rem/1.4 system-ui, sans-serif; max-height: 60vh; overflow: auto; }
+.briefs-errors h2 { margin: 0 0 .5rem; font-size: 1rem; }
+.briefs-errors ol { margin: 0; padding-left: 1.25rem; }
+.briefs-errors pre { background: #fff; color: #1a1a1a; padding: .25rem .5rem; overflow-x: auto; }
+.briefs-pos { font-family: ui-monospace, monospace; font-weight: 700; margin: .25rem 0; }
+.briefs-msg { margin: .25rem 0 .75rem; }
+`
