@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/briefs/briefs/internal/buildcache"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/publish"
 	"github.com/briefs/briefs/internal/site"
@@ -34,7 +35,7 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 const usage = `briefs: a static site generator for financial briefs
 
 usage:
-  briefs build [--src DIR] [--out public] [--base-url URL] [--drafts] [--strict]
+  briefs build [--src DIR] [--out public] [--base-url URL] [--drafts] [--strict] [--no-og] [--force]
   briefs serve [--src DIR] [--addr 127.0.0.1:1313] [--drafts]
   briefs check [--src DIR] [--strict] [--format text|github|json]
   briefs diff OLD NEW        (two folders or two git revisions)
@@ -107,6 +108,8 @@ func build(args []string, stdout, stderr io.Writer) error {
 	baseURL := fs.String("base-url", os.Getenv("URL"), "absolute site URL (default $URL)")
 	drafts := fs.Bool("drafts", false, "include drafts and future-dated briefs")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
+	noOG := fs.Bool("no-og", false, "skip OpenGraph images (benchmarks time them on their own)")
+	force := fs.Bool("force", false, "build even when no input changed since the last build")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -122,32 +125,84 @@ func build(args []string, stdout, stderr io.Writer) error {
 		return &ExitError{Code: 1}
 	}
 	start := time.Now()
-	opts := site.Options{BaseURL: *baseURL, Drafts: *drafts, Strict: *strict}
+	key := buildKey(*src, *baseURL, *drafts, *strict, *noOG)
+	if key != "" && !*force {
+		if n, ok := buildcache.UpToDate(*out, key); ok {
+			fmt.Fprintf(stdout, "nothing changed: %s is up to date (%d briefs) in %s\n", *out, n, time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+	}
+	buildcache.Forget(*out)
+	opts := site.Options{BaseURL: *baseURL, Drafts: *drafts, Strict: *strict, NoOG: *noOG}
 	if st, err := os.Stat(*out); err == nil && st.IsDir() {
 		opts.Previous = os.DirFS(*out)
 	}
-	b := site.NewBuilder(os.DirFS(*src), opts)
-	o, errs := b.Build()
-	if err := report(stderr, errs, *strict); err != nil {
-		fmt.Fprintln(stderr, "build failed: public/ left as it was")
-		return err
-	}
-	if o == nil {
+	stage, err := publish.Begin(*out)
+	if err != nil {
+		fmt.Fprintf(stderr, "briefs build: %v\n", err)
 		return &ExitError{Code: 1}
 	}
-	if err := publish.Write(*out, o.Files); err != nil {
+	// Briefs stream into the staging folder as they render; nothing is
+	// swapped in unless the whole build succeeds.
+	opts.Sink = stage
+	b := site.NewBuilder(os.DirFS(*src), opts)
+	o, errs := b.Build()
+	if err := report(stderr, errs, *strict); err != nil || o == nil {
+		_ = stage.Abort()
+		fmt.Fprintln(stderr, "build failed: public/ left as it was")
+		if err == nil {
+			err = &ExitError{Code: 1}
+		}
+		return err
+	}
+	for name, data := range o.Files {
+		if err := stage.WriteFile(name, data); err != nil {
+			_ = stage.Abort()
+			fmt.Fprintf(stderr, "briefs build: writing %s: %v\n", *out, err)
+			return &ExitError{Code: 1}
+		}
+	}
+	if err := stage.Commit(); err != nil {
 		fmt.Fprintf(stderr, "briefs build: writing %s: %v\n", *out, err)
 		return &ExitError{Code: 1}
 	}
-	pages := 0
+	// Warnings are printed by every build, so a build with warnings is not
+	// skipped next time.
+	if key != "" && len(errs) == 0 {
+		if err := buildcache.Save(*out, key, o.Briefs); err != nil {
+			fmt.Fprintf(stderr, "briefs build: note: cannot remember this build: %v\n", err)
+		}
+	}
+	pages := o.Briefs
 	for _, p := range o.Paths() {
 		if strings.HasSuffix(p, ".html") {
 			pages++
 		}
 	}
-	fmt.Fprintf(stdout, "built %d briefs, %d charts, %d pages (%d files, %d OpenGraph images drawn) in %s → %s\n",
-		o.Briefs, o.Charts, pages, len(o.Files), b.OGDrawn, time.Since(start).Round(time.Millisecond), *out)
+	fmt.Fprintf(stdout, "built %d briefs, %d charts, %d pages (%d OpenGraph images drawn) in %s → %s\n",
+		o.Briefs, o.Charts, pages, b.OGDrawn, time.Since(start).Round(time.Millisecond), *out)
 	return nil
+}
+
+// buildKey fingerprints everything a build reads: sources, layouts, the
+// options, today's date (future-dated briefs appear when their day comes)
+// and the briefs binary itself. "" means the inputs could not be read, and
+// the build just runs.
+func buildKey(src, baseURL string, drafts, strict, noOG bool) string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	bin, err := buildcache.FileHash(exe)
+	if err != nil {
+		return ""
+	}
+	key, err := buildcache.Fingerprint(os.DirFS(src), []string{"content", "layouts"},
+		bin, baseURL, fmt.Sprint(drafts, strict, noOG), time.Now().Format("2006-01-02"))
+	if err != nil {
+		return ""
+	}
+	return key
 }
 
 func check(args []string, stdout, stderr io.Writer) error {

@@ -339,3 +339,32 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	}
 	return out
 }
+
+func TestNothingChanged(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	if _, _, code := run(t, "build", "--src", dir); code != 0 {
+		t.Fatal("build failed")
+	}
+	stdout, _, code := run(t, "build", "--src", dir)
+	if code != 0 || !strings.HasPrefix(stdout, "nothing changed: "+filepath.Join(dir, "public")+" is up to date (1 briefs)") {
+		t.Errorf("second build: %q", stdout)
+	}
+	for _, change := range []func(){
+		func() { writeFiles(t, dir, map[string]string{"content/good.md": good + "\nMore.\n"}) },
+		func() { writeFiles(t, dir, map[string]string{"layouts/404.html": `{{define "main"}}x{{end}}`}) },
+		func() { _ = os.RemoveAll(filepath.Join(dir, "public")) },
+	} {
+		change()
+		stdout, _, code := run(t, "build", "--src", dir)
+		if code != 0 || !strings.HasPrefix(stdout, "built 1 briefs") {
+			t.Errorf("after a change: %q", stdout)
+		}
+	}
+	if stdout, _, _ := run(t, "build", "--src", dir, "--drafts"); !strings.HasPrefix(stdout, "built ") {
+		t.Errorf("other options must rebuild: %q", stdout)
+	}
+	if stdout, _, _ := run(t, "build", "--src", dir, "--drafts", "--force"); !strings.HasPrefix(stdout, "built ") {
+		t.Errorf("--force must rebuild: %q", stdout)
+	}
+}

@@ -52,7 +52,8 @@ type Converter struct {
 // New returns a Converter. Raw HTML stays off: a brief cannot inject markup.
 func New() *Converter {
 	return &Converter{md: goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Typographer, Refs, Charts),
+		// GFM without Linkify: bare URLs stay text; briefs link sources.
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Typographer, Refs, Charts),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 	)}
 }

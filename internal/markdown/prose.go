@@ -22,10 +22,15 @@ func collectCharts(n ast.Node, doc *Doc) {
 
 // Hand-typed numbers: percentages (58%, 58.0 percent) and money amounts
 // ($39.8 billion, $39.8B, €5m).
+// Both are anchored: scan tries them only where a number or a currency
+// sign starts, which keeps the check linear in the length of the text.
 var (
-	pctRE   = regexp.MustCompile(`([−-]?)(\d+(?:\.\d+)?)\s?(%|percent\b|per cent\b)`)
-	moneyRE = regexp.MustCompile(`([−-]?)([$€£¥])\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(trillion|billion|million|thousand|tn|bn|T|B|M|K)\b)?`)
+	pctRE   = regexp.MustCompile(`^([−-]?)(\d+(?:\.\d+)?)\s?(%|percent\b|per cent\b)`)
+	moneyRE = regexp.MustCompile(`^([−-]?)([$€£¥])\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(trillion|billion|million|thousand|tn|bn|T|B|M|K)\b)?`)
 )
+
+// window bounds what an anchored match may span.
+const window = 48
 
 var symbolCurrency = map[string]string{"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
@@ -56,37 +61,52 @@ func checkProse(doc *Doc, root ast.Node) {
 }
 
 func (d *Doc) scan(s string, base int) {
-	// Most text has no figure in it; skip the regular expressions then.
-	hasPct := strings.IndexByte(s, '%') >= 0 || strings.Contains(s, "per")
-	hasMoney := strings.ContainsAny(s, "$€£¥")
-	if !hasPct && !hasMoney {
-		return
-	}
-	for _, m := range pctRE.FindAllStringSubmatchIndex(s, -1) {
-		if m[0] > 0 && (isWordByte(s[m[0]-1]) || s[m[0]-1] == '.') {
-			continue
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if i > 0 && (isWordByte(s[i-1]) || s[i-1] == '.' || s[i-1] == ',') {
+				continue // inside a number or a word
+			}
+			start := i
+			if i > 0 && s[i-1] == '-' {
+				start = i - 1
+			} else if i >= 3 && s[i-3:i] == "−" {
+				start = i - 3
+			}
+			if start > 0 && isWordByte(s[start-1]) {
+				continue
+			}
+			if m := pctRE.FindStringSubmatchIndex(s[start:min(len(s), start+window)]); m != nil {
+				d.checkNumber(base+start, s[start:start+m[1]], s[start+m[4]:start+m[5]], m[3] > m[2], figures.Percent, "", 0, false)
+			}
+		case c == '$' || c == 0xE2 || c == 0xC2: // $, € (E2 82 AC), £ (C2 A3), ¥ (C2 A5)
+			start := i
+			if i > 0 && s[i-1] == '-' {
+				start = i - 1
+			} else if i >= 3 && s[i-3:i] == "−" {
+				start = i - 3
+			}
+			if start > 0 && isWordByte(s[start-1]) {
+				continue
+			}
+			m := moneyRE.FindStringSubmatchIndex(s[start:min(len(s), start+window)])
+			if m == nil {
+				continue
+			}
+			sub := s[start:]
+			num := strings.ReplaceAll(sub[m[6]:m[7]], ",", "")
+			if m[8] >= 0 {
+				num += sub[m[8]:m[9]]
+			}
+			exp, short := int32(0), false
+			if m[10] >= 0 {
+				word := sub[m[10]:m[11]]
+				exp, short = scaleWords[word], len(word) <= 2
+			}
+			d.checkNumber(base+start, sub[:m[1]], num, m[3] > m[2], figures.Money, symbolCurrency[sub[m[4]:m[5]]], exp, short)
+			i = start + m[1] - 1
 		}
-		typed := s[m[0]:m[1]]
-		neg := m[3] > m[2]
-		num := s[m[4]:m[5]]
-		d.checkNumber(base+m[0], typed, num, neg, figures.Percent, "", 0, false)
-	}
-	for _, m := range moneyRE.FindAllStringSubmatchIndex(s, -1) {
-		if m[0] > 0 && isWordByte(s[m[0]-1]) {
-			continue
-		}
-		typed := s[m[0]:m[1]]
-		neg := m[3] > m[2]
-		num := strings.ReplaceAll(s[m[6]:m[7]], ",", "")
-		if m[8] >= 0 {
-			num += s[m[8]:m[9]]
-		}
-		exp, short := int32(0), false
-		if m[10] >= 0 {
-			word := s[m[10]:m[11]]
-			exp, short = scaleWords[word], len(word) <= 2
-		}
-		d.checkNumber(base+m[0], typed, num, neg, figures.Money, symbolCurrency[s[m[4]:m[5]]], exp, short)
 	}
 }
 

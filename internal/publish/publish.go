@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // tmpPrefix names the staging folders written beside the output folder.
@@ -49,35 +50,145 @@ func CheckOut(out, src string) error {
 
 // Write replaces the folder out with exactly files.
 func Write(out string, files Files) error {
-	out = filepath.Clean(out)
-	parent := filepath.Dir(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	removeStale(parent)
-	stage, err := os.MkdirTemp(parent, tmpPrefix)
+	st, err := Begin(out)
 	if err != nil {
 		return err
 	}
-	if err := os.Chmod(stage, 0o755); err != nil {
-		return errors.Join(err, os.RemoveAll(stage))
-	}
 	for name, data := range files {
-		p := filepath.Join(stage, filepath.FromSlash(name))
-		if !strings.HasPrefix(p, stage+string(filepath.Separator)) {
-			return errors.Join(fmt.Errorf("output path %q leaves the output folder", name), os.RemoveAll(stage))
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return errors.Join(err, os.RemoveAll(stage))
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return errors.Join(err, os.RemoveAll(stage))
+		if err := st.WriteFile(name, data); err != nil {
+			return errors.Join(err, st.Abort())
 		}
 	}
-	if err := swap(stage, out); err != nil {
-		return errors.Join(err, os.RemoveAll(stage))
+	return st.Commit()
+}
+
+// Stage is a new output being written beside the old one. WriteFile is safe
+// for concurrent use, so build workers can stream files into it.
+type Stage struct {
+	out, dir string
+	mu       sync.Mutex
+	made     map[string]bool
+	// Writes go through a few writer goroutines: creating a file costs a
+	// file system round trip, and several in flight hide its latency.
+	jobs    chan writeJob
+	writers sync.WaitGroup
+	err     error
+	closed  bool
+}
+
+type writeJob struct {
+	path string
+	data []byte
+}
+
+// writers is how many files are written at once.
+const writers = 8
+
+// Begin starts a new output for the folder out.
+func Begin(out string) (*Stage, error) {
+	out = filepath.Clean(out)
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
 	}
-	return os.RemoveAll(stage) // now holds the previous output
+	removeStale(parent)
+	dir, err := os.MkdirTemp(parent, tmpPrefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, errors.Join(err, os.RemoveAll(dir))
+	}
+	s := &Stage{out: out, dir: dir, made: map[string]bool{dir: true}, jobs: make(chan writeJob, 64)}
+	for i := 0; i < writers; i++ {
+		s.writers.Add(1)
+		go s.write()
+	}
+	return s, nil
+}
+
+func (s *Stage) write() {
+	defer s.writers.Done()
+	for j := range s.jobs {
+		err := s.mkdir(filepath.Dir(j.path))
+		if err == nil {
+			err = os.WriteFile(j.path, j.data, 0o644)
+		}
+		if err != nil {
+			s.mu.Lock()
+			if s.err == nil {
+				s.err = err
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+// wait lets every queued write finish and returns the first error.
+func (s *Stage) wait() error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.jobs)
+	}
+	s.mu.Unlock()
+	s.writers.Wait()
+	return s.err
+}
+
+// WriteFile queues one output file (a slash-separated relative path) for
+// writing; data must not change afterwards. A write that fails is reported
+// by Commit, or by the next WriteFile.
+func (s *Stage) WriteFile(name string, data []byte) error {
+	p := filepath.Join(s.dir, filepath.FromSlash(name))
+	if !strings.HasPrefix(p, s.dir+string(filepath.Separator)) {
+		return fmt.Errorf("output path %q leaves the output folder", name)
+	}
+	s.mu.Lock()
+	err, closed := s.err, s.closed
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if closed {
+		return errors.New("output already committed or aborted")
+	}
+	s.jobs <- writeJob{p, data}
+	return nil
+}
+
+func (s *Stage) mkdir(dir string) error {
+	s.mu.Lock()
+	done := s.made[dir]
+	s.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.made[dir] = true
+	s.mu.Unlock()
+	return nil
+}
+
+// Commit waits for every write, then swaps the new output in for the old
+// one in one atomic step.
+func (s *Stage) Commit() error {
+	if err := s.wait(); err != nil {
+		return errors.Join(err, os.RemoveAll(s.dir))
+	}
+	if err := swap(s.dir, s.out); err != nil {
+		return errors.Join(err, os.RemoveAll(s.dir))
+	}
+	return os.RemoveAll(s.dir) // now holds the previous output
+}
+
+// Abort discards the new output; the old one stays as it was.
+func (s *Stage) Abort() error {
+	_ = s.wait()
+	return os.RemoveAll(s.dir)
 }
 
 // removeStale deletes staging folders that a killed build left behind.

@@ -36,13 +36,17 @@ func (o *ogSpec) path() string { return "og/" + o.name + ".png" }
 
 // ogImage returns the PNG for o: from the builder's cache, from the
 // previous output (Options.Previous), or drawn now.
+// It is called from the build workers.
 func (b *Builder) ogImage(o *ogSpec) []byte {
-	if data, ok := b.ogCache[o.name]; ok {
+	b.ogMu.Lock()
+	data, ok := b.ogCache[o.name]
+	b.ogMu.Unlock()
+	if ok {
 		return data
 	}
 	if b.opts.Previous != nil {
 		if data, err := fs.ReadFile(b.opts.Previous, o.path()); err == nil && len(data) > 0 {
-			b.ogCache[o.name] = data
+			b.remember(o.name, data, false)
 			return data
 		}
 	}
@@ -50,7 +54,18 @@ func (b *Builder) ogImage(o *ogSpec) []byte {
 	if err != nil {
 		return nil
 	}
-	b.ogCache[o.name] = data
-	b.OGDrawn++
+	b.remember(o.name, data, true)
 	return data
+}
+
+// remember caches an image, unless the build streams (then nothing is kept).
+func (b *Builder) remember(name string, data []byte, drawn bool) {
+	b.ogMu.Lock()
+	defer b.ogMu.Unlock()
+	if drawn {
+		b.OGDrawn++
+	}
+	if b.opts.Sink == nil {
+		b.ogCache[name] = data
+	}
 }

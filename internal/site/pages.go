@@ -185,7 +185,7 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 		if r == nil || (!b.opts.KeepLastGood && len(e.errs.Errors(b.opts.Strict)) > 0) {
 			continue
 		}
-		if !b.opts.Drafts && (r.brief.Draft || r.brief.Date.After(b.opts.Now)) {
+		if !b.opts.Drafts && (r.meta.Draft || r.meta.Date.After(b.opts.Now)) {
 			continue
 		}
 		cands = append(cands, cand{p, r})
@@ -193,15 +193,15 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 	out := make([]*rendered, 0, len(cands))
 	slugs := make(map[string]string, len(cands))
 	for _, c := range cands {
-		if other, ok := slugs[c.r.brief.Slug]; ok {
+		if other, ok := slugs[c.r.meta.Slug]; ok {
 			first, second := other, c.path
 			if second < first {
 				first, second = second, first
 			}
-			errs.Add(&diag.Error{File: second, Line: 1, Col: 1, Msg: fmt.Sprintf("slug %s is already used by %s", c.r.brief.Slug, first)})
+			errs.Add(&diag.Error{File: second, Line: 1, Col: 1, Msg: fmt.Sprintf("slug %s is already used by %s", c.r.meta.Slug, first)})
 			continue
 		}
-		slugs[c.r.brief.Slug] = c.path
+		slugs[c.r.meta.Slug] = c.path
 		out = append(out, c.r)
 	}
 	return out, errs
@@ -262,7 +262,9 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 		prev = nil // page count or heading changed: every page's pager or title differs
 	}
 	cur := &listCache{heading: heading, items: items, pages: map[string][]byte{}}
-	b.nextLists[dir] = cur
+	if b.opts.Sink == nil {
+		b.nextLists[dir] = cur // a streaming build keeps nothing
+	}
 	depth := strings.Count(dir, "/")
 	for p := 1; p <= pages; p++ {
 		lo, hi := (p-1)*per, min(p*per, len(items))
@@ -349,19 +351,21 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	tags := map[string][]*listItem{}
 	tagNames := map[string]string{}
 	for _, r := range pub {
-		dir := r.brief.Slug + "/"
-		out.Files[dir+"index.html"] = r.page
-		for name, data := range r.files {
-			out.Files[dir+name] = data
-		}
-		if r.og != nil {
-			out.Files[r.og.path()] = b.ogImage(r.og)
+		if b.opts.Sink == nil {
+			dir := r.meta.Slug + "/"
+			out.Files[dir+"index.html"] = r.page
+			for name, data := range r.files {
+				out.Files[dir+name] = data
+			}
+			if r.og != nil {
+				out.Files[r.og.path()] = r.ogData
+			}
 		}
 		out.Briefs++
 		out.Charts += r.charts
 		it := &r.item
 		items = append(items, it)
-		for _, t := range r.brief.Tags {
+		for _, t := range r.meta.Tags {
 			s := TagSlug(t)
 			tags[s] = append(tags[s], it)
 			if _, ok := tagNames[s]; !ok {
@@ -384,7 +388,7 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	}
 	out.Files["404.html"] = notFound
 	out.Files["feed.xml"] = b.feed(pub)
-	out.Files["sitemap.xml"] = b.sitemap(out)
+	out.Files["sitemap.xml"] = b.sitemap(out, pub)
 	robots := "User-agent: *\nAllow: /\n"
 	if b.opts.BaseURL != "" {
 		robots += "Sitemap: " + b.abs("sitemap.xml") + "\n"
@@ -402,7 +406,7 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 	files := maps.Clone(b.last.Files)
 	for _, c := range changed {
 		if c.old != nil {
-			dir := c.old.brief.Slug + "/"
+			dir := c.old.meta.Slug + "/"
 			delete(files, dir+"index.html")
 			for name := range c.old.files {
 				delete(files, dir+name)
@@ -420,7 +424,7 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 		out.Briefs++
 		out.Charts += r.charts
 		items = append(items, &r.item)
-		for _, t := range r.brief.Tags {
+		for _, t := range r.meta.Tags {
 			s := TagSlug(t)
 			tags[s] = append(tags[s], &r.item)
 			if _, ok := tagNames[s]; !ok {
@@ -432,13 +436,13 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 		if c.new == nil {
 			continue
 		}
-		dir := c.new.brief.Slug + "/"
+		dir := c.new.meta.Slug + "/"
 		files[dir+"index.html"] = c.new.page
 		for name, data := range c.new.files {
 			files[dir+name] = data
 		}
 		if c.new.og != nil {
-			files[c.new.og.path()] = b.ogImage(c.new.og)
+			files[c.new.og.path()] = c.new.ogData
 		}
 	}
 	if err := b.writeLists(files, items, tags, tagNames); err != nil {
@@ -490,7 +494,7 @@ func (b *Builder) feed(pub []*rendered) []byte {
 		if i == 20 {
 			break
 		}
-		bf := r.brief
+		bf := r.meta
 		updated := bf.Date.Format("2006-01-02") + "T00:00:00Z"
 		if i == 0 {
 			f.Updated = updated
@@ -507,7 +511,7 @@ func (b *Builder) feed(pub []*rendered) []byte {
 	return append([]byte(xml.Header), append(data, '\n')...)
 }
 
-func (b *Builder) sitemap(out *Output) []byte {
+func (b *Builder) sitemap(out *Output, pub []*rendered) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
@@ -515,6 +519,11 @@ func (b *Builder) sitemap(out *Output) []byte {
 	for p := range out.Files {
 		if strings.HasSuffix(p, "index.html") {
 			pages = append(pages, p)
+		}
+	}
+	if b.opts.Sink != nil { // brief pages went straight to the sink
+		for _, r := range pub {
+			pages = append(pages, r.meta.Slug+"/index.html")
 		}
 	}
 	sort.Strings(pages)

@@ -48,6 +48,15 @@ type Options struct {
 	Previous fs.FS
 	// NoOG leaves OpenGraph images out (benchmarks time them separately).
 	NoOG bool
+	// Sink, when set, receives each brief's files as soon as they are
+	// rendered, and the builder keeps none of them (a cold build of a large
+	// site then needs little memory). Output holds the other files.
+	Sink Sink
+}
+
+// Sink receives output files; it must be safe for concurrent use.
+type Sink interface {
+	WriteFile(name string, data []byte) error
 }
 
 // Output is a built site: output path (slash-separated, no leading slash)
@@ -70,20 +79,33 @@ func (o *Output) Paths() []string {
 
 // entry is what the builder knows of one brief file.
 type entry struct {
-	path  string
-	brief *brief.Brief
-	errs  diag.List
+	path string
+	gone bool
+	errs diag.List
 	// good is the last rendering without errors.
 	good *rendered
 }
 
+// rendered is one brief's output. When the build streams its files to a
+// Sink, page and files are written and dropped, and only the small parts
+// the lists need are kept.
 type rendered struct {
-	brief  *brief.Brief
+	meta   meta
 	item   listItem
 	page   []byte
 	files  map[string][]byte // relative to the brief's folder
+	names  []string          // every file name of files, kept when streaming
 	charts int
 	og     *ogSpec
+	ogData []byte
+}
+
+// meta is what lists, feeds and ordering need of a brief.
+type meta struct {
+	Title, Summary, Slug string
+	Date                 time.Time
+	Draft                bool
+	Tags                 []string
 }
 
 // Builder builds a site and rebuilds it after edits.
@@ -99,6 +121,7 @@ type Builder struct {
 	site    brief.Site
 	siteErr diag.List
 	entries map[string]*entry
+	ogMu    sync.Mutex
 	ogCache map[string][]byte
 	// lists caches rendered list pages by list folder; nextLists is being
 	// filled by the running assemble. Both reset when layouts reload.
@@ -256,7 +279,7 @@ func (b *Builder) render(paths []string) {
 	wg.Wait()
 	for _, e := range results {
 		prev, existed := b.entries[e.path]
-		if e.brief == nil && e.errs == nil {
+		if e.gone {
 			delete(b.entries, e.path) // deleted file
 			b.orderDirty, b.moved = true, true
 			continue
@@ -288,15 +311,16 @@ func (e *entry) sortKey() orderKey {
 	if e.good == nil {
 		return orderKey{}
 	}
-	bf := e.good.brief
-	return orderKey{bf.Date, bf.Slug, bf.Draft, strings.Join(bf.Tags, "\x00"), true}
+	m := e.good.meta
+	return orderKey{m.Date, m.Slug, m.Draft, strings.Join(m.Tags, "\x00"), true}
 }
 
 func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	src, err := fs.ReadFile(b.fsys, e.path)
 	if err != nil {
 		if _, statErr := fs.Stat(b.fsys, e.path); statErr != nil {
-			return // gone
+			e.gone = true
+			return
 		}
 		e.errs = diag.List{{File: e.path, Msg: err.Error()}}
 		return
@@ -306,7 +330,6 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	if bf == nil {
 		return
 	}
-	e.brief = bf
 	if len(errs.Errors(b.opts.Strict)) > 0 {
 		// Render anyway to report reference and chart errors too.
 		_, doc := b.conv.Render(bf, r)
@@ -318,7 +341,8 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	if len(e.errs.Errors(b.opts.Strict)) > 0 {
 		return
 	}
-	out := &rendered{brief: bf, files: map[string][]byte{}, charts: len(doc.Charts)}
+	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
+		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
 	for _, c := range doc.Charts {
 		out.files[c.ID+".csv"] = c.CSV
 	}
@@ -326,6 +350,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	out.item = item(bf)
 	if !b.opts.NoOG {
 		out.og = newOGSpec(bf, b.site.Title)
+		out.ogData = b.ogImage(out.og)
 	}
 	page, err := b.briefPage(bf, body, out.og)
 	if errors.Is(err, errLayouts) {
@@ -338,7 +363,39 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		return
 	}
 	out.page = page
+	if b.opts.Sink != nil {
+		if err := b.stream(out); err != nil {
+			e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("writing output: %v", err)})
+			return
+		}
+	}
 	e.good = out
+}
+
+// stream writes a brief's files to the sink and drops them from memory.
+// Drafts and future briefs are not written unless they are published.
+func (b *Builder) stream(r *rendered) error {
+	if !b.opts.Drafts && (r.meta.Draft || r.meta.Date.After(b.opts.Now)) {
+		r.page, r.files = nil, nil
+		return nil
+	}
+	dir := r.meta.Slug + "/"
+	if err := b.opts.Sink.WriteFile(dir+"index.html", r.page); err != nil {
+		return err
+	}
+	for name, data := range r.files {
+		if err := b.opts.Sink.WriteFile(dir+name, data); err != nil {
+			return err
+		}
+		r.names = append(r.names, name)
+	}
+	if r.og != nil {
+		if err := b.opts.Sink.WriteFile(r.og.path(), r.ogData); err != nil {
+			return err
+		}
+	}
+	r.page, r.files, r.ogData = nil, nil, nil
+	return nil
 }
 
 func hash8(b []byte) string {

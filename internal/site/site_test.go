@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -372,5 +373,41 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		if got.Briefs != want.Briefs || got.Charts != want.Charts {
 			t.Errorf("after %s edit: counts %d/%d, want %d/%d", st.what, got.Briefs, got.Charts, want.Briefs, want.Charts)
 		}
+	}
+}
+
+// mapSink collects streamed files.
+type mapSink struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *mapSink) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.files[name]; dup {
+		return fmt.Errorf("%s written twice", name)
+	}
+	m.files[name] = append([]byte{}, data...)
+	return nil
+}
+
+func TestStreamingEqualsInMemory(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	opts := Options{BaseURL: "https://x.example/"}
+	want := build(t, fsys, opts)
+	sink := &mapSink{files: map[string][]byte{}}
+	opts.Sink = sink
+	got := build(t, fsys, opts)
+	for p, data := range got.Files {
+		sink.files[p] = data
+	}
+	for p, data := range want.Files {
+		if !bytes.Equal(sink.files[p], data) {
+			t.Errorf("%s differs when streamed", p)
+		}
+	}
+	if len(sink.files) != len(want.Files) {
+		t.Errorf("streamed %d files, want %d", len(sink.files), len(want.Files))
 	}
 }

@@ -1,0 +1,238 @@
+// Package bench measures whole-site builds: it generates synthetic corpora
+// shaped like real briefs, runs the briefs binary on them as a user would
+// and reports wall time, throughput and peak memory.
+package bench
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/briefs/briefs/internal/ogimage"
+)
+
+var words = strings.Fields(`the company reported segment revenue growth margin operating income
+customers demand pricing cloud advertising retail subscriptions devices costs investment capacity
+quarter year market share competition regulators analysts guidance outlook spending infrastructure
+efficiency scale contracts enterprise consumer international domestic logistics software hardware`)
+
+var tagPool = func() []string {
+	var t []string
+	for i := 0; i < 50; i++ {
+		t = append(t, fmt.Sprintf("topic-%02d", i))
+	}
+	return t
+}()
+
+// Brief returns synthetic brief number i: about 700 words of prose with
+// references, four figures (one a series), three derived values, two charts.
+func Brief(i int) string {
+	r := rand.New(rand.NewPCG(uint64(i), 7))
+	rev23 := 50 + r.IntN(400)
+	rev24 := rev23 + r.IntN(60) - 10
+	seg := 5 + r.IntN(rev24/3)
+	oi := 5 + r.IntN(rev24/5)
+	segOI := r.IntN(oi*2) - oi/4
+	var b strings.Builder
+	fmt.Fprintf(&b, `---
+title: Company %d and the segment that pays for the rest
+summary: A synthetic brief for benchmarks, number %d.
+date: %d-%02d-%02d
+company: Company %d Inc.
+ticker: C%04d
+period: FY2024
+tags: [%s, %s]
+sources:
+  release: {title: Company %d FY2024 results, url: "https://example.com/results/%d", date: 2025-02-01}
+figures:
+  revenue:          {values: {FY2023: %d.0, FY2024: %d.0}, label: Revenue, source: release}
+  segment_revenue:  {value: %d.5, label: Segment revenue, source: release}
+  operating_income: {value: %d.2, label: Operating income, source: release}
+  segment_income:   {value: %d.4, label: Segment operating income, source: release}
+derived:
+  segment_share:  {expr: segment_revenue / revenue, label: Segment share of revenue}
+  income_share:   {expr: segment_income / operating_income, label: Segment share of operating income}
+  revenue_growth: {expr: growth(revenue), label: Revenue growth}
+---
+`, i, i, 2015+i%10, i%12+1, i%28+1, i, i%10000, tagPool[i%50], tagPool[(i*7+3)%50], i, i, rev23, rev24, seg, oi, segOI)
+	refs := []string{"{{ revenue }}", "{{ segment_share }}", "{{ income_share }}", "{{ revenue_growth }}", "{{ segment_revenue }}", "{{ operating_income:money_short }}"}
+	n := 0
+	for p := 0; p < 10; p++ {
+		for s := 0; s < 5; s++ {
+			w := 10 + r.IntN(8)
+			for k := 0; k < w; k++ {
+				word := words[r.IntN(len(words))]
+				if k == 0 {
+					word = strings.ToUpper(word[:1]) + word[1:]
+				}
+				b.WriteString(word + " ")
+				n++
+			}
+			if s == 2 {
+				b.WriteString("at " + refs[(p+s)%len(refs)] + " ")
+				n += 2
+			}
+			b.WriteString("ends here.\n")
+		}
+		b.WriteString("\n")
+		if p == 3 {
+			b.WriteString("```chart\ntype: bar\ntitle: Segment shares\ndata:\n  Share of revenue: segment_share\n  Share of operating income: income_share\n```\n\n")
+		}
+		if p == 7 {
+			b.WriteString("```chart\ntype: line\ntitle: Revenue by year\ndata: [revenue]\n```\n\n")
+		}
+	}
+	return b.String()
+}
+
+// Generate writes n briefs under dir/content.
+func Generate(dir string, n int) error {
+	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "content", "_index.md"), []byte("---\ntitle: Benchmark\n---\n"), 0o644); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		if err := os.WriteFile(filepath.Join(dir, "content", fmt.Sprintf("brief-%05d.md", i)), []byte(Brief(i)), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Result is one measured run.
+type Result struct {
+	Corpus int
+	Run    string
+	Wall   time.Duration
+	PeakKB int64
+	Output string
+}
+
+func runBuild(bin, dir string, extra ...string) (Result, error) {
+	args := append([]string{"build", "--src", dir, "--out", filepath.Join(dir, "public")}, extra...)
+	cmd := exec.Command(bin, args...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return Result{}, fmt.Errorf("%s %v: %v\n%s", bin, args, err, out.String())
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	var peak int64
+	if ru != nil {
+		peak = ru.Maxrss // KiB on Linux
+	}
+	return Result{Wall: wall, PeakKB: peak, Output: strings.TrimSpace(out.String())}, nil
+}
+
+// Run is the bench command: briefs-bench [-sizes 1000,10000] [-keep].
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("briefs-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sizes := fs.String("sizes", "1000,10000", "corpus sizes")
+	keep := fs.Bool("keep", false, "keep the generated corpora")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	// Corpora go beside the project, on the disk a real site lives on
+	// (here /tmp is a much slower file system for creating files).
+	tmp, err := os.MkdirTemp(".", ".bench-")
+	if err != nil {
+		return err
+	}
+	if !*keep {
+		defer os.RemoveAll(tmp)
+	}
+	tmp, err = filepath.Abs(tmp)
+	if err != nil {
+		return err
+	}
+	bin := filepath.Join(tmp, "briefs")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/briefs")
+	build.Stdout, build.Stderr = stderr, stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building briefs: %w", err)
+	}
+	var results []Result
+	for _, s := range strings.Split(*sizes, ",") {
+		var n int
+		if _, err := fmt.Sscan(s, &n); err != nil || n <= 0 {
+			return fmt.Errorf("bad size %q", s)
+		}
+		dir := filepath.Join(tmp, fmt.Sprintf("site-%d", n))
+		fmt.Fprintf(stderr, "generating %d briefs…\n", n)
+		if err := Generate(dir, n); err != nil {
+			return err
+		}
+		steps := []struct {
+			name string
+			prep func() error
+		}{
+			{"cold build", nil},
+			{"no-change rebuild", nil},
+			{"one-brief edit", func() error {
+				p := filepath.Join(dir, "content", "brief-00042.md")
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				return os.WriteFile(p, append(data, "\nOne more sentence ends here.\n"...), 0o644)
+			}},
+		}
+		for _, st := range steps {
+			if st.prep != nil {
+				if err := st.prep(); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(stderr, "%d briefs: %s…\n", n, st.name)
+			r, err := runBuild(bin, dir, "--no-og")
+			if err != nil {
+				return err
+			}
+			r.Corpus, r.Run = n, st.name
+			results = append(results, r)
+		}
+	}
+	// OpenGraph images, timed on their own: cold, one image after another.
+	const ogN = 40
+	start := time.Now()
+	for i := 0; i < ogN; i++ {
+		if _, err := ogimage.Draw(ogimage.Card{Site: "Benchmark", Kicker: "Company · FY2024", Title: fmt.Sprintf("Company %d and the segment that pays for the rest", i), Figure: "58.0%", FigureLabel: "Segment share of operating income"}); err != nil {
+			return err
+		}
+	}
+	og := time.Since(start) / ogN
+
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "briefs\trun\twall\tbriefs/s\tper brief\tpeak RSS\t")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%d\t%s\t%.2fs\t%.0f\t%.3f ms\t%.0f MiB\t\n", r.Corpus, r.Run, r.Wall.Seconds(), float64(r.Corpus)/r.Wall.Seconds(), float64(r.Wall.Microseconds())/1000/float64(r.Corpus), float64(r.PeakKB)/1024)
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(stdout, "\nOpenGraph image (1200×630 PNG), cold: %.1f ms each (one core); unchanged images are reused, not redrawn.\n", float64(og.Microseconds())/1000)
+	fmt.Fprintf(stdout, "Builds ran with --no-og on %s; the last build said: %s\n", machine(), results[len(results)-1].Output)
+	return nil
+}
+
+func machine() string {
+	n := "?"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		c := strings.Count(string(data), "processor\t:")
+		n = fmt.Sprint(c)
+	}
+	return n + " CPUs"
+}
