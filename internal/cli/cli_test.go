@@ -368,3 +368,25 @@ func TestNothingChanged(t *testing.T) {
 		t.Errorf("--force must rebuild: %q", stdout)
 	}
 }
+
+// TestBuildWithDefaults builds from inside the site folder with no flags,
+// as a newcomer running make build does.
+func TestBuildWithDefaults(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { _ = os.Chdir(wd) })
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "build")
+	if code != 0 || !strings.HasPrefix(stdout, "built 1 briefs") {
+		t.Fatalf("build: %d %s %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "good", "index.html")); err != nil {
+		t.Error(err)
+	}
+	if stdout, _, _ := run(t, "build", "--out", "site-out"); !strings.HasPrefix(stdout, "built 1 briefs") {
+		t.Errorf("relative --out: %s", stdout)
+	}
+}

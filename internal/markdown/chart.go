@@ -465,7 +465,11 @@ func (chartRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			_, _ = w.WriteString(`<span class="chart-source">Source: ` + html.EscapeString(strings.Join(c.Sources, "; ")) + `</span>`)
 		}
 		_, _ = w.WriteString(`</figcaption>`)
+		// On a narrow screen the chart keeps a readable size and scrolls
+		// sideways in its frame; the frame takes focus so keyboards can too.
+		_, _ = w.WriteString(`<div class="chart-frame" tabindex="0" role="group" aria-label="` + html.EscapeString(c.Title) + `">`)
 		_, _ = w.Write(c.SVG)
+		_, _ = w.WriteString(`</div>`)
 		_, _ = w.WriteString(`<details class="chart-data"><summary>Data behind this chart</summary>`)
 		_, _ = w.Write(c.Table)
 		_, _ = w.WriteString(`<p><a href="` + id + `.csv" download>Download the data (CSV)</a></p></details></figure>` + "\n")

@@ -86,7 +86,10 @@ const writers = 8
 
 // Begin starts a new output for the folder out.
 func Begin(out string) (*Stage, error) {
-	out = filepath.Clean(out)
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return nil, err
+	}
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err

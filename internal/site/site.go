@@ -436,7 +436,7 @@ func (b *Builder) loadLayouts() diag.List {
 	fontPath := "fonts/chart." + hash8(font) + ".ttf"
 	css := bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath))
 	b.cssPath = "css/site." + hash8(css) + ".css"
-	b.assets = map[string][]byte{fontPath: font, b.cssPath: css}
+	b.assets = map[string][]byte{fontPath: font, b.cssPath: css, "favicon.svg": read("favicon.svg")}
 	if len(errs) == 0 {
 		b.pages = sets
 	}
