@@ -428,7 +428,9 @@ func TestLiveReload(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	wctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go func() { _ = s.Watch(wctx, dir, t.Logf) }()
+	if _, err := s.StartWatch(wctx, dir, t.Logf); err != nil {
+		t.Fatal(err)
+	}
 	problems := listen(t, ctx)
 	url := "http://" + ln.Addr().String() + "/amazon-fy2024/"
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady("h1")); err != nil {
@@ -441,7 +443,12 @@ func TestLiveReload(t *testing.T) {
 	if title != "The Cloud Behind the Cart" {
 		t.Fatalf("title %q", title)
 	}
-	time.Sleep(300 * time.Millisecond) // the event stream connects
+	for deadline := time.Now().Add(10 * time.Second); s.Subscribers() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the page never connected to the reload stream")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	edited := strings.Replace(string(src), "title: The Cloud Behind the Cart", "title: The Cloud Behind the Counter", 1)
 	if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)

@@ -69,6 +69,13 @@ func (s *Server) Errors() diag.List {
 	return s.errs
 }
 
+// Subscribers is the number of pages listening for reloads.
+func (s *Server) Subscribers() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.subs)
+}
+
 // Version counts rebuilds.
 func (s *Server) Version() uint64 {
 	s.mu.RLock()
@@ -104,22 +111,32 @@ func (s *Server) Update(changed []string) {
 	}
 }
 
-// Watch watches dir's content/ and layouts/ until ctx ends, rebuilding
-// after each burst of changes.
-func (s *Server) Watch(ctx context.Context, dir string, logf func(string, ...any)) error {
+// StartWatch watches dir's content/ and layouts/ until ctx ends, rebuilding
+// after each burst of changes. It returns once the watches are in place, so
+// no edit made after it returns is missed; the channel reports the end.
+func (s *Server) StartWatch(ctx context.Context, dir string, logf func(string, ...any)) (<-chan error, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer w.Close()
 	for _, sub := range []string{"content", "layouts"} {
 		p := filepath.Join(dir, sub)
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
 			if err := w.Add(p); err != nil {
-				return err
+				_ = w.Close()
+				return nil, err
 			}
 		}
 	}
+	done := make(chan error, 1)
+	go func() {
+		defer w.Close()
+		done <- s.watch(ctx, w, dir, logf)
+	}()
+	return done, nil
+}
+
+func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher, dir string, logf func(string, ...any)) error {
 	pending := map[string]bool{}
 	var timer <-chan time.Time
 	for {
@@ -179,11 +196,9 @@ func Run(ctx context.Context, dir, addr string, drafts bool, stdout, stderr io.W
 	fmt.Fprintf(stdout, "serving %s on http://%s/ (built in %s; Ctrl-C stops)\n", dir, ln.Addr(), time.Since(start).Round(time.Millisecond))
 	watchCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() {
-		if err := s.Watch(watchCtx, dir, logf); err != nil {
-			logf("watch: %v", err)
-		}
-	}()
+	if _, err := s.StartWatch(watchCtx, dir, logf); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -271,7 +286,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	files, errs := s.files, s.errs.Errors(false)
+	files, errs, version := s.files, s.errs.Errors(false), s.version
 	s.mu.RUnlock()
 	data, found := files[name]
 	if !found && !strings.HasSuffix(name, "index.html") && path.Ext(name) == "" {
@@ -296,7 +311,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
 	if strings.HasSuffix(name, ".html") {
-		data = s.inject(data, errs)
+		data = s.inject(data, errs, version)
 	}
 	w.WriteHeader(status)
 	if r.Method == http.MethodGet {
@@ -337,9 +352,11 @@ func setSecurityHeaders(h http.Header) {
 
 // inject adds the reload script, and the error panel when the site has
 // errors, to a served page. Nothing of this is ever written to public/.
-func (s *Server) inject(page []byte, errs diag.List) []byte {
+func (s *Server) inject(page []byte, errs diag.List, version uint64) []byte {
 	var extra bytes.Buffer
-	extra.WriteString(`<script src="/_briefs/reload.js" defer></script>`)
+	// The page carries the build it shows, so that a page that missed a
+	// reload event (it was loading, or reconnecting) still catches up.
+	fmt.Fprintf(&extra, `<script src="/_briefs/reload.js?v=%d" defer></script>`, version)
 	if len(errs) > 0 {
 		extra.WriteString(`<link rel="stylesheet" href="/_briefs/overlay.css">`)
 	}
@@ -449,13 +466,16 @@ func (s *Server) unsubscribe(ch chan uint64) {
 const reloadJS = `(function () {
   "use strict";
   var key = "briefs-scroll:" + location.pathname;
+  var shown = parseInt(new URL(document.currentScript.src).searchParams.get("v"), 10) || 0;
   var saved = sessionStorage.getItem(key);
   if (saved !== null) { sessionStorage.removeItem(key); window.scrollTo(0, parseInt(saved, 10) || 0); }
-  var es = new EventSource("/_briefs/events");
-  es.addEventListener("reload", function () {
+  function reload() {
     sessionStorage.setItem(key, String(window.scrollY));
     location.reload();
-  });
+  }
+  var es = new EventSource("/_briefs/events");
+  es.addEventListener("hello", function (e) { if (parseInt(e.data, 10) > shown) { reload(); } });
+  es.addEventListener("reload", reload);
 })();
 `
 

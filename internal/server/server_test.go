@@ -53,13 +53,9 @@ func start(t *testing.T, files map[string]string) *live {
 	hs := &http.Server{Handler: s}
 	go func() { _ = hs.Serve(ln) }()
 	ctx, cancel := context.WithCancel(context.Background())
-	watching := make(chan struct{})
-	go func() {
-		close(watching)
-		_ = s.Watch(ctx, dir, t.Logf)
-	}()
-	<-watching
-	time.Sleep(50 * time.Millisecond) // let the watcher register
+	if _, err := s.StartWatch(ctx, dir, t.Logf); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		cancel()
 		s.closeStreams()
@@ -140,7 +136,7 @@ func (l *live) waitReload(ch <-chan string) {
 func TestEditReloads(t *testing.T) {
 	l := start(t, map[string]string{"content/good.md": brief})
 	code, body := l.get("/good/")
-	if code != 200 || !strings.Contains(body, ">58.0%</data>") || !strings.Contains(body, `<script src="/_briefs/reload.js" defer></script>`) {
+	if code != 200 || !strings.Contains(body, ">58.0%</data>") || !strings.Contains(body, `<script src="/_briefs/reload.js?v=1" defer></script>`) {
 		t.Fatalf("initial page: %d", code)
 	}
 	ev := l.events()
@@ -343,8 +339,9 @@ func benchmarkEdit(b *testing.B, n int) {
 	s := New(os.DirFS(dir), site.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() { _ = s.Watch(ctx, dir, func(string, ...any) {}) }()
-	time.Sleep(100 * time.Millisecond)
+	if _, err := s.StartWatch(ctx, dir, func(string, ...any) {}); err != nil {
+		b.Fatal(err)
+	}
 	ch := make(chan uint64, 1)
 	s.mu.Lock()
 	s.subs[ch] = struct{}{}

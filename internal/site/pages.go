@@ -98,7 +98,7 @@ func (b *Builder) execute(name string, d *pageData) ([]byte, error) {
 	if err := t.ExecuteTemplate(&buf, "base", d); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return minified("text/html", buf.Bytes()), nil
 }
 
 func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, error) {

@@ -434,9 +434,9 @@ func (b *Builder) loadLayouts() diag.List {
 	}
 	font := chart.FontFile()
 	fontPath := "fonts/chart." + hash8(font) + ".ttf"
-	css := bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath))
+	css := minified("text/css", bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath)))
 	b.cssPath = "css/site." + hash8(css) + ".css"
-	b.assets = map[string][]byte{fontPath: font, b.cssPath: css, "favicon.svg": read("favicon.svg")}
+	b.assets = map[string][]byte{fontPath: font, b.cssPath: css, "favicon.svg": minified("image/svg+xml", read("favicon.svg"))}
 	if len(errs) == 0 {
 		b.pages = sets
 	}
