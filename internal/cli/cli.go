@@ -105,7 +105,7 @@ func build(args []string, stdout, stderr io.Writer) error {
 	fs := flags("build", stderr)
 	src := fs.String("src", ".", "the site's source folder (holding content/)")
 	out := fs.String("out", "", "output folder (default SRC/public)")
-	baseURL := fs.String("base-url", os.Getenv("URL"), "absolute site URL (default $URL)")
+	baseURL := fs.String("base-url", netlifyURL(os.Getenv), "absolute site URL (default: Netlify's $URL, or $DEPLOY_PRIME_URL in deploy previews and branch deploys)")
 	drafts := fs.Bool("drafts", false, "include drafts and future-dated briefs")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	noOG := fs.Bool("no-og", false, "skip OpenGraph images (benchmarks time them on their own)")
@@ -182,6 +182,18 @@ func build(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "built %d briefs, %d charts, %d pages (%d OpenGraph images drawn) in %s → %s\n",
 		o.Briefs, o.Charts, pages, b.OGDrawn, time.Since(start).Round(time.Millisecond), *out)
 	return nil
+}
+
+// netlifyURL is the site's address as Netlify gives it: the production URL,
+// except in deploy previews and branch deploys, which live at their own.
+func netlifyURL(getenv func(string) string) string {
+	switch getenv("CONTEXT") {
+	case "deploy-preview", "branch-deploy":
+		if u := getenv("DEPLOY_PRIME_URL"); u != "" {
+			return u
+		}
+	}
+	return getenv("URL")
 }
 
 // buildKey fingerprints everything a build reads: sources, layouts, the

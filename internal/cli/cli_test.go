@@ -123,11 +123,7 @@ func TestBuildAndStaleFiles(t *testing.T) {
 func TestBuildRefusesDangerousOut(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"content/good.md": good})
-	wd, _ := os.Getwd()
-	t.Cleanup(func() { _ = os.Chdir(wd) })
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
+	t.Chdir(dir)
 	home, _ := os.UserHomeDir()
 	for _, out := range []string{".", "/", dir, home} {
 		_, stderr, code := run(t, "build", "--out", out)
@@ -230,9 +226,7 @@ func TestDiffGitRevisions(t *testing.T) {
 	git("commit", "-qm", "one")
 	writeFiles(t, dir, map[string]string{"content/good.md": strings.Replace(good, "value: 39.8", "value: 40.1", 1)})
 	git("commit", "-qam", "two")
-	wd, _ := os.Getwd()
-	t.Cleanup(func() { _ = os.Chdir(wd) })
-	_ = os.Chdir(dir)
+	t.Chdir(dir)
 	stdout, stderr, code := run(t, "diff", "HEAD~1", "HEAD")
 	if code != 0 || !strings.Contains(stdout, "| `a` | $39.8 billion | $40.1 billion |") || !strings.Contains(stdout, "| `share` | 58.0% | 58.5% |") {
 		t.Errorf("git diff (code %d, %s):\n%s", code, stderr, stdout)
@@ -374,11 +368,7 @@ func TestNothingChanged(t *testing.T) {
 func TestBuildWithDefaults(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"content/good.md": good})
-	wd, _ := os.Getwd()
-	t.Cleanup(func() { _ = os.Chdir(wd) })
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
+	t.Chdir(dir)
 	stdout, stderr, code := run(t, "build")
 	if code != 0 || !strings.HasPrefix(stdout, "built 1 briefs") {
 		t.Fatalf("build: %d %s %s", code, stdout, stderr)
@@ -388,5 +378,23 @@ func TestBuildWithDefaults(t *testing.T) {
 	}
 	if stdout, _, _ := run(t, "build", "--out", "site-out"); !strings.HasPrefix(stdout, "built 1 briefs") {
 		t.Errorf("relative --out: %s", stdout)
+	}
+}
+
+func TestNetlifyURL(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, ""},
+		{map[string]string{"URL": "https://briefs.example"}, "https://briefs.example"},
+		{map[string]string{"URL": "https://briefs.example", "CONTEXT": "production", "DEPLOY_PRIME_URL": "https://main--b.netlify.app"}, "https://briefs.example"},
+		{map[string]string{"URL": "https://briefs.example", "CONTEXT": "deploy-preview", "DEPLOY_PRIME_URL": "https://deploy-preview-4--b.netlify.app"}, "https://deploy-preview-4--b.netlify.app"},
+		{map[string]string{"URL": "https://briefs.example", "CONTEXT": "branch-deploy", "DEPLOY_PRIME_URL": "https://x--b.netlify.app"}, "https://x--b.netlify.app"},
+	} {
+		if got := netlifyURL(env(tt.env)); got != tt.want {
+			t.Errorf("%v: %q, want %q", tt.env, got, tt.want)
+		}
 	}
 }

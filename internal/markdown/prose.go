@@ -68,26 +68,16 @@ func (d *Doc) scan(s string, base int) {
 			if i > 0 && (isWordByte(s[i-1]) || s[i-1] == '.' || s[i-1] == ',') {
 				continue // inside a number or a word
 			}
-			start := i
-			if i > 0 && s[i-1] == '-' {
-				start = i - 1
-			} else if i >= 3 && s[i-3:i] == "−" {
-				start = i - 3
-			}
-			if start > 0 && isWordByte(s[start-1]) {
+			start, ok := signedStart(s, i)
+			if !ok {
 				continue
 			}
 			if m := pctRE.FindStringSubmatchIndex(s[start:min(len(s), start+window)]); m != nil {
 				d.checkNumber(base+start, s[start:start+m[1]], s[start+m[4]:start+m[5]], m[3] > m[2], figures.Percent, "", 0, false)
 			}
 		case c == '$' || c == 0xE2 || c == 0xC2: // $, € (E2 82 AC), £ (C2 A3), ¥ (C2 A5)
-			start := i
-			if i > 0 && s[i-1] == '-' {
-				start = i - 1
-			} else if i >= 3 && s[i-3:i] == "−" {
-				start = i - 3
-			}
-			if start > 0 && isWordByte(s[start-1]) {
+			start, ok := signedStart(s, i)
+			if !ok {
 				continue
 			}
 			m := moneyRE.FindStringSubmatchIndex(s[start:min(len(s), start+window)])
@@ -108,6 +98,18 @@ func (d *Doc) scan(s string, base int) {
 			i = start + m[1] - 1
 		}
 	}
+}
+
+// signedStart widens a number starting at i to a minus sign before it; ok
+// is false when the number is glued to a word.
+func signedStart(s string, i int) (start int, ok bool) {
+	start = i
+	if i > 0 && s[i-1] == '-' {
+		start = i - 1
+	} else if i >= 3 && s[i-3:i] == "−" {
+		start = i - 3
+	}
+	return start, start == 0 || !isWordByte(s[start-1])
 }
 
 func isWordByte(c byte) bool {

@@ -98,7 +98,7 @@ func (b *Builder) execute(name string, d *pageData) ([]byte, error) {
 	if err := t.ExecuteTemplate(&buf, "base", d); err != nil {
 		return nil, err
 	}
-	return minified("text/html", buf.Bytes()), nil
+	return buf.Bytes(), nil
 }
 
 func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, error) {
@@ -185,7 +185,7 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 		if r == nil || (!b.opts.KeepLastGood && len(e.errs.Errors(b.opts.Strict)) > 0) {
 			continue
 		}
-		if !b.opts.Drafts && (r.meta.Draft || r.meta.Date.After(b.opts.Now)) {
+		if !b.publishable(r.meta) {
 			continue
 		}
 		cands = append(cands, cand{p, r})

@@ -348,7 +348,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	}
 	out.files["figures.json"] = figuresJSON(bf)
 	out.item = item(bf)
-	if !b.opts.NoOG {
+	if !b.opts.NoOG && b.publishable(out.meta) {
 		out.og = newOGSpec(bf, b.site.Title)
 		out.ogData = b.ogImage(out.og)
 	}
@@ -372,10 +372,16 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	e.good = out
 }
 
+// publishable tells whether a brief is published: drafts and future-dated
+// briefs only with Options.Drafts.
+func (b *Builder) publishable(m meta) bool {
+	return b.opts.Drafts || !(m.Draft || m.Date.After(b.opts.Now))
+}
+
 // stream writes a brief's files to the sink and drops them from memory.
 // Drafts and future briefs are not written unless they are published.
 func (b *Builder) stream(r *rendered) error {
-	if !b.opts.Drafts && (r.meta.Draft || r.meta.Date.After(b.opts.Now)) {
+	if !b.publishable(r.meta) {
 		r.page, r.files = nil, nil
 		return nil
 	}
@@ -418,7 +424,7 @@ func (b *Builder) loadLayouts() diag.List {
 		return data
 	}
 	// Each page kind is base + its "main": parse them into separate sets.
-	base := read("base.html")
+	base := minified("text/x-template", read("base.html"))
 	sets := map[string]*template.Template{}
 	for _, name := range []string{"brief.html", "list.html", "404.html"} {
 		set := template.New(name).Option("missingkey=error")
@@ -426,7 +432,7 @@ func (b *Builder) loadLayouts() diag.List {
 			errs.Add(templateError("layouts/base.html", err))
 			continue
 		}
-		if _, err := set.Parse(string(read(name))); err != nil {
+		if _, err := set.Parse(string(minified("text/x-template", read(name)))); err != nil {
 			errs.Add(templateError("layouts/"+name, err))
 			continue
 		}

@@ -64,7 +64,7 @@ func TestSite(t *testing.T) {
 		`<data value="0.1687" title="= 107.6 ÷ 638.0 · Amazon Q4 2024 Earnings Release">16.9%</data>`,
 		`<data value="0.5802" title="= 39.8 ÷ 68.6 · Amazon Q4 2024 Earnings Release">58.0%</data>`,
 		`<a href="https://example.com/q4">Amazon Q4 2024 Earnings Release</a>, <time datetime="2025-02-06">2025-02-06</time>`,
-		`<a href="../tags/antitrust-competition/">Antitrust & Competition</a>`,
+		`<a href="../tags/antitrust-competition/">Antitrust &amp; Competition</a>`,
 		`<link rel="stylesheet" href="../css/site.`,
 	} {
 		if !strings.Contains(page, want) {
@@ -409,5 +409,41 @@ func TestStreamingEqualsInMemory(t *testing.T) {
 	}
 	if len(sink.files) != len(want.Files) {
 		t.Errorf("streamed %d files, want %d", len(sink.files), len(want.Files))
+	}
+}
+
+// TestOGImagesReused builds twice; the second build finds every image in the
+// previous output and draws none.
+func TestOGImagesReused(t *testing.T) {
+	fsys := loadSite(t, "testdata/site.txtar")
+	b1 := NewBuilder(fsys, Options{Now: now, BaseURL: "https://x.example/"})
+	first, errs := b1.Build()
+	if errs.Err() != nil {
+		t.Fatal(errs)
+	}
+	if b1.OGDrawn != 2 {
+		t.Errorf("first build drew %d images, want 2", b1.OGDrawn)
+	}
+	prev := fstest.MapFS{}
+	for p, data := range first.Files {
+		prev[p] = &fstest.MapFile{Data: data}
+	}
+	b2 := NewBuilder(fsys, Options{Now: now, BaseURL: "https://x.example/", Previous: prev})
+	second, errs := b2.Build()
+	if errs.Err() != nil {
+		t.Fatal(errs)
+	}
+	if b2.OGDrawn != 0 {
+		t.Errorf("second build drew %d images, want 0", b2.OGDrawn)
+	}
+	for p := range first.Files {
+		if strings.HasPrefix(p, "og/") && !bytes.Equal(first.Files[p], second.Files[p]) {
+			t.Errorf("%s changed", p)
+		}
+	}
+	page := string(second.Files["amazon/index.html"])
+	m := regexp.MustCompile(`og:image" content="https://x.example/(og/[0-9a-f]+\.png)"`).FindStringSubmatch(page)
+	if m == nil || second.Files[m[1]] == nil {
+		t.Errorf("og:image does not name an output file")
 	}
 }
