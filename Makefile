@@ -22,7 +22,7 @@ test:
 
 ## bench: chart micro-benchmarks and whole-site builds of 1,000 and 10,000 briefs
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/chart ./internal/figures ./internal/ogimage
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/chart ./internal/ogimage ./internal/site ./internal/server ./internal/bench
 	$(GO) run ./cmd/briefs-bench
 
 ## fuzz: run every fuzz target for FUZZTIME each

@@ -12,12 +12,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/briefs/briefs/internal/ogimage"
+	"github.com/briefs/briefs/internal/site"
 )
 
 var words = strings.Fields(`the company reported segment revenue growth margin operating income
@@ -68,7 +70,7 @@ derived:
 	n := 0
 	for p := 0; p < 10; p++ {
 		for s := 0; s < 5; s++ {
-			w := 10 + r.IntN(8)
+			w := 9 + r.IntN(6)
 			for k := 0; k < w; k++ {
 				word := words[r.IntN(len(words))]
 				if k == 0 {
@@ -119,6 +121,23 @@ type Result struct {
 	Output string
 }
 
+// discard is a sink that keeps nothing.
+type discard struct{}
+
+func (discard) WriteFile(string, []byte) error { return nil }
+
+// median returns the run with the median wall time, with the highest peak
+// memory of all runs.
+func median(runs []Result) Result {
+	sorted := append([]Result{}, runs...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Wall < sorted[j].Wall })
+	m := sorted[len(sorted)/2]
+	for _, r := range runs {
+		m.PeakKB = max(m.PeakKB, r.PeakKB)
+	}
+	return m
+}
+
 func runBuild(bin, dir string, extra ...string) (Result, error) {
 	args := append([]string{"build", "--src", dir, "--out", filepath.Join(dir, "public")}, extra...)
 	cmd := exec.Command(bin, args...)
@@ -144,6 +163,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	sizes := fs.String("sizes", "1000,10000", "corpus sizes")
 	keep := fs.Bool("keep", false, "keep the generated corpora")
+	reps := fs.Int("runs", 3, "runs of each step; the median is reported")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -167,6 +187,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("building briefs: %w", err)
 	}
 	var results []Result
+	lastSaid := ""
 	for _, s := range strings.Split(*sizes, ",") {
 		var n int
 		if _, err := fmt.Sscan(s, &n); err != nil || n <= 0 {
@@ -177,35 +198,66 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := Generate(dir, n); err != nil {
 			return err
 		}
+		out := filepath.Join(dir, "public")
+		edits := 0
 		steps := []struct {
 			name string
 			prep func() error
 		}{
-			{"cold build", nil},
+			{"cold build", func() error {
+				if err := os.RemoveAll(out); err != nil {
+					return err
+				}
+				return os.RemoveAll(filepath.Join(dir, ".public.briefs-manifest"))
+			}},
 			{"no-change rebuild", nil},
 			{"one-brief edit", func() error {
+				edits++
 				p := filepath.Join(dir, "content", "brief-00042.md")
 				data, err := os.ReadFile(p)
 				if err != nil {
 					return err
 				}
-				return os.WriteFile(p, append(data, "\nOne more sentence ends here.\n"...), 0o644)
+				return os.WriteFile(p, append(data, fmt.Sprintf("\nEdit %d ends here.\n", edits)...), 0o644)
 			}},
 		}
 		for _, st := range steps {
-			if st.prep != nil {
-				if err := st.prep(); err != nil {
+			var runs []Result
+			for rep := 0; rep < *reps; rep++ {
+				if st.prep != nil {
+					if err := st.prep(); err != nil {
+						return err
+					}
+				}
+				// Each run starts with nothing left to flush to disk, so one
+				// run's writes are not charged to the next.
+				syscall.Sync()
+				fmt.Fprintf(stderr, "%d briefs: %s (%d of %d)…\n", n, st.name, rep+1, *reps)
+				r, err := runBuild(bin, dir, "--no-og")
+				if err != nil {
 					return err
 				}
+				runs = append(runs, r)
 			}
-			fmt.Fprintf(stderr, "%d briefs: %s…\n", n, st.name)
-			r, err := runBuild(bin, dir, "--no-og")
-			if err != nil {
-				return err
-			}
+			r := median(runs)
 			r.Corpus, r.Run = n, st.name
 			results = append(results, r)
+			lastSaid = r.Output
 		}
+		// The same cold build in this process with its output discarded:
+		// the CPU share of a build, with no file system in the way.
+		var cpu []Result
+		for rep := 0; rep < *reps; rep++ {
+			start := time.Now()
+			_, errs := site.Build(os.DirFS(dir), site.Options{NoOG: true, Sink: discard{}})
+			if err := errs.Err(); err != nil {
+				return err
+			}
+			cpu = append(cpu, Result{Wall: time.Since(start)})
+		}
+		r := median(cpu)
+		r.Corpus, r.Run = n, "cold, output discarded"
+		results = append(results, r)
 	}
 	// OpenGraph images, timed on their own: cold, one image after another.
 	const ogN = 40
@@ -220,11 +272,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "briefs\trun\twall\tbriefs/s\tper brief\tpeak RSS\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%d\t%s\t%.2fs\t%.0f\t%.3f ms\t%.0f MiB\t\n", r.Corpus, r.Run, r.Wall.Seconds(), float64(r.Corpus)/r.Wall.Seconds(), float64(r.Wall.Microseconds())/1000/float64(r.Corpus), float64(r.PeakKB)/1024)
+		peak := fmt.Sprintf("%.0f MiB", float64(r.PeakKB)/1024)
+		if r.PeakKB == 0 {
+			peak = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%.2fs\t%.0f\t%.3f ms\t%s\t\n", r.Corpus, r.Run, r.Wall.Seconds(), float64(r.Corpus)/r.Wall.Seconds(), float64(r.Wall.Microseconds())/1000/float64(r.Corpus), peak)
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(stdout, "\nOpenGraph image (1200×630 PNG), cold: %.1f ms each (one core); unchanged images are reused, not redrawn.\n", float64(og.Microseconds())/1000)
-	fmt.Fprintf(stdout, "Builds ran with --no-og on %s; the last build said: %s\n", machine(), results[len(results)-1].Output)
+	fmt.Fprintf(stdout, "Median of %d runs each, with --no-og, on %s, sources and output on the project's disk; the last build said: %s\n", *reps, machine(), lastSaid)
 	return nil
 }
 

@@ -495,7 +495,8 @@ func (p *parser) figures(n *yaml.Node) {
 		case valueNode != nil:
 			fv, lit, good := read(valueNode)
 			if !good {
-				return
+				e.Failed = true
+				break
 			}
 			e.Value, e.Literal = fv, lit
 		case valuesNode != nil:
@@ -507,17 +508,19 @@ func (p *parser) figures(n *yaml.Node) {
 				fv, lit, good := read(pv)
 				if good {
 					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit})
+				} else {
+					e.Failed = true
 				}
 			})
 			if len(e.Series) == 0 {
-				return
+				e.Failed = true
 			}
 		default:
 			p.errorf(k, "figure %s has no value", k.Value)
 			return
 		}
 		if !ok {
-			return
+			e.Failed = true
 		}
 		p.errs.Add(p.b.Figures.Add(e))
 	})

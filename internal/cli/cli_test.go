@@ -81,7 +81,7 @@ func TestBuildBadBrief(t *testing.T) {
 		t.Errorf("exit code %d, want 1", code)
 	}
 	want := "content/x.md:5:6: 1_000 uses digit separators: write 1000\n" +
-		"content/x.md:8:5: unknown name c (did you mean b?)\n" +
+		"content/x.md:8:5: unknown name c (did you mean a?)\n" +
 		"content/x.md:8:17: b: format pct needs a percent, but the value is money (USD)\n" +
 		"3 error(s)\nbuild failed: public/ left as it was\n"
 	if stderr != want {

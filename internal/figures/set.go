@@ -41,6 +41,9 @@ type Entry struct {
 	ExprAt   diag.Pos
 	// Pos is the position of the entry's key.
 	Pos diag.Pos
+	// Failed marks a figure whose value could not be read: its error is
+	// reported where it is written, and its uses stay quiet.
+	Failed bool
 	// Computation shows how a derived value was computed ("39.8 ÷ 68.6").
 	Computation string
 	// Sources are the sources the value rests on, in first-use order.
@@ -78,7 +81,7 @@ func (s *Set) Add(e *Entry) *diag.Error {
 	if prev, ok := s.byName[e.Name]; ok {
 		return diag.At(s.File, e.Pos, "%s is defined twice (first at line %d)", e.Name, prev.Pos.Line)
 	}
-	if !e.Derived {
+	if !e.Derived && !e.Failed {
 		e.Computation = signed(e.Literal)
 		if e.Source != nil {
 			e.Sources = []*Source{e.Source}
@@ -197,6 +200,9 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 			msg += fmt.Sprintf(" (did you mean %s?)", alt)
 		}
 		return result{}, errAt(ref, "%s", msg)
+	}
+	if e.Failed {
+		return result{}, &EvalError{Off: ref.At, quiet: true}
 	}
 	if ref.Period != "" {
 		if len(e.Series) == 0 {

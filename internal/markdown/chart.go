@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,7 +32,10 @@ type Chart struct {
 	SVG     []byte
 	Table   []byte
 	Sources []string
-	CSV     []byte
+	// CSV is the chart's data; the page offers it for download under
+	// File, inside the link itself.
+	CSV  []byte
+	File string
 }
 
 // Kind implements ast.Node.
@@ -190,7 +194,7 @@ func (d *Doc) chart(src []byte, fenceOff, firstLine int) *Chart {
 		return nil
 	}
 	d.chartN++
-	return &Chart{ID: c.ID, Title: s.title, SVG: svg, Sources: sources, Table: table(c, rows), CSV: csv(rows)}
+	return &Chart{ID: c.ID, Title: s.title, SVG: svg, Sources: sources, Table: table(c, rows), CSV: csv(rows), File: d.Brief.Slug + "-" + c.ID + ".csv"}
 }
 
 // row is one value of a chart with its exact decimal, for table and CSV.
@@ -472,7 +476,9 @@ func (chartRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		_, _ = w.WriteString(`</div>`)
 		_, _ = w.WriteString(`<details class="chart-data"><summary>Data behind this chart</summary>`)
 		_, _ = w.Write(c.Table)
-		_, _ = w.WriteString(`<p><a href="` + id + `.csv" download>Download the data (CSV)</a></p></details></figure>` + "\n")
+		// The CSV travels in the link: no extra file to build, upload or
+		// fetch, and it still works from a saved page.
+		_, _ = w.WriteString(`<p><a download="` + html.EscapeString(c.File) + `" href="data:text/csv;charset=utf-8,` + html.EscapeString(url.PathEscape(string(c.CSV))) + `">Download the data (CSV)</a></p></details></figure>` + "\n")
 		return ast.WalkSkipChildren, nil
 	})
 }

@@ -103,6 +103,9 @@ func (d *Doc) resolve(r *Ref) {
 		d.errorAt(r.Offset, "%s", msg)
 		return
 	}
+	if e.Failed {
+		return // its own error is reported where its value is written
+	}
 	if r.Format != "" && !figures.IsFormat(r.Format) {
 		msg := fmt.Sprintf("unknown format %s", r.Format)
 		if alt := figures.Closest(r.Format, figures.Formats); alt != "" {

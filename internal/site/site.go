@@ -343,9 +343,6 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
 		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
-	for _, c := range doc.Charts {
-		out.files[c.ID+".csv"] = c.CSV
-	}
 	out.files["figures.json"] = figuresJSON(bf)
 	out.item = item(bf)
 	if !b.opts.NoOG && b.publishable(out.meta) {
