@@ -122,6 +122,11 @@ func TestSite(t *testing.T) {
 	if got["aws_income_share"] != "percent 0.5801749271137026239067055393586006 58.0%" || got["net_sales"] != "money 638000000000 $638.0 billion" {
 		t.Errorf("figures.json: %v", got)
 	}
+	for p, data := range out.Files {
+		if strings.Contains(string(data), "_briefs/") {
+			t.Errorf("%s carries the preview's reload script", p)
+		}
+	}
 	if !strings.HasPrefix(file(t, out, "robots.txt"), "User-agent: *") {
 		t.Errorf("robots.txt")
 	}

@@ -1,0 +1,60 @@
+package diag
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestLines(t *testing.T) {
+	src := []byte("---\ntitle: “Quotes”\r\nx: 1\n")
+	l := NewLines(src)
+	for _, tt := range []struct {
+		off  int
+		want Pos
+	}{
+		{0, Pos{1, 1}},
+		{4, Pos{2, 1}},
+		{11, Pos{2, 8}}, // after “ (3 bytes, one character)
+		{14, Pos{2, 9}},
+		{len(src), Pos{4, 1}},
+		{-5, Pos{1, 1}},
+		{1 << 20, Pos{4, 1}},
+	} {
+		if got := l.Pos(tt.off); got != tt.want {
+			t.Errorf("Pos(%d) = %v, want %v", tt.off, got, tt.want)
+		}
+	}
+	if got := l.Line(2); got != "title: “Quotes”" {
+		t.Errorf("Line(2) = %q", got)
+	}
+	if l.Line(0) != "" || l.Line(99) != "" {
+		t.Errorf("out-of-range lines")
+	}
+}
+
+func TestListErrors(t *testing.T) {
+	var l List
+	l.Add(&Error{File: "b.md", Line: 2, Col: 1, Msg: "second"})
+	l.Add(&Error{File: "a.md", Line: 9, Col: 3, Msg: "warn", Warning: true})
+	l.Add(nil)
+	l.Add(&Error{File: "a.md", Line: 1, Col: 5, Msg: "first"})
+	l.Sort()
+	want := "a.md:1:5: first\na.md:9:3: warning: warn\nb.md:2:1: second"
+	if l.Error() != want {
+		t.Errorf("got\n%s\nwant\n%s", l.Error(), want)
+	}
+	if len(l.Errors(false)) != 2 || len(l.Errors(true)) != 3 || len(l.Warnings()) != 1 {
+		t.Errorf("filters")
+	}
+	if (List{{Msg: "w", Warning: true}}).Err() != nil {
+		t.Errorf("warnings alone are not an error")
+	}
+	wrapped := fmt.Errorf("building: %w", l)
+	if got := AsList(wrapped); len(got) != 3 {
+		t.Errorf("AsList lost entries: %v", got)
+	}
+	if got := AsList(errors.New("plain")); len(got) != 1 || got[0].Error() != "plain" {
+		t.Errorf("AsList(plain) = %v", got)
+	}
+}
