@@ -185,7 +185,43 @@ func (s *Stage) Commit() error {
 	if err := swap(s.dir, s.out); err != nil {
 		return errors.Join(err, os.RemoveAll(s.dir))
 	}
-	return os.RemoveAll(s.dir) // now holds the previous output
+	return removeTree(s.dir) // now holds the previous output
+}
+
+// removeTree deletes a folder, its subfolders in parallel: like creating
+// files, deleting them costs a file system round trip each.
+func removeTree(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return os.RemoveAll(dir)
+	}
+	jobs := make(chan string)
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for i := 0; i < writers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var first error
+			for p := range jobs {
+				if err := os.RemoveAll(p); err != nil && first == nil {
+					first = err
+				}
+			}
+			errs <- first
+		}()
+	}
+	for _, e := range entries {
+		jobs <- filepath.Join(dir, e.Name())
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(append(all, os.RemoveAll(dir))...)
 }
 
 // Abort discards the new output; the old one stays as it was.
