@@ -5,7 +5,6 @@ package brief
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -591,17 +590,7 @@ func scalarStart(n *yaml.Node) diag.Pos {
 }
 
 func (p *parser) exprErr(at diag.Pos, text string, err error) {
-	off := 0
-	var se *figures.SyntaxError
-	var ee *figures.EvalError
-	switch {
-	case errors.As(err, &se):
-		off = se.Off
-	case errors.As(err, &ee):
-		off = ee.Off
-	}
-	at.Col += len([]rune(text[:min(off, len(text))]))
-	p.errs.Add(diag.At(p.b.Path, at, "%v", err))
+	p.errs.Add(diag.At(p.b.Path, figures.ErrorPos(at, text, err), "%v", err))
 }
 
 func (p *parser) checks(n *yaml.Node) {

@@ -3,7 +3,6 @@
 package diag
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -114,23 +113,6 @@ func (l List) Error() string {
 		b.WriteString(e.Error())
 	}
 	return b.String()
-}
-
-// AsList unwraps err into a List: a List as is, an *Error as a list of one,
-// anything else as a positionless entry.
-func AsList(err error) List {
-	if err == nil {
-		return nil
-	}
-	var l List
-	if errors.As(err, &l) {
-		return l
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return List{e}
-	}
-	return List{{Msg: err.Error()}}
 }
 
 // Lines maps byte offsets in a file to line and column.

@@ -50,11 +50,8 @@ func TestListErrors(t *testing.T) {
 	if (List{{Msg: "w", Warning: true}}).Err() != nil {
 		t.Errorf("warnings alone are not an error")
 	}
-	wrapped := fmt.Errorf("building: %w", l)
-	if got := AsList(wrapped); len(got) != 3 {
-		t.Errorf("AsList lost entries: %v", got)
-	}
-	if got := AsList(errors.New("plain")); len(got) != 1 || got[0].Error() != "plain" {
-		t.Errorf("AsList(plain) = %v", got)
+	var unwrapped List
+	if !errors.As(fmt.Errorf("building: %w", l), &unwrapped) || len(unwrapped) != 3 {
+		t.Errorf("a wrapped List lost entries: %v", unwrapped)
 	}
 }

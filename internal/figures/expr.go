@@ -299,13 +299,6 @@ func (p *exprParser) primary() (Node, error) {
 	return nil, p.errf("unexpected %q: expected a name, a number or (", string(c))
 }
 
-// String prints an expression back with typographic operators.
-func String(n Node) string {
-	var b strings.Builder
-	writeNode(&b, n, 0)
-	return b.String()
-}
-
 func prec(n Node) int {
 	if b, ok := n.(*Binary); ok {
 		if b.Op == '+' || b.Op == '-' {
@@ -326,43 +319,4 @@ func opSymbol(op byte) string {
 		return " − "
 	}
 	return " + "
-}
-
-func writeNode(b *strings.Builder, n Node, parent int) {
-	switch n := n.(type) {
-	case *NumLit:
-		b.WriteString(n.Text)
-	case *Ref:
-		b.WriteString(n.Name)
-		if n.Period != "" {
-			b.WriteString("@" + n.Period)
-		}
-	case *Unary:
-		b.WriteString("−")
-		writeNode(b, n.X, 3)
-	case *Call:
-		b.WriteString(n.Fn + "(")
-		for i, a := range n.Args {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeNode(b, a, 0)
-		}
-		b.WriteString(")")
-	case *Binary:
-		pr := prec(n)
-		if pr < parent {
-			b.WriteString("(")
-		}
-		writeNode(b, n.L, pr)
-		b.WriteString(opSymbol(n.Op))
-		writeNode(b, n.R, pr+1)
-		if pr < parent {
-			b.WriteString(")")
-		}
-	case *Compare:
-		writeNode(b, n.L, 0)
-		b.WriteString(" " + n.Op + " ")
-		writeNode(b, n.R, 0)
-	}
 }

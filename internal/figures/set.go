@@ -1,9 +1,11 @@
 package figures
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/shopspring/decimal"
@@ -156,19 +158,27 @@ type EvalError struct {
 func (e *EvalError) Error() string { return e.Msg }
 
 func (s *Set) exprError(e *Entry, err error) *diag.Error {
-	off, msg := 0, err.Error()
-	switch x := err.(type) {
-	case *EvalError:
-		if x.quiet {
-			return nil
-		}
-		off = x.Off
-	case *SyntaxError:
-		off = x.Off
+	if Reported(err) {
+		return nil
 	}
-	p := e.ExprAt
-	p.Col += len([]rune(e.ExprText[:min(off, len(e.ExprText))]))
-	return diag.At(s.File, p, "%s", msg)
+	return diag.At(s.File, ErrorPos(e.ExprAt, e.ExprText, err), "%v", err)
+}
+
+// ErrorPos is the file position of an expression error: start is where the
+// expression text begins, and the error's offset into text counts in
+// characters, as columns do.
+func ErrorPos(start diag.Pos, text string, err error) diag.Pos {
+	off := 0
+	var se *SyntaxError
+	var ee *EvalError
+	switch {
+	case errors.As(err, &se):
+		off = se.Off
+	case errors.As(err, &ee):
+		off = ee.Off
+	}
+	start.Col += utf8.RuneCountInString(text[:min(max(off, 0), len(text))])
+	return start
 }
 
 type result struct {

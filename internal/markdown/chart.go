@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/briefs/briefs/internal/chart"
+	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/shopspring/decimal"
 	"github.com/yuin/goldmark"
@@ -248,20 +249,19 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 			at(n, "a chart value is a name or an expression")
 			return chart.Point{}, figures.Value{}, false
 		}
+		exprErr := func(err error) {
+			p := figures.ErrorPos(diag.Pos{Line: n.Line, Col: n.Column}, n.Value, err)
+			at(&yaml.Node{Line: p.Line, Column: p.Col}, "%v", err)
+		}
 		e, err := figures.ParseExpr(expr)
 		if err != nil {
-			off := err.(*figures.SyntaxError).Off
-			at(&yaml.Node{Line: n.Line, Column: n.Column + off}, "%v", err)
+			exprErr(err)
 			return chart.Point{}, figures.Value{}, false
 		}
 		v, _, srcs, err := set.Eval(e)
 		if err != nil {
 			if !figures.Reported(err) {
-				off := 0
-				if ee, ok := err.(*figures.EvalError); ok {
-					off = ee.Off
-				}
-				at(&yaml.Node{Line: n.Line, Column: n.Column + off}, "%v", err)
+				exprErr(err)
 			}
 			return chart.Point{}, figures.Value{}, false
 		}

@@ -15,9 +15,6 @@ import (
 // tmpPrefix names the staging folders written beside the output folder.
 const tmpPrefix = ".briefs-staging-"
 
-// Files is what to write: slash-separated relative paths to content.
-type Files map[string][]byte
-
 // CheckOut refuses output folders that a build must never replace: the
 // current folder, the file system root, the home folder, a folder that
 // holds content/, or one that contains the source tree.
@@ -46,20 +43,6 @@ func CheckOut(out, src string) error {
 		return fmt.Errorf("refusing to write the site to %s: it holds a content/ folder", out)
 	}
 	return nil
-}
-
-// Write replaces the folder out with exactly files.
-func Write(out string, files Files) error {
-	st, err := Begin(out)
-	if err != nil {
-		return err
-	}
-	for name, data := range files {
-		if err := st.WriteFile(name, data); err != nil {
-			return errors.Join(err, st.Abort())
-		}
-	}
-	return st.Commit()
 }
 
 // Stage is a new output being written beside the old one. WriteFile is safe

@@ -1,10 +1,28 @@
 package publish
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 )
+
+// files is a set of output files for write.
+type files map[string][]byte
+
+// write replaces out with exactly fs, as a build does.
+func write(out string, fs files) error {
+	st, err := Begin(out)
+	if err != nil {
+		return err
+	}
+	for name, data := range fs {
+		if err := st.WriteFile(name, data); err != nil {
+			return errors.Join(err, st.Abort())
+		}
+	}
+	return st.Commit()
+}
 
 func read(t *testing.T, p string) string {
 	t.Helper()
@@ -17,10 +35,10 @@ func read(t *testing.T, p string) string {
 
 func TestWriteReplacesWhole(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	if err := Write(out, Files{"index.html": []byte("one"), "old/index.html": []byte("old")}); err != nil {
+	if err := write(out, files{"index.html": []byte("one"), "old/index.html": []byte("old")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(out, Files{"index.html": []byte("two"), "new/a.css": []byte("css")}); err != nil {
+	if err := write(out, files{"index.html": []byte("two"), "new/a.css": []byte("css")}); err != nil {
 		t.Fatal(err)
 	}
 	if read(t, filepath.Join(out, "index.html")) != "two" || read(t, filepath.Join(out, "new/a.css")) != "css" {
@@ -37,18 +55,18 @@ func TestWriteReplacesWhole(t *testing.T) {
 
 func TestFailedWriteKeepsOld(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	if err := Write(out, Files{"index.html": []byte("one")}); err != nil {
+	if err := write(out, files{"index.html": []byte("one")}); err != nil {
 		t.Fatal(err)
 	}
 	// "a" is both a file and a folder: the write must fail part-way.
-	err := Write(out, Files{"a": []byte("x"), "a/b": []byte("y"), "index.html": []byte("two")})
+	err := write(out, files{"a": []byte("x"), "a/b": []byte("y"), "index.html": []byte("two")})
 	if err == nil {
 		t.Fatal("conflicting paths were written")
 	}
 	if read(t, filepath.Join(out, "index.html")) != "one" {
 		t.Errorf("a failed write changed the output")
 	}
-	if err := Write(out, Files{"../escape": []byte("x")}); err == nil {
+	if err := write(out, files{"../escape": []byte("x")}); err == nil {
 		t.Errorf("a path leaving the output folder was written")
 	}
 }
@@ -59,7 +77,7 @@ func TestRemoveStale(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(stale, "x"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(filepath.Join(parent, "public"), Files{"index.html": []byte("x")}); err != nil {
+	if err := write(filepath.Join(parent, "public"), files{"index.html": []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {

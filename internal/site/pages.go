@@ -306,8 +306,53 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 	return nil
 }
 
-// lists2 writes the home page list and every tag's list.
-func (b *Builder) writeLists(files map[string][]byte, items []*listItem, tags map[string][]*listItem, tagNames map[string]string) error {
+// addBrief puts a brief's page, files and OpenGraph image into files.
+func addBrief(files map[string][]byte, r *rendered) {
+	dir := r.meta.Slug + "/"
+	files[dir+"index.html"] = r.page
+	for name, data := range r.files {
+		files[dir+name] = data
+	}
+	if r.og != nil {
+		files[r.og.path()] = r.ogData
+	}
+}
+
+// removeBrief takes out what addBrief put in.
+func removeBrief(files map[string][]byte, r *rendered) {
+	dir := r.meta.Slug + "/"
+	delete(files, dir+"index.html")
+	for name := range r.files {
+		delete(files, dir+name)
+	}
+	if r.og != nil {
+		delete(files, r.og.path())
+	}
+}
+
+// count records how many briefs and charts are published.
+func (o *Output) count(pub []*rendered) {
+	for _, r := range pub {
+		o.Briefs++
+		o.Charts += r.charts
+	}
+}
+
+// writeLists writes the home page list and every tag's list.
+func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
+	items := make([]*listItem, 0, len(pub))
+	tags := map[string][]*listItem{}
+	tagNames := map[string]string{}
+	for _, r := range pub {
+		items = append(items, &r.item)
+		for _, t := range r.meta.Tags {
+			s := TagSlug(t)
+			tags[s] = append(tags[s], &r.item)
+			if _, ok := tagNames[s]; !ok {
+				tagNames[s] = t
+			}
+		}
+	}
 	if err := b.listPages(files, "", "Latest briefs", b.site.Title, items); err != nil {
 		return err
 	}
@@ -347,39 +392,19 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	for p, data := range b.assets {
 		out.Files[p] = data
 	}
-	items := make([]*listItem, 0, len(pub))
-	tags := map[string][]*listItem{}
-	tagNames := map[string]string{}
 	for _, r := range pub {
-		if b.opts.Sink == nil {
-			dir := r.meta.Slug + "/"
-			out.Files[dir+"index.html"] = r.page
-			for name, data := range r.files {
-				out.Files[dir+name] = data
-			}
-			if r.og != nil {
-				out.Files[r.og.path()] = r.ogData
-			}
-		}
-		out.Briefs++
-		out.Charts += r.charts
-		it := &r.item
-		items = append(items, it)
-		for _, t := range r.meta.Tags {
-			s := TagSlug(t)
-			tags[s] = append(tags[s], it)
-			if _, ok := tagNames[s]; !ok {
-				tagNames[s] = t
-			}
+		if b.opts.Sink == nil { // a streaming build wrote them already
+			addBrief(out.Files, r)
 		}
 	}
+	out.count(pub)
 	fail := func(err error) (*Output, diag.List) {
 		if !errors.Is(err, errLayouts) {
 			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
 		}
 		return nil, errs
 	}
-	if err := b.writeLists(out.Files, items, tags, tagNames); err != nil {
+	if err := b.writeLists(out.Files, pub); err != nil {
 		return fail(err)
 	}
 	notFound, err := b.execute("404.html", &pageData{Root: "/", Title: "Page not found · " + b.site.Title, OGTitle: "Page not found"})
@@ -406,46 +431,17 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 	files := maps.Clone(b.last.Files)
 	for _, c := range changed {
 		if c.old != nil {
-			dir := c.old.meta.Slug + "/"
-			delete(files, dir+"index.html")
-			for name := range c.old.files {
-				delete(files, dir+name)
-			}
-			if c.old.og != nil {
-				delete(files, c.old.og.path())
-			}
-		}
-	}
-	out := &Output{Files: files}
-	items := make([]*listItem, 0, len(pub))
-	tags := map[string][]*listItem{}
-	tagNames := map[string]string{}
-	for _, r := range pub {
-		out.Briefs++
-		out.Charts += r.charts
-		items = append(items, &r.item)
-		for _, t := range r.meta.Tags {
-			s := TagSlug(t)
-			tags[s] = append(tags[s], &r.item)
-			if _, ok := tagNames[s]; !ok {
-				tagNames[s] = t
-			}
+			removeBrief(files, c.old)
 		}
 	}
 	for _, c := range changed {
-		if c.new == nil {
-			continue
-		}
-		dir := c.new.meta.Slug + "/"
-		files[dir+"index.html"] = c.new.page
-		for name, data := range c.new.files {
-			files[dir+name] = data
-		}
-		if c.new.og != nil {
-			files[c.new.og.path()] = c.new.ogData
+		if c.new != nil {
+			addBrief(files, c.new)
 		}
 	}
-	if err := b.writeLists(files, items, tags, tagNames); err != nil {
+	out := &Output{Files: files}
+	out.count(pub)
+	if err := b.writeLists(files, pub); err != nil {
 		if !errors.Is(err, errLayouts) {
 			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
 		}
