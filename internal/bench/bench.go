@@ -5,6 +5,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/briefs/briefs/internal/cli"
 	"github.com/briefs/briefs/internal/ogimage"
+	"github.com/briefs/briefs/internal/publish"
 	"github.com/briefs/briefs/internal/site"
 )
 
@@ -189,66 +191,102 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var results []Result
 	lastSaid := ""
+	// A cold build's output and state are moved aside, not deleted, until
+	// every build has run: on a file system that avoids reusing recently
+	// deleted inodes (this machine's ext4 has no journal, so the kernel
+	// skips inodes freed in the last minute), a build right after deleting
+	// tens of thousands of files pays for the deletion. That case is
+	// measured on its own, last.
+	trash := filepath.Join(tmp, "moved-aside")
+	moved := 0
+	moveAside := func(dir string) error {
+		if err := os.MkdirAll(trash, 0o755); err != nil {
+			return err
+		}
+		out := filepath.Join(dir, "public")
+		for _, p := range []string{out, publish.StateDir(out)} {
+			moved++
+			err := os.Rename(p, filepath.Join(trash, fmt.Sprint(moved)))
+			if err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+		return nil
+	}
+	deleteOutput := func(dir string) error {
+		out := filepath.Join(dir, "public")
+		return errors.Join(os.RemoveAll(out), os.RemoveAll(publish.StateDir(out)))
+	}
+	measure := func(n int, dir, name string, prep func() error) error {
+		var runs []Result
+		for rep := 0; rep < *reps; rep++ {
+			if prep != nil {
+				if err := prep(); err != nil {
+					return err
+				}
+			}
+			// Each run starts with nothing left to flush to disk, so one
+			// run's writes are not charged to the next.
+			syscall.Sync()
+			fmt.Fprintf(stderr, "%d briefs: %s (%d of %d)…\n", n, name, rep+1, *reps)
+			r, err := runBuild(bin, dir, "--no-og")
+			if err != nil {
+				return err
+			}
+			runs = append(runs, r)
+		}
+		r := median(runs)
+		r.Corpus, r.Run = n, name
+		results = append(results, r)
+		lastSaid = r.Output
+		return nil
+	}
+	var dirs []string
+	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
 		var n int
 		if _, err := fmt.Sscan(s, &n); err != nil || n <= 0 {
 			return fmt.Errorf("bad size %q", s)
 		}
 		dir := filepath.Join(tmp, fmt.Sprintf("site-%d", n))
+		dirs, ns = append(dirs, dir), append(ns, n)
 		fmt.Fprintf(stderr, "generating %d briefs…\n", n)
 		if err := Generate(dir, n); err != nil {
 			return err
 		}
-		out := filepath.Join(dir, "public")
 		edits := 0
-		steps := []struct {
-			name string
-			prep func() error
-		}{
-			{"cold build", func() error {
-				if err := os.RemoveAll(out); err != nil {
-					return err
-				}
-				return os.RemoveAll(filepath.Join(dir, ".public.briefs-manifest"))
-			}},
-			{"no-change rebuild", nil},
-			{"one-brief edit", func() error {
-				edits++
-				p := filepath.Join(dir, "content", "brief-00042.md")
-				data, err := os.ReadFile(p)
-				if err != nil {
-					return err
-				}
-				return os.WriteFile(p, append(data, fmt.Sprintf("\nEdit %d ends here.\n", edits)...), 0o644)
-			}},
-		}
-		for _, st := range steps {
-			var runs []Result
-			for rep := 0; rep < *reps; rep++ {
-				if st.prep != nil {
-					if err := st.prep(); err != nil {
-						return err
-					}
-				}
-				// Each run starts with nothing left to flush to disk, so one
-				// run's writes are not charged to the next.
-				syscall.Sync()
-				fmt.Fprintf(stderr, "%d briefs: %s (%d of %d)…\n", n, st.name, rep+1, *reps)
-				r, err := runBuild(bin, dir, "--no-og")
-				if err != nil {
-					return err
-				}
-				runs = append(runs, r)
+		editOne := func() error {
+			edits++
+			p := filepath.Join(dir, "content", "brief-00042.md")
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
 			}
-			r := median(runs)
-			r.Corpus, r.Run = n, st.name
-			results = append(results, r)
-			lastSaid = r.Output
+			return os.WriteFile(p, append(data, fmt.Sprintf("\nEdit %d ends here.\n", edits)...), 0o644)
 		}
-		// The same cold build in this process with its output discarded:
-		// the CPU share of a build, with no file system in the way, under the
-		// garbage collector settings briefs build uses.
-		cli.TuneGC()
+		if err := measure(n, dir, "cold build", func() error { return moveAside(dir) }); err != nil {
+			return err
+		}
+		if err := measure(n, dir, "no-change rebuild", nil); err != nil {
+			return err
+		}
+		if err := measure(n, dir, "one-brief edit", editOne); err != nil {
+			return err
+		}
+	}
+	for i, dir := range dirs {
+		if err := measure(ns[i], dir, "cold, right after rm -rf", func() error { return deleteOutput(dir) }); err != nil {
+			return err
+		}
+	}
+	// The same cold builds in this process with their output discarded:
+	// the CPU share of a build, with no file system in the way, under the
+	// garbage collector settings briefs build uses. They run last: a child
+	// process's peak memory as the kernel reports it includes its parent's
+	// (exec records the forked address space's), so no build may follow.
+	cli.TuneGC()
+	for i, dir := range dirs {
+		n := ns[i]
 		var cpu []Result
 		for rep := 0; rep < *reps; rep++ {
 			start := time.Now()
@@ -272,6 +310,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	og := time.Since(start) / ogN
 
+	sort.SliceStable(results, func(i, j int) bool { return results[i].Corpus < results[j].Corpus })
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "briefs\trun\twall\tbriefs/s\tper brief\tpeak RSS\t")
 	for _, r := range results {

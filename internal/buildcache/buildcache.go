@@ -15,6 +15,8 @@ import (
 	"sort"
 	"sync"
 	"syscall"
+
+	"github.com/briefs/briefs/internal/publish"
 )
 
 // Fingerprint hashes every file under the given folders of fsys (names and
@@ -93,11 +95,10 @@ type record struct {
 	Briefs int    `json:"briefs"`
 }
 
-// ManifestPath is where the record for the output folder out is kept:
-// beside it, not in it, so it is never published.
+// ManifestPath is where the record for the output folder out is kept: in
+// the state folder beside it, not in it, so it is never published.
 func ManifestPath(out string) string {
-	out = filepath.Clean(out)
-	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".briefs-manifest")
+	return filepath.Join(publish.StateDir(out), "manifest.json")
 }
 
 // identity names the output folder as it is on disk: a folder swapped in,
@@ -143,6 +144,9 @@ func Save(out, key string, briefs int) error {
 		return err
 	}
 	tmp := ManifestPath(out) + ".tmp"
+	if err := os.MkdirAll(filepath.Dir(tmp), 0o755); err != nil {
+		return err
+	}
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return err
 	}

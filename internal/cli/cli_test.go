@@ -113,10 +113,12 @@ func TestBuildAndStaleFiles(t *testing.T) {
 		t.Errorf("stale page of a removed brief survived")
 	}
 	entries, _ := os.ReadDir(dir)
+	var names []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".briefs-staging-") {
-			t.Errorf("staging folder left behind: %s", e.Name())
-		}
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != ".public.briefs content public" {
+		t.Errorf("beside the output: %v", names)
 	}
 }
 
@@ -313,6 +315,25 @@ func TestKilledBuildLeavesPublic(t *testing.T) {
 	}
 	if interrupted == 0 {
 		t.Errorf("no build was killed before it finished: the test proves nothing")
+	}
+	// The next build reuses what the killed ones left half-written; its
+	// output must equal a build into a fresh folder (without OpenGraph
+	// images, which take long and are not written by the part under test).
+	if _, _, code := run(t, "build", "--src", dir, "--no-og"); code != 0 {
+		t.Fatal("build after the killed ones failed")
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if _, _, code := run(t, "build", "--src", dir, "--no-og", "--out", fresh); code != 0 {
+		t.Fatal("fresh build failed")
+	}
+	got, want := snapshot(t, filepath.Join(dir, "public")), snapshot(t, fresh)
+	if len(got) != len(want) {
+		t.Errorf("after killed builds: %d files, a fresh build has %d", len(got), len(want))
+	}
+	for name, data := range want {
+		if got[name] != data {
+			t.Errorf("after killed builds, %s differs from a fresh build", name)
+		}
 	}
 }
 

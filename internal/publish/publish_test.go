@@ -2,8 +2,12 @@ package publish
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -48,7 +52,7 @@ func TestWriteReplacesWhole(t *testing.T) {
 		t.Errorf("stale folder survived")
 	}
 	entries, _ := os.ReadDir(filepath.Dir(out))
-	if len(entries) != 1 {
+	if len(entries) != 2 || entries[0].Name() != ".public.briefs" {
 		t.Errorf("leftovers beside the output: %v", entries)
 	}
 }
@@ -71,18 +75,163 @@ func TestFailedWriteKeepsOld(t *testing.T) {
 	}
 }
 
-func TestRemoveStale(t *testing.T) {
+// inode identifies a file on disk: a file rewritten in place keeps it.
+func inode(t *testing.T, p string) uint64 {
+	t.Helper()
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Sys().(*syscall.Stat_t).Ino
+}
+
+// tree lists every file under dir with its content.
+func tree(t *testing.T, dir string) files {
+	t.Helper()
+	got := files{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		got[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func TestRebuildReusesPrevious(t *testing.T) {
 	parent := t.TempDir()
-	stale := filepath.Join(parent, tmpPrefix+"123")
-	if err := os.MkdirAll(filepath.Join(stale, "x"), 0o755); err != nil {
+	out := filepath.Join(parent, "public")
+	v1 := files{"index.html": []byte("one"), "keep/index.html": []byte("same"), "gone/index.html": []byte("x"),
+		"grow/index.html": []byte("short"), "dir-then-file/a": []byte("a"), "file-then-dir": []byte("f")}
+	v2 := files{"index.html": []byte("two"), "keep/index.html": []byte("same"), "grow/index.html": []byte("longer")}
+	v3 := files{"index.html": []byte("three"), "keep/index.html": []byte("same"), "grow/index.html": []byte("longest"),
+		"dir-then-file": []byte("now a file"), "file-then-dir/b": []byte("now in a folder")}
+	if err := write(out, v1); err != nil {
 		t.Fatal(err)
 	}
-	if err := write(filepath.Join(parent, "public"), files{"index.html": []byte("x")}); err != nil {
+	keep := inode(t, filepath.Join(out, "keep/index.html"))
+	for _, v := range []files{v2, v3} {
+		if err := write(out, v); err != nil {
+			t.Fatal(err)
+		}
+		if got := tree(t, out); !reflect.DeepEqual(got, v) {
+			t.Errorf("output:\n%q\nwant:\n%q", got, v)
+		}
+	}
+	// The third build was written over the first one's files.
+	if inode(t, filepath.Join(out, "keep/index.html")) != keep {
+		t.Errorf("an unchanged file was created anew")
+	}
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 2 || entries[0].Name() != ".public.briefs" || entries[1].Name() != "public" {
+		t.Errorf("beside the output: %v", entries)
+	}
+}
+
+func TestRebuildAfterAbort(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	want := files{"a/index.html": []byte("a2"), "b/index.html": []byte("b2"), "index.html": []byte("i2")}
+	for _, v := range []files{{"a/index.html": []byte("a1"), "c/index.html": []byte("c1")}, {"index.html": []byte("i1")}} {
+		if err := write(out, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A build that fails part-way leaves half its files in the folder the
+	// next build reuses.
+	st, err := Begin(out)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("staging folder of a killed build was not removed")
+	for _, name := range []string{"a/index.html", "x/stray.html", "index.html"} {
+		if err := st.WriteFile(name, []byte("aborted")); err != nil {
+			t.Fatal(err)
+		}
 	}
+	if err := st.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, out); !reflect.DeepEqual(got, files{"index.html": []byte("i1")}) {
+		t.Errorf("an aborted build changed the output: %q", got)
+	}
+	if err := write(out, want); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, out); !reflect.DeepEqual(got, want) {
+		t.Errorf("output after an aborted build:\n%q\nwant:\n%q", got, want)
+	}
+}
+
+func TestConflictingPathsInReusedFolder(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	for i := 0; i < 2; i++ {
+		if err := write(out, files{"index.html": []byte("ok"), "a/b/c": []byte("deep")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Both orders: the folder first, then a file of the same name, and
+	// the other way round (a single writer would see them in map order).
+	for _, names := range [][]string{{"a/b/c", "a/b"}, {"a/b", "a/b/c"}} {
+		st, err := begin(out, 1) // one writer: files are written in order
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			_ = st.WriteFile(n, []byte(n))
+		}
+		if err := st.Commit(); err == nil {
+			t.Errorf("%v: a path that is both a file and a folder was written", names)
+		}
+		if got := tree(t, out); string(got["index.html"]) != "ok" {
+			t.Errorf("%v: a failed build changed the output", names)
+		}
+	}
+}
+
+func TestHardLinkedFileNotChanged(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "public")
+	for _, v := range []string{"one", "two"} {
+		if err := write(out, files{"index.html": []byte(v)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A backup made with hard links (cp -al) shares the previous output's
+	// files; the next build must not write through them.
+	backup := filepath.Join(dir, "backup.html")
+	if err := os.Link(filepath.Join(StateDir(out), "previous", "index.html"), backup); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(out, files{"index.html": []byte("three")}); err != nil {
+		t.Fatal(err)
+	}
+	if read(t, backup) != "one" || read(t, filepath.Join(out, "index.html")) != "three" {
+		t.Errorf("backup %q, output %q", read(t, backup), read(t, filepath.Join(out, "index.html")))
+	}
+}
+
+func TestOneBuildAtATime(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	first, err := Begin(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Begin(out); err == nil || !strings.Contains(err.Error(), "another build is writing") {
+		t.Errorf("second build at once: %v", err)
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	second, err := Begin(out)
+	if err != nil {
+		t.Fatalf("the lock outlived the build: %v", err)
+	}
+	_ = second.Abort()
 }
 
 func TestCheckOut(t *testing.T) {
