@@ -490,3 +490,69 @@ func TestLiveReload(t *testing.T) {
 		}
 	}
 }
+
+// TestServePagesInBrowser opens every page of the sample site through
+// briefs serve: the preview must enforce the Content-Security-Policy that
+// netlify.toml gives production, and its reload script and event stream must
+// load under it without a console error or CSP violation.
+func TestServePagesInBrowser(t *testing.T) {
+	ctx := browser(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := server.New(os.DirFS(root(t)), site.Options{})
+	s.AllowHost(ln.Addr().String())
+	srv := &http.Server{Handler: s}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	base := "http://" + ln.Addr().String()
+
+	var want string
+	for _, rule := range netlifyHeaders(t) {
+		if rule.For == "/*" {
+			want = rule.Values["Content-Security-Policy"]
+		}
+	}
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Content-Security-Policy"); want == "" || got != want {
+		t.Errorf("briefs serve sends CSP %q; netlify.toml gives production %q", got, want)
+	}
+
+	problems := listen(t, ctx)
+	checked := 0
+	for _, p := range pages(sampleSite(t, "")) {
+		url := base + "/" + strings.TrimSuffix(p, "index.html")
+		if p == "404.html" {
+			url = base + "/no/such/page/"
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
+			t.Fatalf("loading %s: %v", url, err)
+		}
+		live, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('script[src^="/_briefs/reload.js"]')`))
+		if err != nil || !live {
+			t.Errorf("%s under serve has no reload script (%v)", p, err)
+		}
+		// Time for the script to open its event stream, and for a blocked
+		// script or connection to be reported.
+		time.Sleep(200 * time.Millisecond)
+		for _, m := range problems.drain() {
+			switch {
+			case p == "404.html" && strings.Contains(m, "404") && strings.HasSuffix(m, "("+url+")"):
+				// the 404 page's own status
+			case strings.Contains(m, "net::ERR_ABORTED") || strings.Contains(m, "net::ERR_INCOMPLETE_CHUNKED_ENCODING"):
+				// leaving a page cuts its event stream
+			default:
+				t.Errorf("%s under serve: %s", p, m)
+			}
+		}
+		checked++
+	}
+	if checked < 8 {
+		t.Errorf("only %d pages checked", checked)
+	}
+}
