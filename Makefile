@@ -41,4 +41,4 @@ check: $(BIN)
 	./$(BIN) check
 
 clean:
-	rm -rf bin public
+	rm -rf bin public .public.briefs

@@ -160,13 +160,18 @@ func runBuild(bin, dir string, extra ...string) (Result, error) {
 	return Result{Wall: wall, PeakKB: peak, Output: strings.TrimSpace(out.String())}, nil
 }
 
-// Run is the bench command: briefs-bench [-sizes 1000,10000] [-keep].
+// stampPath records when a bench last deleted its files (in the folder the
+// bench runs in, beside its corpora).
+const stampPath = ".bench-deleted"
+
+// Run is the bench command: briefs-bench [-sizes 1000,10000] [-runs 3] [-settle 6m] [-keep].
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("briefs-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sizes := fs.String("sizes", "1000,10000", "corpus sizes")
 	keep := fs.Bool("keep", false, "keep the generated corpora")
 	reps := fs.Int("runs", 3, "runs of each step; the median is reported")
+	settle := fs.Duration("settle", 6*time.Minute, "time to leave between the previous bench's cleanup and the first build")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -177,7 +182,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if !*keep {
-		defer os.RemoveAll(tmp)
+		defer func() {
+			_ = os.RemoveAll(tmp)
+			_ = os.WriteFile(stampPath, []byte(time.Now().Format(time.RFC3339Nano)+"\n"), 0o644)
+		}()
 	}
 	tmp, err = filepath.Abs(tmp)
 	if err != nil {
@@ -194,7 +202,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// A cold build's output and state are moved aside, not deleted, until
 	// every build has run: on a file system that avoids reusing recently
 	// deleted inodes (this machine's ext4 has no journal, so the kernel
-	// skips inodes freed in the last minute), a build right after deleting
+	// skips inodes freed in the last minutes), a build right after deleting
 	// tens of thousands of files pays for the deletion. That case is
 	// measured on its own, last.
 	trash := filepath.Join(tmp, "moved-aside")
@@ -241,6 +249,21 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		lastSaid = r.Output
 		return nil
 	}
+	// Deleting many files makes creating files slow for a few minutes on
+	// this kind of disk (see above): up to six, when the kernel's copy of
+	// a freed inode is written to again. The previous bench deleted a few
+	// hundred thousand; leave it that long before the first build.
+	waited := time.Duration(0)
+	if data, err := os.ReadFile(stampPath); err == nil {
+		if last, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(data))); err == nil {
+			if wait := *settle - time.Since(last); wait > 0 {
+				fmt.Fprintf(stderr, "the previous bench deleted its files %v ago; waiting %v so that its deletions do not slow these builds…\n", time.Since(last).Round(time.Second), wait.Round(time.Second))
+				time.Sleep(wait)
+				waited = wait
+			}
+		}
+	}
+	syscall.Sync()
 	var dirs []string
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
@@ -322,7 +345,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(stdout, "\nOpenGraph image (1200×630 PNG), cold: %.1f ms each (one core); unchanged images are reused, not redrawn.\n", float64(og.Microseconds())/1000)
-	fmt.Fprintf(stdout, "Median of %d runs each, with --no-og, on %s, sources and output on the project's disk; the last build said: %s\n", *reps, machine(), lastSaid)
+	fmt.Fprintf(stdout, "Median of %d runs each, with --no-og, on %s, sources and output on the project's disk; waited %v for an earlier bench's deletions to pass; the last build said: %s\n", *reps, machine(), waited.Round(time.Second), lastSaid)
 	return nil
 }
 
