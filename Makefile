@@ -20,10 +20,13 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-## bench: chart micro-benchmarks and whole-site builds of 1,000 and 10,000 briefs
+## bench: whole-site builds of 1,000 and 10,000 briefs, then the Go
+## benchmarks (charts, OpenGraph, incremental rebuild, edit to reload). The
+## whole-site builds go first: the Go benchmarks create and delete thousands
+## of files, which slows creating files for a few minutes on this disk.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/chart ./internal/ogimage ./internal/site ./internal/server ./internal/bench
 	$(GO) run ./cmd/briefs-bench
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/chart ./internal/ogimage ./internal/site ./internal/server ./internal/bench
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
