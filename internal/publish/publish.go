@@ -69,9 +69,10 @@ type Stage struct {
 	// before writing, and whatever the build did not write is pruned.
 	reused bool
 
-	mu      sync.Mutex
-	made    map[string]bool     // folders known to exist
-	written map[string]struct{} // files of the new output
+	mu       sync.Mutex
+	settleMu sync.Mutex          // held while replacing what stands where a folder goes
+	made     map[string]bool     // folders known to exist
+	written  map[string]struct{} // files of the new output
 	// Writes go through a few writer goroutines: each file costs several
 	// file system round trips, and several in flight hide their latency.
 	jobs    chan writeJob
@@ -236,14 +237,12 @@ func (s *Stage) mkdir(dir string) error {
 	}
 	err := os.Mkdir(dir, 0o755)
 	if errors.Is(err, fs.ErrExist) {
-		// Made by another writer, or left by the earlier output.
-		if st, lerr := os.Lstat(dir); lerr == nil && st.IsDir() {
-			err = nil
-		} else if s.reused && !s.isWritten(dir) {
-			if err = os.Remove(dir); err == nil {
-				err = os.Mkdir(dir, 0o755)
-			}
-		}
+		// Made by another writer, or left by the earlier output. One
+		// writer at a time settles it, so that two writers never both
+		// replace a stale file with a folder.
+		s.settleMu.Lock()
+		err = s.settleDir(dir)
+		s.settleMu.Unlock()
 	}
 	if err != nil {
 		return err
@@ -251,6 +250,32 @@ func (s *Stage) mkdir(dir string) error {
 	s.mu.Lock()
 	s.made[dir] = true
 	s.mu.Unlock()
+	return nil
+}
+
+// settleDir makes sure dir is a folder when something already stands there.
+func (s *Stage) settleDir(dir string) error {
+	st, err := os.Lstat(dir)
+	switch {
+	case err == nil && st.IsDir():
+		return nil
+	case err == nil && s.reused && !s.isWritten(dir):
+		// A file or link of the earlier output where a folder goes now.
+		if err := os.Remove(dir); err != nil {
+			return err
+		}
+	case err == nil:
+		return fmt.Errorf("output path %s is both a file and a folder", dir)
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	// Another writer may make it first, as soon as nothing stands there.
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if st, err := os.Lstat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("output path %s is both a file and a folder", dir)
+	}
 	return nil
 }
 

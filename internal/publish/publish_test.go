@@ -2,6 +2,7 @@ package publish
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -190,6 +191,28 @@ func TestConflictingPathsInReusedFolder(t *testing.T) {
 		if got := tree(t, out); string(got["index.html"]) != "ok" {
 			t.Errorf("%v: a failed build changed the output", names)
 		}
+	}
+}
+
+func TestStaleFilesBecomeFoldersConcurrently(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	files1 := files{}
+	files2 := files{}
+	for i := 0; i < 20; i++ {
+		files1[fmt.Sprintf("d%d", i)] = []byte("a file at first")
+		for j := 0; j < 20; j++ {
+			files2[fmt.Sprintf("d%d/f%d", i, j)] = []byte("in a folder now")
+		}
+	}
+	// The third build is written over the first: twenty files that must
+	// become folders, each needed by twenty files written at once.
+	for _, v := range []files{files1, {"index.html": nil}, files2} {
+		if err := write(out, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := tree(t, out); !reflect.DeepEqual(got, files2) {
+		t.Errorf("output has %d files, want %d", len(got), len(files2))
 	}
 }
 
