@@ -207,10 +207,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// measured on its own, last.
 	trash := filepath.Join(tmp, "moved-aside")
 	moved := 0
+	if err := os.Mkdir(trash, 0o755); err != nil {
+		return err
+	}
 	moveAside := func(dir string) error {
-		if err := os.MkdirAll(trash, 0o755); err != nil {
-			return err
-		}
 		out := filepath.Join(dir, "public")
 		for _, p := range []string{out, publish.StateDir(out)} {
 			moved++
@@ -264,15 +264,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	syscall.Sync()
-	var dirs []string
-	var ns []int
+	type corpus struct {
+		n   int
+		dir string
+	}
+	var corpora []corpus
 	for _, s := range strings.Split(*sizes, ",") {
 		var n int
 		if _, err := fmt.Sscan(s, &n); err != nil || n <= 0 {
 			return fmt.Errorf("bad size %q", s)
 		}
 		dir := filepath.Join(tmp, fmt.Sprintf("site-%d", n))
-		dirs, ns = append(dirs, dir), append(ns, n)
+		corpora = append(corpora, corpus{n, dir})
 		fmt.Fprintf(stderr, "generating %d briefs…\n", n)
 		if err := Generate(dir, n); err != nil {
 			return err
@@ -297,8 +300,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	for i, dir := range dirs {
-		if err := measure(ns[i], dir, "cold, right after rm -rf", func() error { return deleteOutput(dir) }); err != nil {
+	for _, c := range corpora {
+		if err := measure(c.n, c.dir, "cold, right after rm -rf", func() error { return deleteOutput(c.dir) }); err != nil {
 			return err
 		}
 	}
@@ -308,19 +311,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// process's peak memory as the kernel reports it includes its parent's
 	// (exec records the forked address space's), so no build may follow.
 	cli.TuneGC()
-	for i, dir := range dirs {
-		n := ns[i]
+	for _, c := range corpora {
 		var cpu []Result
 		for rep := 0; rep < *reps; rep++ {
 			start := time.Now()
-			_, errs := site.Build(os.DirFS(dir), site.Options{NoOG: true, Sink: discard{}})
+			_, errs := site.Build(os.DirFS(c.dir), site.Options{NoOG: true, Sink: discard{}})
 			if err := errs.Err(); err != nil {
 				return err
 			}
 			cpu = append(cpu, Result{Wall: time.Since(start)})
 		}
 		r := median(cpu)
-		r.Corpus, r.Run = n, "cold, output discarded"
+		r.Corpus, r.Run = c.n, "cold, output discarded"
 		results = append(results, r)
 	}
 	// OpenGraph images, timed on their own: cold, one image after another.
