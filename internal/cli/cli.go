@@ -110,14 +110,14 @@ func build(args []string, stdout, stderr io.Writer) error {
 	drafts := fs.Bool("drafts", false, "include drafts and future-dated briefs")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	noOG := fs.Bool("no-og", false, "skip OpenGraph images (benchmarks time them on their own)")
-	force := fs.Bool("force", false, "build even when no input changed since the last build")
+	force := fs.Bool("force", false, "build even when no input changed since the last build, and replace an --out folder that holds files no build wrote")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		*out = filepath.Join(*src, "public")
 	}
-	if err := publish.CheckOut(*out, *src); err != nil {
+	if err := publish.CheckOut(*out, *src, *force); err != nil {
 		fmt.Fprintf(stderr, "briefs build: %v\n", err)
 		return &ExitError{Code: 2}
 	}

@@ -133,6 +133,21 @@ func TestBuildRefusesDangerousOut(t *testing.T) {
 			t.Errorf("--out %s: code %d, %s", out, code, stderr)
 		}
 	}
+	// Source and version-control folders, and a folder of someone else's
+	// files, are never swapped away: the briefs must still be there.
+	writeFiles(t, dir, map[string]string{"layouts/site.css": "body{}", ".git/HEAD": "ref: refs/heads/main\n", "notes/todo.txt": "mine"})
+	for _, out := range []string{"content", "layouts", ".git", "content/public", "notes"} {
+		_, stderr, code := run(t, "build", "--out", out)
+		if code != 2 || !strings.Contains(stderr, "refusing to write the site to "+out) {
+			t.Errorf("--out %s: code %d, %s", out, code, stderr)
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "content/good.md")); err != nil || string(data) != good {
+		t.Errorf("content/good.md after refused builds: %v", err)
+	}
+	if _, stderr, code := run(t, "build", "--out", "notes", "--force"); code != 0 {
+		t.Errorf("--out notes --force: code %d, %s", code, stderr)
+	}
 	writeFiles(t, dir, map[string]string{"site2/content/a.md": good})
 	if _, stderr, code := run(t, "build", "--out", "site2"); code != 2 || !strings.Contains(stderr, "holds a content/ folder") {
 		t.Errorf("--out holding content/: code %d, %s", code, stderr)

@@ -21,34 +21,111 @@ import (
 	"sync"
 )
 
+// sourceDirs are the folders of a site's source tree that a build reads.
+var sourceDirs = []string{"content", "layouts", "data"}
+
+// vcsDirs are version-control folders; an output must never replace one or
+// lie inside one.
+var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": true, "_darcs": true, ".jj": true, ".fossil": true, "CVS": true}
+
 // CheckOut refuses output folders that a build must never replace: the
-// current folder, the file system root, the home folder, a folder that
-// holds content/, or one that contains the source tree.
-func CheckOut(out, src string) error {
-	absOut, err := filepath.Abs(out)
+// current folder, the file system root, the home folder, a source folder of
+// the site (content, layouts, data) or anything inside one, a folder that
+// holds or contains the source tree, a version-control folder or anything
+// inside one, and a folder that holds files no earlier build wrote (unless
+// force). Paths are compared after resolving symbolic links, so a link
+// named public that points at content/ is refused too.
+func CheckOut(out, src string, force bool) error {
+	absOut, err := resolve(out)
 	if err != nil {
 		return err
 	}
-	absSrc, err := filepath.Abs(src)
+	absSrc, err := resolve(src)
 	if err != nil {
 		return err
 	}
 	cwd, _ := os.Getwd()
+	if cwd != "" {
+		cwd, _ = resolve(cwd)
+	}
 	home, _ := os.UserHomeDir()
+	if home != "" {
+		home, _ = resolve(home)
+	}
+	within := func(p, dir string) bool {
+		return p == dir || strings.HasPrefix(p, dir+string(filepath.Separator))
+	}
 	switch {
 	case absOut == filepath.Dir(absOut):
 		return fmt.Errorf("refusing to write the site to %s: it is the file system root", out)
 	case absOut == cwd:
 		return fmt.Errorf("refusing to write the site to %s: it is the current folder; use --out public", out)
-	case home != "" && absOut == filepath.Clean(home):
+	case home != "" && absOut == home:
 		return fmt.Errorf("refusing to write the site to %s: it is the home folder", out)
-	case absOut == absSrc || strings.HasPrefix(absSrc+string(filepath.Separator), absOut+string(filepath.Separator)):
+	case within(absSrc, absOut):
 		return fmt.Errorf("refusing to write the site to %s: it holds the source folder %s", out, src)
 	}
-	if _, err := os.Stat(filepath.Join(absOut, "content")); err == nil {
-		return fmt.Errorf("refusing to write the site to %s: it holds a content/ folder", out)
+	for _, d := range sourceDirs {
+		if within(absOut, filepath.Join(absSrc, d)) {
+			return fmt.Errorf("refusing to write the site to %s: it is inside the source folder %s", out, filepath.Join(src, d))
+		}
+	}
+	for p := absOut; ; p = filepath.Dir(p) {
+		if vcsDirs[filepath.Base(p)] {
+			return fmt.Errorf("refusing to write the site to %s: it is inside the version-control folder %s", out, p)
+		}
+		if p == filepath.Dir(p) {
+			break
+		}
+	}
+	entries, err := os.ReadDir(absOut)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if st, serr := os.Stat(absOut); serr == nil && !st.IsDir() {
+			return fmt.Errorf("refusing to write the site to %s: it is a file", out)
+		}
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() == "content" {
+			return fmt.Errorf("refusing to write the site to %s: it holds a content/ folder", out)
+		}
+		if vcsDirs[e.Name()] {
+			return fmt.Errorf("refusing to write the site to %s: it holds the version-control folder %s", out, e.Name())
+		}
+	}
+	if len(entries) > 0 && !force && !ours(absOut) {
+		return fmt.Errorf("refusing to write the site to %s: it holds files that no earlier build wrote; empty it or use --force to replace it", out)
 	}
 	return nil
+}
+
+// resolve makes p absolute and resolves symbolic links in the part of it
+// that exists.
+func resolve(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if dir == filepath.Dir(dir) {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
+}
+
+// ours tells whether out was written by an earlier build: every build
+// leaves its state folder (lock, previous output) beside the output.
+func ours(out string) bool {
+	st, err := os.Stat(filepath.Join(StateDir(out), "lock"))
+	return err == nil && st.Mode().IsRegular()
 }
 
 // StateDir is the hidden folder beside out where builds keep what they need

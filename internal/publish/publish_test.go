@@ -259,20 +259,63 @@ func TestOneBuildAtATime(t *testing.T) {
 
 func TestCheckOut(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "site", "content"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range []struct {
-		out, src string
-		ok       bool
-	}{
-		{filepath.Join(dir, "site", "public"), filepath.Join(dir, "site"), true},
-		{"/", dir, false},
-		{filepath.Join(dir, "site"), filepath.Join(dir, "site"), false},
-		{dir, filepath.Join(dir, "site"), false},
-	} {
-		if err := CheckOut(tt.out, tt.src); (err == nil) != tt.ok {
-			t.Errorf("CheckOut(%s, %s) = %v", tt.out, tt.src, err)
+	site := filepath.Join(dir, "site")
+	for _, d := range []string{"content", "layouts", "data/sec", ".git/objects", "mine", "built"} {
+		if err := os.MkdirAll(filepath.Join(site, d), 0o755); err != nil {
+			t.Fatal(err)
 		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(site, "mine", "notes.txt"), []byte("mine"), 0o644))
+	must(os.WriteFile(filepath.Join(site, "built", "index.html"), []byte("x"), 0o644))
+	must(os.MkdirAll(filepath.Join(site, ".built.briefs"), 0o755))
+	must(os.WriteFile(filepath.Join(site, ".built.briefs", "lock"), nil, 0o644))
+	must(os.Symlink(filepath.Join(site, "content"), filepath.Join(site, "linked")))
+	must(os.WriteFile(filepath.Join(site, "afile"), []byte("x"), 0o644))
+	for _, tt := range []struct {
+		out   string
+		force bool
+		want  string // "" when allowed
+	}{
+		{"public", false, ""},
+		{"built", false, ""}, // an earlier build's output
+		{"empty-later", false, ""},
+		{"/", false, "it is the file system root"},
+		{".", false, "it holds the source folder"},
+		{"..", false, "it holds the source folder"},
+		{"content", false, "it is inside the source folder"},
+		{"content", true, "it is inside the source folder"},
+		{"content/x", false, "it is inside the source folder"},
+		{"layouts", true, "it is inside the source folder"},
+		{"data", false, "it is inside the source folder"},
+		{"data/sec/out", false, "it is inside the source folder"},
+		{".git", true, "it is inside the version-control folder"},
+		{".git/objects/out", false, "it is inside the version-control folder"},
+		{"linked", true, "it is inside the source folder"},
+		{"mine", false, "it holds files that no earlier build wrote"},
+		{"mine", true, ""},
+		{"afile", true, "it is a file"},
+	} {
+		out := tt.out
+		if !filepath.IsAbs(out) {
+			out = filepath.Join(site, out)
+		}
+		err := CheckOut(out, site, tt.force)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckOut(%s, force=%v) = %v, want allowed", tt.out, tt.force, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("CheckOut(%s, force=%v) = %v, want %q", tt.out, tt.force, err, tt.want)
+		}
+	}
+	// A folder that holds a repository's working tree.
+	must(os.MkdirAll(filepath.Join(dir, "repo", ".git"), 0o755))
+	if err := CheckOut(filepath.Join(dir, "repo"), site, true); err == nil || !strings.Contains(err.Error(), "holds the version-control folder") {
+		t.Errorf("out holding .git: %v", err)
 	}
 }
