@@ -6,15 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/briefs/briefs/internal/cli"
 	"github.com/briefs/briefs/internal/server"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext(context.Background())
 	err := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr, server.Run)
 	stop()
 	var exit *cli.ExitError

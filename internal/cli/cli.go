@@ -12,10 +12,12 @@ import (
 	iofs "io/fs"
 	"os"
 	"path"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/briefs/briefs/internal/buildcache"
@@ -32,6 +34,61 @@ var Version = "dev"
 type ExitError struct{ Code int }
 
 func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// Interrupted is the cause of a context cancelled by a signal (see
+// SignalContext). A command that stops for it exits with 128 plus the
+// signal's number, as shells do: 130 for Ctrl-C, 143 for SIGTERM.
+type Interrupted struct{ Signal os.Signal }
+
+func (i *Interrupted) Error() string { return "interrupted by " + i.Signal.String() }
+
+// SignalContext returns a context that is cancelled, with an *Interrupted
+// cause, on the first SIGINT or SIGTERM. A second signal ends the process
+// at once. stop releases the signal handlers.
+func SignalContext(parent context.Context) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			cancel(&Interrupted{Signal: sig})
+			select {
+			case sig := <-sigs:
+				os.Exit(exitCode(sig))
+			case <-done:
+			}
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+}
+
+func exitCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}
+
+// interrupted reports a command stopped by ctx's cancellation, or returns
+// nil when ctx is live.
+func interrupted(ctx context.Context, stderr io.Writer, what string) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	fmt.Fprintf(stderr, "%s\n", what)
+	var in *Interrupted
+	if errors.As(context.Cause(ctx), &in) {
+		return &ExitError{Code: exitCode(in.Signal)}
+	}
+	return &ExitError{Code: 130}
+}
 
 const usage = `briefs: a static site generator for financial briefs
 
@@ -56,9 +113,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Ser
 	}
 	switch args[0] {
 	case "build":
-		return build(args[1:], stdout, stderr)
+		return build(ctx, args[1:], stdout, stderr)
 	case "check":
-		return check(args[1:], stdout, stderr)
+		return check(ctx, args[1:], stdout, stderr)
 	case "new":
 		return newBrief(args[1:], stdout, stderr)
 	case "diff":
@@ -102,7 +159,7 @@ func report(stderr io.Writer, errs diag.List, strict bool) error {
 	return nil
 }
 
-func build(args []string, stdout, stderr io.Writer) error {
+func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("build", stderr)
 	src := fs.String("src", ".", "the site's source folder (holding content/)")
 	out := fs.String("out", "", "output folder (default SRC/public)")
@@ -148,7 +205,12 @@ func build(args []string, stdout, stderr io.Writer) error {
 	// swapped in unless the whole build succeeds.
 	opts.Sink = stage
 	b := site.NewBuilder(os.DirFS(*src), opts)
-	o, errs := b.Build()
+	o, errs := b.BuildContext(ctx)
+	const stopped = "build interrupted: public/ left as it was"
+	if err := interrupted(ctx, stderr, stopped); err != nil {
+		_ = stage.Abort()
+		return err
+	}
 	if err := report(stderr, errs, *strict); err != nil || o == nil {
 		_ = stage.Abort()
 		fmt.Fprintln(stderr, "build failed: public/ left as it was")
@@ -163,6 +225,10 @@ func build(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "briefs build: writing %s: %v\n", *out, err)
 			return &ExitError{Code: 1}
 		}
+	}
+	if err := interrupted(ctx, stderr, stopped); err != nil {
+		_ = stage.Abort()
+		return err
 	}
 	if err := stage.Commit(); err != nil {
 		fmt.Fprintf(stderr, "briefs build: writing %s: %v\n", *out, err)
@@ -230,7 +296,7 @@ func buildKey(src, baseURL string, drafts, strict, noOG bool) string {
 	return key
 }
 
-func check(args []string, stdout, stderr io.Writer) error {
+func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("check", stderr)
 	src := fs.String("src", ".", "the site's source folder (holding content/)")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
@@ -244,7 +310,10 @@ func check(args []string, stdout, stderr io.Writer) error {
 		return &ExitError{Code: 2}
 	}
 	srcFS := os.DirFS(*src)
-	_, errs := site.Build(srcFS, site.Options{Drafts: *drafts, Strict: *strict, NoOG: true})
+	_, errs := site.NewBuilder(srcFS, site.Options{Drafts: *drafts, Strict: *strict, NoOG: true}).BuildContext(ctx)
+	if err := interrupted(ctx, stderr, "check interrupted"); err != nil {
+		return err
+	}
 	nErr := len(errs.Errors(*strict))
 	switch *format {
 	case "github":

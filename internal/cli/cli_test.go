@@ -18,7 +18,9 @@ import (
 // must run (and kill) a real process.
 func TestMain(m *testing.M) {
 	if os.Getenv("BRIEFS_TEST_MAIN") == "1" {
-		err := Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, nil)
+		ctx, stop := SignalContext(context.Background())
+		err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil)
+		stop()
 		var exit *ExitError
 		if errors.As(err, &exit) {
 			os.Exit(exit.Code)
@@ -348,6 +350,61 @@ func TestKilledBuildLeavesPublic(t *testing.T) {
 	for name, data := range want {
 		if got[name] != data {
 			t.Errorf("after killed builds, %s differs from a fresh build", name)
+		}
+	}
+}
+
+// TestSignalStopsBuild sends SIGTERM and SIGINT to running builds: each
+// must stop within a second, exit 143 or 130, and leave public/ as it was.
+func TestSignalStopsBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	if _, _, code := run(t, "build", "--src", dir); code != 0 {
+		t.Fatal("first build failed")
+	}
+	before := snapshot(t, filepath.Join(dir, "public"))
+	files := map[string]string{}
+	for i := 0; i < 3000; i++ {
+		files[fmt.Sprintf("content/gen-%04d.md", i)] = strings.Replace(good, "title: Good", fmt.Sprintf("title: Generated %d", i), 1) + strings.Repeat("Filler prose for the brief. ", 200) + "\n\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"
+	}
+	writeFiles(t, dir, files)
+	for _, tt := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGTERM, 143}, {syscall.SIGINT, 130}} {
+		cmd := exec.Command(os.Args[0], "build", "--src", dir, "--force")
+		cmd.Env = append(os.Environ(), "BRIEFS_TEST_MAIN=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		sent := time.Now()
+		_ = cmd.Process.Signal(tt.sig)
+		err := cmd.Wait()
+		took := time.Since(sent)
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != tt.code {
+			t.Fatalf("%v: exit %v, want %d (stderr %q)", tt.sig, err, tt.code, stderr.String())
+		}
+		if took > time.Second {
+			t.Errorf("%v: the build took %v to stop", tt.sig, took)
+		}
+		if !strings.Contains(stderr.String(), "build interrupted: public/ left as it was") {
+			t.Errorf("%v: stderr %q", tt.sig, stderr.String())
+		}
+		after := snapshot(t, filepath.Join(dir, "public"))
+		if len(after) != len(before) {
+			t.Fatalf("%v: public/ has %d files, had %d", tt.sig, len(after), len(before))
+		}
+		for name, data := range before {
+			if after[name] != data {
+				t.Fatalf("%v: %s changed", tt.sig, name)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -163,7 +164,11 @@ func Build(fsys fs.FS, opts Options) (*Output, diag.List) {
 }
 
 // Build reads and renders everything.
-func (b *Builder) Build() (*Output, diag.List) {
+func (b *Builder) Build() (*Output, diag.List) { return b.BuildContext(context.Background()) }
+
+// BuildContext is Build that stops early when ctx is cancelled: it then
+// returns no output, and the caller reports ctx's cause.
+func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var errs diag.List
@@ -181,7 +186,11 @@ func (b *Builder) Build() (*Output, diag.List) {
 	}
 	b.entries = map[string]*entry{}
 	b.last = nil
-	b.render(briefPaths)
+	b.render(ctx, briefPaths)
+	if ctx.Err() != nil {
+		b.entries = map[string]*entry{}
+		return nil, errs
+	}
 	return b.assemble(errs)
 }
 
@@ -220,7 +229,7 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 	} else if b.pages == nil {
 		errs.Extend(b.loadLayouts())
 	}
-	b.render(briefs)
+	b.render(context.Background(), briefs)
 	return b.assemble(errs)
 }
 
@@ -239,8 +248,10 @@ func (b *Builder) loadSite() {
 }
 
 // render parses and renders the given brief files in parallel; a file that
-// no longer exists is dropped.
-func (b *Builder) render(paths []string) {
+// no longer exists is dropped. When ctx is cancelled it stops handing out
+// work and returns once the briefs in progress are done, leaving the
+// entries untouched.
+func (b *Builder) render(ctx context.Context, paths []string) {
 	if len(paths) == 0 {
 		return
 	}
@@ -258,6 +269,9 @@ func (b *Builder) render(paths []string) {
 			defer wg.Done()
 			r, err := chart.NewRenderer()
 			for j := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
 				if err != nil {
 					j.e.errs = diag.List{{File: j.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
 					continue
@@ -273,10 +287,19 @@ func (b *Builder) render(paths []string) {
 			e.good = prev.good
 		}
 		results[i] = e
-		jobs <- job{p, e}
+		select {
+		case jobs <- job{p, e}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
 	}
 	close(jobs)
 	wg.Wait()
+	if ctx.Err() != nil {
+		return
+	}
 	for _, e := range results {
 		prev, existed := b.entries[e.path]
 		if e.gone {
