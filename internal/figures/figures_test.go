@@ -420,3 +420,48 @@ func FuzzParseCheck(f *testing.F) {
 		}
 	})
 }
+
+// TestGrowthOrdersPeriodsInTime lists series out of order: growth compares
+// with the previous period in time, of the same kind, never the previous
+// one in the file.
+func TestGrowthOrdersPeriodsInTime(t *testing.T) {
+	tests := []struct {
+		period string
+		series [][2]string
+		want   string // the value, or the error
+	}{
+		{"FY2023", [][2]string{{"FY2024", "30.0"}, {"FY2023", "20.0"}, {"FY2022", "10.0"}}, "100.0%"},
+		{"FY2024", [][2]string{{"FY2024", "30.0"}, {"FY2022", "10.0"}, {"FY2023", "20.0"}}, "50.0%"},
+		{"FY2024Q1", [][2]string{{"FY2024Q1", "12.0"}, {"FY2023", "40.0"}, {"FY2023Q4", "10.0"}, {"FY2023Q3", "9.0"}}, "20.0%"},
+		{"FY2024", [][2]string{{"FY2024H1", "12.0"}, {"FY2024", "30.0"}, {"FY2023H2", "10.0"}, {"FY2023", "25.0"}}, "20.0%"},
+		{"FY2023", [][2]string{{"FY2023", "-5.0"}, {"FY2022", "-10.0"}}, "10:12: growth from a negative base is not meaningful (s@FY2022 is −10.0): compare the amounts instead, such as s@FY2023 - s@FY2022"},
+		{"FY2022", [][2]string{{"FY2023", "20.0"}, {"FY2022", "10.0"}}, "10:12: s has no period before FY2022 to grow from (it has FY2023, FY2022)"},
+		{"FY2023", [][2]string{{"FY2023", "20.0"}, {"FY2022", "0.0"}}, "10:12: division by zero: s@FY2022 is 0"},
+		{"2023", [][2]string{{"2023", "20.0"}, {"2022", "10.0"}}, "10:12: cannot tell which period comes before 2023"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			s := NewSet("x.md", tt.period)
+			var pts []Point
+			for _, p := range tt.series {
+				d := dec(p[1])
+				pts = append(pts, Point{Period: p[0], Value: Value{D: d, Unit: Number, Places: 1}, Literal: p[1]})
+			}
+			if err := s.Add(&Entry{Name: "s", Series: pts}); err != nil {
+				t.Fatal(err)
+			}
+			derive(t, s, "g", "growth(s)")
+			errs := s.Resolve()
+			if len(errs) > 0 {
+				if !strings.Contains(errs[0].Error(), tt.want) {
+					t.Errorf("error %q, want %q", errs[0].Error(), tt.want)
+				}
+				return
+			}
+			e, _ := s.Get("g")
+			if got, _ := Format(e.Value, ""); got != tt.want {
+				t.Errorf("growth = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

@@ -349,26 +349,24 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		if period == "" {
 			period = s.Period
 		}
-		for i, p := range e.Series {
-			if p.Period != period {
-				continue
-			}
-			if i == 0 {
-				return result{}, errAt(ref, "%s has no period before %s to grow from", ref.Name, period)
-			}
-			prev := e.Series[i-1]
-			if prev.Value.D.IsZero() {
-				return result{}, errAt(ref, "division by zero: %s@%s is 0", ref.Name, prev.Period)
-			}
-			d := p.Value.D.DivRound(prev.Value.D, divPlaces).Sub(decimal.NewFromInt(1))
-			return result{
-				v:       Value{D: d, Unit: Percent, Places: 1},
-				comp:    paren(result{comp: signed(p.Literal), prec: 3}, 2) + " ÷ " + paren(result{comp: signed(prev.Literal), prec: 3}, 2) + " − 1",
-				sources: e.Sources,
-				prec:    1,
-			}, nil
+		cur, prev, err := previousPoint(e, period)
+		if err != nil {
+			return result{}, errAt(ref, "%s", err.msg(ref.Name))
 		}
-		return result{}, errAt(ref, "%s has no period %s (it has %s)", ref.Name, period, periods(e))
+		if prev.Value.D.IsZero() {
+			return result{}, errAt(ref, "division by zero: %s@%s is 0", ref.Name, prev.Period)
+		}
+		if prev.Value.D.IsNegative() {
+			return result{}, errAt(ref, "growth from a negative base is not meaningful (%s@%s is %s): compare the amounts instead, such as %s@%s - %s@%s",
+				ref.Name, prev.Period, signed(prev.Literal), ref.Name, cur.Period, ref.Name, prev.Period)
+		}
+		d := cur.Value.D.DivRound(prev.Value.D, divPlaces).Sub(decimal.NewFromInt(1))
+		return result{
+			v:       Value{D: d, Unit: Percent, Places: 1},
+			comp:    paren(result{comp: signed(cur.Literal), prec: 3}, 2) + " ÷ " + paren(result{comp: signed(prev.Literal), prec: 3}, 2) + " − 1",
+			sources: e.Sources,
+			prec:    1,
+		}, nil
 	case "abs":
 		if len(n.Args) != 1 {
 			return result{}, errAt(n, "abs takes one value")
@@ -387,6 +385,57 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		msg = fmt.Sprintf("unknown function %s (did you mean %s?)", n.Fn, alt)
 	}
 	return result{}, errAt(n, "%s", msg)
+}
+
+// growthError says why a series has no point to grow from.
+type growthError struct {
+	kind   int // 0: no such period, 1: nothing before it, 2: period not ordered
+	period string
+	series *Entry
+}
+
+func (g *growthError) msg(name string) string {
+	switch g.kind {
+	case 1:
+		return fmt.Sprintf("%s has no period before %s to grow from (it has %s)", name, g.period, periods(g.series))
+	case 2:
+		return fmt.Sprintf("cannot tell which period comes before %s: write periods as FY2024, FY2024H1 or FY2024Q3", g.period)
+	}
+	return fmt.Sprintf("%s has no period %s (it has %s)", name, g.period, periods(g.series))
+}
+
+// previousPoint finds a series' point for period and the latest point of
+// the same kind (year, half or quarter) before it in time, whatever order
+// the series lists them in.
+func previousPoint(e *Entry, period string) (cur, prev Point, err *growthError) {
+	k, ok := parsePeriod(period)
+	found := false
+	for _, p := range e.Series {
+		if p.Period == period {
+			cur, found = p, true
+		}
+	}
+	if !found {
+		return cur, prev, &growthError{0, period, e}
+	}
+	if !ok {
+		return cur, prev, &growthError{2, period, e}
+	}
+	var best periodKey
+	have := false
+	for _, p := range e.Series {
+		pk, ok := parsePeriod(p.Period)
+		if !ok {
+			return cur, prev, &growthError{2, p.Period, e}
+		}
+		if pk.kind == k.kind && pk.before(k) && (!have || best.before(pk)) {
+			best, prev, have = pk, p, true
+		}
+	}
+	if !have {
+		return cur, prev, &growthError{1, period, e}
+	}
+	return cur, prev, nil
 }
 
 // arith applies a binary operator with the unit rules of DESIGN.md.
