@@ -12,13 +12,17 @@ type Node interface {
 	Off() int
 }
 
-// NumLit is a number literal; Pct marks a percent literal such as 20%.
+// NumLit is a number literal; Pct marks a percent literal such as 20%, and
+// a Currency a money literal such as $10 billion (V in whole currency
+// units, Places in Scale).
 type NumLit struct {
-	V      decimal.Decimal
-	Places int32
-	Pct    bool
-	Text   string
-	At     int
+	V        decimal.Decimal
+	Places   int32
+	Pct      bool
+	Currency string
+	Scale    Scale
+	Text     string
+	At       int
 }
 
 // Ref names a figure or derived value, optionally at a period (name@FY2023).
@@ -192,11 +196,17 @@ func (p *exprParser) product() (Node, error) {
 	}
 }
 
+// minusSign is U+2212, which pages print and writers copy back.
+const minusSign = "\u2212"
+
 func (p *exprParser) unary() (Node, error) {
 	p.space()
-	if p.pos < len(p.src) && p.src[p.pos] == '-' {
+	if p.pos < len(p.src) && (p.src[p.pos] == '-' || strings.HasPrefix(p.src[p.pos:], minusSign)) {
 		at := p.pos
 		p.pos++
+		if p.src[at] != '-' {
+			p.pos += len(minusSign) - 1
+		}
 		x, err := p.unary()
 		if err != nil {
 			return nil, err
@@ -217,6 +227,9 @@ func (p *exprParser) primary() (Node, error) {
 	}
 	c := p.src[p.pos]
 	start := p.pos
+	if code, sym := currencyAt(p.src[p.pos:]); code != "" {
+		return p.money(code, sym)
+	}
 	switch {
 	case c == '(':
 		p.pos++
@@ -297,6 +310,49 @@ func (p *exprParser) primary() (Node, error) {
 		return ref, nil
 	}
 	return nil, p.errf("unexpected %q: expected a name, a number or (", string(c))
+}
+
+// currencyAt returns the currency whose symbol starts s, longest first
+// (CA$ before $).
+func currencyAt(s string) (code, sym string) {
+	for c, y := range currencySymbols {
+		y = strings.TrimSpace(y)
+		if strings.HasPrefix(s, y) && len(y) > len(sym) && (len(s) == len(y) || isDigit(s[len(y)])) {
+			code, sym = c, y
+		}
+	}
+	return code, sym
+}
+
+// money reads a money literal: a currency symbol, a plain decimal and an
+// optional scale word or letter ($10 billion, −$2.8B, €500 million).
+func (p *exprParser) money(code, sym string) (Node, error) {
+	start := p.pos
+	p.pos += len(sym)
+	ns := p.pos
+	for p.pos < len(p.src) && (isDigit(p.src[p.pos]) || p.src[p.pos] == '.') {
+		p.pos++
+	}
+	d, places, err := ParseLiteral(p.src[ns:p.pos], false)
+	if err != nil {
+		return nil, &SyntaxError{Off: start, Msg: fmt.Sprintf("%s is not a money amount: write a currency symbol and a plain decimal, such as $10 billion", p.src[start:p.pos])}
+	}
+	scale := Scale{"one", 0}
+	end := p.pos
+	for _, sc := range Scales[1:] {
+		rest := p.src[p.pos:]
+		word := strings.TrimLeft(rest, " ")
+		if strings.HasPrefix(word, sc.Name) && (len(word) == len(sc.Name) || !isIdent(word[len(sc.Name)])) {
+			scale, end = sc, p.pos+len(rest)-len(word)+len(sc.Name)
+			break
+		}
+		if short := sc.short(); strings.HasPrefix(rest, short) && (len(rest) == 1 || !isIdent(rest[1])) {
+			scale, end = sc, p.pos+1
+			break
+		}
+	}
+	p.pos = end
+	return &NumLit{V: d.Shift(scale.Exp), Places: places, Currency: code, Scale: scale, Text: p.src[start:end], At: start}, nil
 }
 
 func prec(n Node) int {

@@ -323,10 +323,38 @@ func TestChecks(t *testing.T) {
 		{"operating_income == 68.6", false, "", "cannot compare money (USD) with number"},
 		{"aws_net_sales / net_sales < 0.2", false, "", "write percent literals with %"},
 		{"2 > 1", true, "2.0", ""},
+		// Zero compares with any unit; money literals compare with money of
+		// their currency only.
+		{"-operating_income < 0", true, "−$68.6 billion", ""},
+		{"operating_income > 0", true, "$68.6 billion", ""},
+		{"aws_sales_share > 0", true, "16.9%", ""},
+		{"operating_income == $68.6 billion", true, "$68.6 billion", ""},
+		{"operating_income > $60 billion", true, "$68.6 billion", ""},
+		{"net_sales > $600B", true, "$638.0 billion", ""},
+		{"aws_operating_income - operating_income > −$28.9 billion", true, "−$28.8 billion", ""},
+		{"aws_operating_income - operating_income < -$28.7 billion", true, "−$28.8 billion", ""},
+		{"operating_income < $68,600 million", false, "", "unexpected"},
+		{"eur == eur_too", true, "€5.0 billion", ""},
+		{"eur == operating_income", false, "", "cannot compare EUR and USD amounts"},
+		{"eur > $1 billion", false, "", "cannot compare EUR and USD amounts"},
+		{"operating_income < €70 billion", false, "", "cannot compare USD and EUR amounts"},
+		{"eur + operating_income > 0", false, "", "cannot add EUR and USD amounts"},
 	}
 	for _, tt := range tests {
 		s := amazon(t)
+		for _, name := range []string{"eur", "eur_too"} {
+			if err := s.Add(&Entry{Name: name, Value: Value{D: dec("5000000000"), Unit: Money, Currency: "EUR", Scale: Scale{"billion", 9}, Places: 1}, Literal: "5.0"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		derive(t, s, "aws_sales_share", "aws_net_sales / net_sales")
+		if errs := s.Resolve(); len(errs) > 0 {
+			t.Fatal(errs)
+		}
 		c, err := ParseCheck(tt.src)
+		if err != nil && tt.err != "" && strings.Contains(err.Error(), tt.err) {
+			continue
+		}
 		if err != nil {
 			t.Fatalf("ParseCheck(%q): %v", tt.src, err)
 		}

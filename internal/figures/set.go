@@ -268,8 +268,11 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 	switch n := n.(type) {
 	case *NumLit:
 		v := Value{D: n.V, Unit: Number, Places: n.Places}
-		if n.Pct {
+		switch {
+		case n.Pct:
 			v = Value{D: n.V, Unit: Percent, Places: max(n.Places, 1)}
+		case n.Currency != "":
+			v = Value{D: n.V, Unit: Money, Currency: n.Currency, Scale: n.Scale, Places: n.Places}
 		}
 		return result{v: v, comp: n.Text, prec: 3}, nil
 	case *Ref:
@@ -528,12 +531,21 @@ func (s *Set) Check(c *Compare) (CheckResult, error) {
 	if err != nil {
 		return CheckResult{}, err
 	}
-	if l.v.Unit != r.v.Unit && !(isPlain(l.v) && isPlain(r.v)) {
+	// Zero is zero in any unit, so "loss < 0" needs no unit.
+	zero := isPlain(l.v) && l.v.D.IsZero() || isPlain(r.v) && r.v.D.IsZero()
+	switch {
+	case zero:
+	case l.v.Unit != r.v.Unit && !(isPlain(l.v) && isPlain(r.v)):
 		hint := ""
-		if l.v.Unit == Percent || r.v.Unit == Percent {
+		switch {
+		case l.v.Unit == Percent || r.v.Unit == Percent:
 			hint = ": write percent literals with %, such as 20%"
+		case l.v.Unit == Money || r.v.Unit == Money:
+			hint = ": write money literals with a currency symbol, such as $10 billion"
 		}
 		return CheckResult{}, &EvalError{Off: c.At, Msg: fmt.Sprintf("cannot compare %s with %s%s", l.v.describe(), r.v.describe(), hint)}
+	case l.v.Unit == Money && l.v.Currency != r.v.Currency:
+		return CheckResult{}, &EvalError{Off: c.At, Msg: fmt.Sprintf("cannot compare %s and %s amounts", l.v.Currency, r.v.Currency)}
 	}
 	cmp := l.v.D.Cmp(r.v.D)
 	ok := false
