@@ -553,7 +553,7 @@ func (p *parser) derived(n *yaml.Node) {
 				case "label":
 					e.Label = p.str(fv, "label")
 				case "format":
-					e.Format = p.str(fv, "format")
+					e.Format, e.FormatAt = p.str(fv, "format"), pos(fv)
 					if !figures.IsFormat(e.Format) {
 						p.errorf(fv, "unknown format %q (known: %s)", e.Format, strings.Join(figures.Formats, ", "))
 					}

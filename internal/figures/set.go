@@ -36,6 +36,8 @@ type Entry struct {
 	Literal  string
 	Source   *Source
 	Format   string
+	// FormatAt is the position of Format's value.
+	FormatAt diag.Pos
 	// Expr is a derived value's expression, ExprText its text and ExprAt the
 	// position of its first character in the file.
 	Expr     Node
@@ -109,6 +111,17 @@ func (s *Set) Resolve() diag.List {
 	for _, e := range s.order {
 		if e.Derived {
 			s.resolve(e)
+		}
+	}
+	// A format that cannot show its value would drop the value from every
+	// page that shows it (the index, the image): an error where it is set.
+	for _, e := range s.order {
+		if e.Format == "" || e.state != done {
+			continue
+		}
+		if _, err := Format(e.Value, e.Format); err != nil {
+			s.errs.Add(diag.At(s.File, e.FormatAt, "%s: %v", e.Name, err))
+			e.Format = ""
 		}
 	}
 	errs := s.errs

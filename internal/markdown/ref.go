@@ -17,11 +17,14 @@ import (
 // KindRef is the node kind of a {{ name }} reference.
 var KindRef = ast.NewNodeKind("Ref")
 
-// Ref is a {{ name }}, {{ name:format }} or {{ name@PERIOD }} reference.
-// The transformer fills in Display, Value and Title.
+// Ref is a {{ name }}, {{ name:format }} or {{ name@PERIOD }} reference,
+// or any of them inside abs(), which shows the amount without its sign
+// ("lost {{ abs(na_operating_income) }}"). The transformer fills in
+// Display, Value and Title.
 type Ref struct {
 	ast.BaseInline
 	Name, Period, Format string
+	Abs                  bool
 	// Offset is the byte offset of "{{" in the body.
 	Offset int
 	// Resolved output; Plain marks text that is not a number (label, source).
@@ -40,7 +43,7 @@ func (n *Ref) Dump(source []byte, level int) {
 
 // refRE matches a whole reference; what it does not match but starts with
 // "{{" is reported as malformed.
-var refRE = regexp.MustCompile(`^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:@([A-Za-z0-9_-]+))?(?::([a-z_0-9]+))?\s*\}\}`)
+var refRE = regexp.MustCompile(`^\{\{\s*(?:(abs)\(\s*([A-Za-z_][A-Za-z0-9_]*)(?:@([A-Za-z0-9_-]+))?\s*\)|([A-Za-z_][A-Za-z0-9_]*)(?:@([A-Za-z0-9_-]+))?)(?::([a-z_0-9]+))?\s*\}\}`)
 
 type refParser struct{}
 
@@ -70,7 +73,10 @@ func (refParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 		}
 		return nil
 	}
-	n := &Ref{Name: string(m[1]), Period: string(m[2]), Format: string(m[3]), Offset: seg.Start}
+	n := &Ref{Name: string(m[4]), Period: string(m[5]), Format: string(m[6]), Offset: seg.Start}
+	if len(m[1]) > 0 {
+		n.Name, n.Period, n.Abs = string(m[2]), string(m[3]), true
+	}
 	n.SetPos(seg.Start)
 	block.Advance(len(m[0]))
 	return n
@@ -84,12 +90,34 @@ func (refTransformer) Transform(node *ast.Document, reader text.Reader, pc parse
 	if doc == nil {
 		return
 	}
+	var inAlt []*Ref
+	images := 0
 	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if n.Kind() == ast.KindImage {
+			if entering {
+				images++
+			} else {
+				images--
+			}
+		}
 		if r, ok := n.(*Ref); ok && entering {
 			doc.resolve(r)
+			if images > 0 {
+				inAlt = append(inAlt, r)
+			}
 		}
 		return ast.WalkContinue, nil
 	})
+	// An image's alt text is plain text: a reference there becomes its
+	// displayed value (goldmark renders only text nodes into alt).
+	for _, r := range inAlt {
+		text := r.Display
+		if !r.Resolved {
+			text = "{{ " + r.Name + " }}"
+		}
+		s := ast.NewString([]byte(text))
+		r.Parent().ReplaceChild(r.Parent(), r, s)
+	}
 }
 
 func (d *Doc) resolve(r *Ref) {
@@ -114,6 +142,10 @@ func (d *Doc) resolve(r *Ref) {
 			msg += " (known: " + strings.Join(figures.Formats, ", ") + ")"
 		}
 		d.errorAt(r.Offset, "%s", msg)
+		return
+	}
+	if r.Abs && (r.Format == "label" || r.Format == "source") {
+		d.errorAt(r.Offset, "abs() takes a number; write {{ %s:%s }} without abs", r.Name, r.Format)
 		return
 	}
 	switch r.Format {
@@ -151,6 +183,9 @@ func (d *Doc) resolve(r *Ref) {
 	if format == "" {
 		format = e.Format
 	}
+	if r.Abs {
+		v.D = v.D.Abs()
+	}
 	text, err := figures.Format(v, format)
 	if err != nil {
 		d.errorAt(r.Offset, "%s: %v", r.Name, err)
@@ -158,6 +193,9 @@ func (d *Doc) resolve(r *Ref) {
 	}
 	r.Display, r.Value, r.Resolved = text, v.DataValue(), true
 	r.Title = Title(e, comp)
+	if r.Abs {
+		r.Title = "the amount of " + r.Title
+	}
 }
 
 // Title is the tooltip of a value: how it was computed and where it is from.
