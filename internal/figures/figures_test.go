@@ -3,6 +3,7 @@ package figures
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/shopspring/decimal"
@@ -491,5 +492,28 @@ func TestGrowthOrdersPeriodsInTime(t *testing.T) {
 				t.Errorf("growth = %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestHugeExponentIsQuick: the hint for exponent notation must not spell
+// out a number with a hundred million digits (this used to hang).
+func TestHugeExponentIsQuick(t *testing.T) {
+	for _, in := range []string{"1e99999999", "1e9999999", "-2.5E-99999999", "1e3000000000000000000000"} {
+		done := make(chan error, 1)
+		go func() {
+			_, _, err := ParseLiteral(in, false)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "is in exponent notation: write a plain decimal number") {
+				t.Errorf("ParseLiteral(%s) = %v", in, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("ParseLiteral(%s) did not return", in)
+		}
+	}
+	if _, _, err := ParseLiteral("2.5e-3", false); err == nil || !strings.Contains(err.Error(), "write 0.0025") {
+		t.Errorf("small exponent: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package figures
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -57,12 +58,18 @@ func literalHint(t string, quoted bool) error {
 	case strings.Contains(t, ",") && plainDecimal.MatchString(clean):
 		return fmt.Errorf("%s uses a thousands separator: write %s", t, clean)
 	case strings.ContainsAny(lower, "e") && isFloatExp(lower):
-		d, err := decimal.NewFromString(t)
-		if err == nil {
-			return fmt.Errorf("%s is in exponent notation: write %s", t, d.String())
+		// Spell the number out only when that is short: 1e99999999 has a
+		// hundred million digits.
+		if len(t) <= 24 {
+			mant, exp, _ := strings.Cut(lower, "e")
+			if e, err := strconv.Atoi(exp); err == nil && e >= -20 && e <= 20 && len(mant) <= 20 {
+				if d, err := decimal.NewFromString(t); err == nil {
+					return fmt.Errorf("%s is in exponent notation: write %s", t, d.String())
+				}
+			}
 		}
 		return fmt.Errorf("%s is in exponent notation: write a plain decimal number", t)
-	case regexp.MustCompile(`^-?0[0-9]+(\.[0-9]+)?$`).MatchString(t):
+	case leadingZero.MatchString(t):
 		fixed := strings.TrimLeft(strings.TrimPrefix(t, "-"), "0")
 		if fixed == "" || fixed[0] == '.' {
 			fixed = "0" + fixed
@@ -88,6 +95,8 @@ func isYAMLBool(s string) bool {
 	}
 	return false
 }
+
+var leadingZero = regexp.MustCompile(`^-?0[0-9]+(\.[0-9]+)?$`)
 
 var floatExp = regexp.MustCompile(`^[-+]?([0-9][0-9_]*)?\.?[0-9_]*e[-+]?[0-9]+$`)
 
