@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -119,7 +120,14 @@ func (l List) Error() string {
 type Lines struct {
 	src    []byte
 	starts []int
+	// runes[k] counts the characters before byte k*runeBlock, so that a
+	// column costs at most one block of counting however long the line
+	// (40,000 positions on one line would otherwise be quadratic).
+	runesOnce sync.Once
+	runes     []int
 }
+
+const runeBlock = 256
 
 // NewLines indexes src.
 func NewLines(src []byte) *Lines {
@@ -141,7 +149,36 @@ func (l *Lines) Pos(off int) Pos {
 		off = len(l.src)
 	}
 	i := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
-	return Pos{Line: i + 1, Col: utf8.RuneCount(l.src[l.starts[i]:off]) + 1}
+	start := l.starts[i]
+	if off-start <= runeBlock {
+		return Pos{Line: i + 1, Col: utf8.RuneCount(l.src[start:off]) + 1}
+	}
+	return Pos{Line: i + 1, Col: l.runesBefore(off) - l.runesBefore(start) + 1}
+}
+
+// runesBefore counts the characters before byte off: the bytes that do not
+// continue a UTF-8 sequence, which counts each valid character once.
+func (l *Lines) runesBefore(off int) int {
+	l.runesOnce.Do(func() {
+		l.runes = make([]int, len(l.src)/runeBlock+1)
+		n := 0
+		for i, c := range l.src {
+			if i%runeBlock == 0 {
+				l.runes[i/runeBlock] = n
+			}
+			if c&0xC0 != 0x80 {
+				n++
+			}
+		}
+	})
+	k := off / runeBlock
+	n := l.runes[k]
+	for _, c := range l.src[k*runeBlock : off] {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
 }
 
 // Offset returns the byte offset of a line (1-based) start, or len(src).

@@ -88,6 +88,22 @@ func (e *SyntaxError) Error() string { return e.Msg }
 type exprParser struct {
 	src string
 	pos int
+	// depth counts the parentheses, calls and signs open at pos.
+	depth int
+}
+
+// maxDepth bounds nesting: no real expression comes near it, and a hostile
+// one ((((… or ----… a hundred thousand deep) gets an error instead of a
+// stack that every garbage collection has to scan.
+const maxDepth = 200
+
+// nest enters one level of nesting; leave with p.depth--.
+func (p *exprParser) nest() error {
+	p.depth++
+	if p.depth > maxDepth {
+		return p.errf("expression nested too deeply (more than %d levels of parentheses, calls and signs)", maxDepth)
+	}
+	return nil
 }
 
 // ParseExpr parses an arithmetic expression.
@@ -203,6 +219,9 @@ func (p *exprParser) unary() (Node, error) {
 	p.space()
 	if p.pos < len(p.src) && (p.src[p.pos] == '-' || strings.HasPrefix(p.src[p.pos:], minusSign)) {
 		at := p.pos
+		if err := p.nest(); err != nil {
+			return nil, err
+		}
 		p.pos++
 		if p.src[at] != '-' {
 			p.pos += len(minusSign) - 1
@@ -211,6 +230,7 @@ func (p *exprParser) unary() (Node, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.depth--
 		return &Unary{X: x, At: at}, nil
 	}
 	return p.primary()
@@ -232,11 +252,15 @@ func (p *exprParser) primary() (Node, error) {
 	}
 	switch {
 	case c == '(':
+		if err := p.nest(); err != nil {
+			return nil, err
+		}
 		p.pos++
 		n, err := p.sum()
 		if err != nil {
 			return nil, err
 		}
+		p.depth--
 		p.space()
 		if p.pos >= len(p.src) || p.src[p.pos] != ')' {
 			return nil, &SyntaxError{Off: start, Msg: "unclosed parenthesis"}
@@ -270,6 +294,10 @@ func (p *exprParser) primary() (Node, error) {
 		}
 		name := p.src[start:p.pos]
 		if p.pos < len(p.src) && p.src[p.pos] == '(' {
+			if err := p.nest(); err != nil {
+				return nil, err
+			}
+			defer func() { p.depth-- }()
 			p.pos++
 			call := &Call{Fn: name, At: start}
 			for {

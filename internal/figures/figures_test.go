@@ -1,6 +1,8 @@
 package figures
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -515,5 +517,60 @@ func TestHugeExponentIsQuick(t *testing.T) {
 	}
 	if _, _, err := ParseLiteral("2.5e-3", false); err == nil || !strings.Contains(err.Error(), "write 0.0025") {
 		t.Errorf("small exponent: %v", err)
+	}
+}
+
+// Long expressions cost time in proportion to their length: compare ns/op
+// per term across the sizes (it was quadratic: 40,000 terms took 8 s).
+func BenchmarkLongSum(b *testing.B) {
+	for _, n := range []int{10000, 40000} {
+		b.Run(fmt.Sprintf("terms=%d", n), func(b *testing.B) {
+			expr := "a" + strings.Repeat(" + a", n-1)
+			for b.Loop() {
+				benchResolve(b, expr)
+			}
+		})
+	}
+}
+
+// Deep nesting is refused at a fixed depth, so a hostile expression of
+// 80,000 minus signs costs time in proportion to its length (it took 50 s).
+func BenchmarkNestedMinus(b *testing.B) {
+	for _, n := range []int{10000, 80000} {
+		b.Run(fmt.Sprintf("signs=%d", n), func(b *testing.B) {
+			expr := strings.Repeat("-", n) + "a"
+			for b.Loop() {
+				if _, err := ParseExpr(expr); err == nil {
+					b.Fatal("no error")
+				}
+			}
+		})
+	}
+}
+
+func TestNestingLimit(t *testing.T) {
+	for expr, off := range map[string]int{strings.Repeat("-", 80000) + "a": maxDepth, strings.Repeat("(", 80000) + "a": maxDepth, strings.Repeat("abs(", 5000) + "a": 4*maxDepth + 3} {
+		_, err := ParseExpr(expr)
+		var se *SyntaxError
+		if !errors.As(err, &se) || !strings.Contains(se.Msg, "expression nested too deeply") || se.Off != off {
+			t.Errorf("%.10s…: %v", expr, err)
+		}
+	}
+	ok := strings.Repeat("-", maxDepth) + "a"
+	if _, err := ParseExpr(ok); err != nil {
+		t.Errorf("%d signs: %v", maxDepth, err)
+	}
+}
+
+func benchResolve(b *testing.B, expr string) {
+	s := NewSet("x.md", "")
+	_ = s.Add(&Entry{Name: "a", Value: Value{D: dec("1.5"), Unit: Number, Places: 1}, Literal: "1.5"})
+	n, err := ParseExpr(expr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = s.Add(&Entry{Name: "d", Derived: true, Expr: n, ExprText: expr})
+	if errs := s.Resolve(); len(errs) > 0 {
+		b.Fatal(errs)
 	}
 }

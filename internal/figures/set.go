@@ -149,7 +149,7 @@ func (s *Set) resolve(e *Entry) {
 		s.errs.Add(s.exprError(e, err))
 		return
 	}
-	e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp, r.sources
+	e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp.String(), r.sources
 	e.state = done
 }
 
@@ -196,7 +196,7 @@ func ErrorPos(start diag.Pos, text string, err error) diag.Pos {
 
 type result struct {
 	v       Value
-	comp    string
+	comp    *expl
 	sources []*Source
 	prec    int
 }
@@ -212,7 +212,7 @@ func (s *Set) Eval(n Node) (Value, string, []*Source, error) {
 	if err != nil {
 		return Value{}, "", nil, err
 	}
-	return r.v, r.comp, r.sources, nil
+	return r.v, r.comp.String(), r.sources, nil
 }
 
 func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
@@ -233,7 +233,7 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 		}
 		for _, p := range e.Series {
 			if p.Period == ref.Period {
-				return result{v: p.Value, comp: signed(p.Literal), sources: e.Sources, prec: 3}, nil
+				return result{v: p.Value, comp: leaf(signed(p.Literal)), sources: e.Sources, prec: 3}, nil
 			}
 		}
 		return result{}, errAt(ref, "%s has no period %s (it has %s)", ref.Name, ref.Period, periods(e))
@@ -254,19 +254,19 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 				s.errs.Add(s.exprError(e, err))
 				return result{}, &EvalError{Off: ref.At, quiet: true}
 			}
-			e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp, r.sources
+			e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp.String(), r.sources
 			e.state = done
 		}
 		if e.state == failed {
 			return result{}, &EvalError{Off: ref.At, quiet: true}
 		}
 		f, _ := Format(e.Value, "")
-		return result{v: e.Value, comp: f, sources: e.Sources, prec: 3}, nil
+		return result{v: e.Value, comp: leaf(f), sources: e.Sources, prec: 3}, nil
 	}
 	if !e.HasValue {
 		return result{}, errAt(ref, "%s has no value for the brief's period %s (it has %s): write %s@PERIOD", ref.Name, s.Period, periods(e), ref.Name)
 	}
-	return result{v: e.Value, comp: e.Computation, sources: e.Sources, prec: 3}, nil
+	return result{v: e.Value, comp: leaf(e.Computation), sources: e.Sources, prec: 3}, nil
 }
 
 func periods(e *Entry) string {
@@ -287,7 +287,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 		case n.Currency != "":
 			v = Value{D: n.V, Unit: Money, Currency: n.Currency, Scale: n.Scale, Places: n.Places}
 		}
-		return result{v: v, comp: n.Text, prec: 3}, nil
+		return result{v: v, comp: leaf(n.Text), prec: 3}, nil
 	case *Ref:
 		return s.lookup(n, stack)
 	case *Unary:
@@ -296,33 +296,46 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 			return result{}, err
 		}
 		x.v.D = x.v.D.Neg()
-		x.comp = "−" + paren(x, 3)
+		x.comp = join(leaf("−"), paren(x, 3))
 		return x, nil
 	case *Call:
 		return s.call(n, stack)
 	case *Binary:
-		l, err := s.eval(n.L, stack)
+		// a + b + c + … nests to the left as deep as it is long: walk that
+		// spine in a loop, so a long sum needs no deep recursion (a deep
+		// stack is rescanned by every garbage collection).
+		var spine []*Binary
+		var x Node = n
+		for b, ok := x.(*Binary); ok; b, ok = x.(*Binary) {
+			spine = append(spine, b)
+			x = b.L
+		}
+		l, err := s.eval(x, stack)
 		if err != nil {
 			return result{}, err
 		}
-		r, err := s.eval(n.R, stack)
-		if err != nil {
-			return result{}, err
+		for i := len(spine) - 1; i >= 0; i-- {
+			b := spine[i]
+			r, err := s.eval(b.R, stack)
+			if err != nil {
+				return result{}, err
+			}
+			v, err := arith(b, l.v, r.v)
+			if err != nil {
+				return result{}, err
+			}
+			pr := prec(b)
+			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), sources: mergeSources(l.sources, r.sources), prec: pr}
 		}
-		v, err := arith(n, l.v, r.v)
-		if err != nil {
-			return result{}, err
-		}
-		pr := prec(n)
-		return result{v: v, comp: paren(l, pr) + opSymbol(n.Op) + paren(r, pr+1), sources: mergeSources(l.sources, r.sources), prec: pr}, nil
+		return l, nil
 	}
 	return result{}, errAt(n, "a comparison cannot be used as a value")
 }
 
-func paren(r result, p int) string {
+func paren(r result, p int) *expl {
 	// A negative operand is bracketed so that "− −16.12" never appears.
-	if r.prec < p || (p > 1 && strings.HasPrefix(r.comp, "−")) {
-		return "(" + r.comp + ")"
+	if r.prec < p || (p > 1 && r.comp.neg) {
+		return join(leaf("("), r.comp, leaf(")"))
 	}
 	return r.comp
 }
@@ -379,7 +392,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		d := cur.Value.D.DivRound(prev.Value.D, divPlaces).Sub(decimal.NewFromInt(1))
 		return result{
 			v:       Value{D: d, Unit: Percent, Places: 1},
-			comp:    paren(result{comp: signed(cur.Literal), prec: 3}, 2) + " ÷ " + paren(result{comp: signed(prev.Literal), prec: 3}, 2) + " − 1",
+			comp:    join(paren(result{comp: leaf(signed(cur.Literal)), prec: 3}, 2), leaf(" ÷ "), paren(result{comp: leaf(signed(prev.Literal)), prec: 3}, 2), leaf(" − 1")),
 			sources: e.Sources,
 			prec:    1,
 		}, nil
@@ -392,7 +405,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 			return result{}, err
 		}
 		r.v.D = r.v.D.Abs()
-		r.comp = "|" + r.comp + "|"
+		r.comp = join(leaf("|"), r.comp, leaf("|"))
 		r.prec = 3
 		return r, nil
 	}

@@ -53,7 +53,16 @@ func checkProse(doc *Doc, root ast.Node) {
 			*east.Strikethrough: // a struck-through number is quoted as wrong on purpose
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
+			// goldmark may split one run of text into several nodes (at a
+			// "." before a line break, say): scan contiguous ones as one, or
+			// "$1" and ".0 billion" would each be missed.
+			if prev, ok := n.PreviousSibling().(*ast.Text); ok && prev.Segment.Stop == n.Segment.Start {
+				return ast.WalkContinue, nil // scanned with the node before
+			}
 			seg := n.Segment
+			for next, ok := n.NextSibling().(*ast.Text); ok && next.Segment.Start == seg.Stop; next, ok = next.NextSibling().(*ast.Text) {
+				seg.Stop = next.Segment.Stop
+			}
 			doc.scan(string(src[seg.Start:seg.Stop]), seg.Start)
 		}
 		return ast.WalkContinue, nil
