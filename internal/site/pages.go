@@ -439,6 +439,15 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 			addBrief(files, c.new)
 		}
 	}
+	// A removed rendering took its image with it, but briefs with identical
+	// cards share one image: put back any that a published brief still uses.
+	for _, r := range pub {
+		if r.og != nil && r.ogData != nil {
+			if _, ok := files[r.og.path()]; !ok {
+				files[r.og.path()] = r.ogData
+			}
+		}
+	}
 	out := &Output{Files: files}
 	out.count(pub)
 	if err := b.writeLists(files, pub); err != nil {

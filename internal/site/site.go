@@ -124,6 +124,8 @@ type Builder struct {
 	entries map[string]*entry
 	ogMu    sync.Mutex
 	ogCache map[string][]byte
+	// ogWritten holds the images a streaming build has written.
+	ogWritten map[string]bool
 	// lists caches rendered list pages by list folder; nextLists is being
 	// filled by the running assemble. Both reset when layouts reload.
 	lists, nextLists map[string]*listCache
@@ -186,6 +188,7 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	}
 	b.entries = map[string]*entry{}
 	b.last = nil
+	b.ogWritten = nil
 	b.render(ctx, briefPaths)
 	if ctx.Err() != nil {
 		b.entries = map[string]*entry{}
@@ -370,7 +373,11 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	out.item = item(bf)
 	if !b.opts.NoOG && b.publishable(out.meta) {
 		out.og = newOGSpec(bf, b.site.Title)
-		out.ogData = b.ogImage(out.og)
+		// Briefs whose cards show the same thing (same title, no headline)
+		// share one image file: a streaming build draws and writes it once.
+		if b.opts.Sink == nil || b.firstOGWrite(out.og.name) {
+			out.ogData = b.ogImage(out.og)
+		}
 	}
 	page, err := b.briefPage(bf, body, out.og)
 	if errors.Is(err, errLayouts) {
@@ -415,13 +422,28 @@ func (b *Builder) stream(r *rendered) error {
 		}
 		r.names = append(r.names, name)
 	}
-	if r.og != nil {
+	if r.og != nil && r.ogData != nil {
 		if err := b.opts.Sink.WriteFile(r.og.path(), r.ogData); err != nil {
 			return err
 		}
 	}
 	r.page, r.files, r.ogData = nil, nil, nil
 	return nil
+}
+
+// firstOGWrite tells whether the image name is written for the first time
+// in this build.
+func (b *Builder) firstOGWrite(name string) bool {
+	b.ogMu.Lock()
+	defer b.ogMu.Unlock()
+	if b.ogWritten[name] {
+		return false
+	}
+	if b.ogWritten == nil {
+		b.ogWritten = map[string]bool{}
+	}
+	b.ogWritten[name] = true
+	return true
 }
 
 func hash8(b []byte) string {

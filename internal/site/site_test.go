@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"path"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -421,6 +422,59 @@ func TestStreamingEqualsInMemory(t *testing.T) {
 	}
 	if len(sink.files) != len(want.Files) {
 		t.Errorf("streamed %d files, want %d", len(sink.files), len(want.Files))
+	}
+}
+
+// TestSameCardSharesImage: two briefs whose cards are identical (same
+// title, no headline) share one image file instead of failing the build.
+func TestSameCardSharesImage(t *testing.T) {
+	brief := "---\ntitle: Same title\ndate: 2025-01-0%d\nslug: s%d\n---\nBody.\n"
+	fsys := fstest.MapFS{
+		"content/a.md": {Data: []byte(fmt.Sprintf(brief, 1, 1))},
+		"content/b.md": {Data: []byte(fmt.Sprintf(brief, 2, 2))},
+	}
+	sink := &mapSink{files: map[string][]byte{}}
+	b := NewBuilder(fsys, Options{Now: now, Sink: sink, BaseURL: "https://x.example/"})
+	if _, errs := b.Build(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var images []string
+	for p := range sink.files {
+		if strings.HasPrefix(p, "og/") {
+			images = append(images, p)
+		}
+	}
+	if len(images) != 1 || b.OGDrawn != 1 {
+		t.Fatalf("images %v, drawn %d; want one shared image", images, b.OGDrawn)
+	}
+	for _, slug := range []string{"s1", "s2"} {
+		if !bytes.Contains(sink.files[slug+"/index.html"], []byte(images[0])) {
+			t.Errorf("%s does not use %s", slug, images[0])
+		}
+	}
+}
+
+// TestSharedImageSurvivesEdit: when one of two briefs sharing an image
+// changes its title, the preview keeps the image the other still uses.
+func TestSharedImageSurvivesEdit(t *testing.T) {
+	brief := "---\ntitle: Same title\ndate: 2025-01-0%d\nslug: s%d\n---\nBody.\n"
+	fsys := fstest.MapFS{
+		"content/a.md": {Data: []byte(fmt.Sprintf(brief, 1, 1))},
+		"content/b.md": {Data: []byte(fmt.Sprintf(brief, 2, 2))},
+	}
+	opts := Options{Now: now, KeepLastGood: true, BaseURL: "https://x.example/"}
+	b := NewBuilder(fsys, opts)
+	if _, errs := b.Build(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	fsys["content/a.md"] = &fstest.MapFile{Data: []byte(strings.Replace(fmt.Sprintf(brief, 1, 1), "Same title", "Other title", 1))}
+	got, errs := b.Update([]string{"content/a.md"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := build(t, fsys, opts)
+	if !reflect.DeepEqual(got.Paths(), want.Paths()) {
+		t.Errorf("after the edit: %v\nwant %v", got.Paths(), want.Paths())
 	}
 }
 
