@@ -12,12 +12,13 @@ $(BIN): $(shell find cmd internal layouts -name '*.go' -o -name '*.html' -o -nam
 build: $(BIN)
 	./$(BIN) build
 
-## test: formatting, vet and every test with the race detector (browser,
+## test: formatting, vet, staticcheck and every test with the race detector (browser,
 ## accessibility and HTML validation tests need chromium, node_modules and
 ## java; they skip loudly without them unless BRIEFS_E2E=require)
 test:
 	@unformatted=$$(gofmt -l cmd internal layouts); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) test -race -count=1 ./...
 
 ## bench: whole-site builds of 1,000 and 10,000 briefs, then the Go

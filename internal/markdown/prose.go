@@ -129,7 +129,6 @@ type candidate struct {
 	name   string
 	period string
 	value  figures.Value
-	exact  bool
 }
 
 // checkNumber matches one typed number against every value of its unit. A
