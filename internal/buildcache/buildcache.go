@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
-	"syscall"
 
 	"github.com/briefs/briefs/internal/publish"
 )
@@ -109,8 +108,8 @@ func identity(out string) (string, error) {
 		return "", err
 	}
 	id := fmt.Sprintf("%d %d", st.ModTime().UnixNano(), st.Size())
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
-		id = fmt.Sprintf("%d %d %s", sys.Dev, sys.Ino, id)
+	if dev, ino, ok := fileID(st); ok {
+		id = fmt.Sprintf("%d %d %s", dev, ino, id)
 	}
 	return id, nil
 }

@@ -156,6 +156,9 @@ type Stage struct {
 	writers sync.WaitGroup
 	err     error
 	closed  bool
+	// sendMu is held for reading by WriteFile while it sends a job and for
+	// writing while the jobs channel is closed.
+	sendMu sync.RWMutex
 }
 
 type writeJob struct {
@@ -266,12 +269,14 @@ func (s *Stage) put(p string, data []byte) error {
 
 // wait lets every queued write finish and returns the first error.
 func (s *Stage) wait() error {
+	s.sendMu.Lock()
 	s.mu.Lock()
 	if !s.closed {
 		s.closed = true
 		close(s.jobs)
 	}
 	s.mu.Unlock()
+	s.sendMu.Unlock()
 	s.writers.Wait()
 	return s.err
 }
@@ -284,6 +289,10 @@ func (s *Stage) WriteFile(name string, data []byte) error {
 	if !strings.HasPrefix(p, s.dir+string(filepath.Separator)) {
 		return fmt.Errorf("output path %q leaves the output folder", name)
 	}
+	// Held while sending, so that wait cannot close the channel between
+	// the check and the send.
+	s.sendMu.RLock()
+	defer s.sendMu.RUnlock()
 	s.mu.Lock()
 	err, closed := s.err, s.closed
 	s.mu.Unlock()

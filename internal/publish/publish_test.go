@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // files is a set of output files for write.
@@ -317,5 +319,32 @@ func TestCheckOut(t *testing.T) {
 	must(os.MkdirAll(filepath.Join(dir, "repo", ".git"), 0o755))
 	if err := CheckOut(filepath.Join(dir, "repo"), site, true); err == nil || !strings.Contains(err.Error(), "holds the version-control folder") {
 		t.Errorf("out holding .git: %v", err)
+	}
+}
+
+// TestWriteWhileCommitting races writers against Commit: a write either
+// lands or is refused, and never panics on a closed channel.
+func TestWriteWhileCommitting(t *testing.T) {
+	for round := 0; round < 5; round++ {
+		out := filepath.Join(t.TempDir(), "public")
+		s, err := Begin(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < 2000; i++ {
+					_ = s.WriteFile(fmt.Sprintf("w%d/f%d.txt", w, i), []byte("x"))
+				}
+			}()
+		}
+		time.Sleep(5 * time.Millisecond) // writers are now blocked on a full queue
+		if err := s.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
 	}
 }
