@@ -69,17 +69,6 @@ func (l List) Errors(strict bool) List {
 	return out
 }
 
-// Warnings returns the warnings.
-func (l List) Warnings() List {
-	var out List
-	for _, e := range l {
-		if e.Warning {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // Sort orders the list by file, line and column, keeping the order of equal
 // positions.
 func (l List) Sort() {
@@ -179,14 +168,6 @@ func (l *Lines) runesBefore(off int) int {
 		}
 	}
 	return n
-}
-
-// Offset returns the byte offset of a line (1-based) start, or len(src).
-func (l *Lines) Offset(line int) int {
-	if line-1 < len(l.starts) && line >= 1 {
-		return l.starts[line-1]
-	}
-	return len(l.src)
 }
 
 // Line returns the text of a 1-based line without its newline.

@@ -446,7 +446,8 @@ func (b *Builder) firstOGWrite(name string) bool {
 	return true
 }
 
-func hash8(b []byte) string {
+// hash10 names an asset by its content: ten hex digits of its SHA-256.
+func hash10(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])[:10]
 }
@@ -481,9 +482,9 @@ func (b *Builder) loadLayouts() diag.List {
 		sets[name] = set
 	}
 	font := chart.FontFile()
-	fontPath := "fonts/chart." + hash8(font) + ".ttf"
+	fontPath := "fonts/chart." + hash10(font) + ".ttf"
 	css := minified("text/css", bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath)))
-	b.cssPath = "css/site." + hash8(css) + ".css"
+	b.cssPath = "css/site." + hash10(css) + ".css"
 	b.assets = map[string][]byte{fontPath: font, b.cssPath: css, "favicon.svg": minified("image/svg+xml", read("favicon.svg"))}
 	if len(errs) == 0 {
 		b.pages = sets
