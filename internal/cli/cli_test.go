@@ -375,6 +375,14 @@ func TestSignalStopsBuild(t *testing.T) {
 		sig  syscall.Signal
 		code int
 	}{{syscall.SIGTERM, 143}, {syscall.SIGINT, 130}} {
+		// What a cancelled build left in the staging folder would look like
+		// a running build below.
+		leftovers, _ := filepath.Glob(filepath.Join(dir, ".public.briefs/previous/gen-*"))
+		for _, p := range leftovers {
+			if err := os.RemoveAll(p); err != nil {
+				t.Fatal(err)
+			}
+		}
 		cmd := exec.Command(os.Args[0], "build", "--src", dir, "--force")
 		cmd.Env = append(os.Environ(), "BRIEFS_TEST_MAIN=1")
 		var stderr bytes.Buffer
@@ -382,7 +390,16 @@ func TestSignalStopsBuild(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(300 * time.Millisecond)
+		// Signal once the build is rendering: its first briefs land in the
+		// folder it writes before swapping in.
+		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if m, _ := filepath.Glob(filepath.Join(dir, ".public.briefs/previous/gen-*")); len(m) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the build never started rendering")
+			}
+		}
 		sent := time.Now()
 		_ = cmd.Process.Signal(tt.sig)
 		err := cmd.Wait()
