@@ -15,6 +15,7 @@ import (
 	"github.com/adrg/frontmatter"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/period"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -199,7 +200,20 @@ func (p *parser) pairs(m *yaml.Node, fn func(k, v *yaml.Node)) {
 	}
 }
 
+// alias reports an alias (*name): briefs keep every value where it is
+// read, so a value is written out rather than pointed to.
+func (p *parser) alias(n *yaml.Node) bool {
+	if n.Kind != yaml.AliasNode {
+		return false
+	}
+	p.errorf(n, "aliases (*%s) are not supported: write the value out", n.Value)
+	return true
+}
+
 func (p *parser) str(n *yaml.Node, field string) string {
+	if p.alias(n) {
+		return ""
+	}
 	if n.Kind != yaml.ScalarNode {
 		p.errorf(n, "%s must be text", field)
 		return ""
@@ -249,7 +263,7 @@ func (p *parser) fields(root *yaml.Node) {
 		case "ticker":
 			b.Ticker = p.str(v, "ticker")
 		case "period":
-			b.Period = p.str(v, "period")
+			b.Period = p.period(v, p.str(v, "period"))
 		case "headline":
 			b.Headline = p.str(v, "headline")
 		case "currency":
@@ -326,6 +340,19 @@ func (p *parser) fields(root *yaml.Node) {
 			}
 		}
 	}
+}
+
+// period checks a period written at n against the one grammar of periods;
+// it returns s, or "" when s is not a period.
+func (p *parser) period(n *yaml.Node, s string) string {
+	if s == "" {
+		return ""
+	}
+	if _, err := period.Parse(s); err != nil {
+		p.errs.Add(diag.At(p.b.Path, scalarStart(n), "%v", err))
+		return ""
+	}
+	return s
 }
 
 func (p *parser) sources(n *yaml.Node) {
@@ -458,13 +485,30 @@ func (p *parser) figures(n *yaml.Node) {
 				}
 			})
 		default:
-			p.errorf(v, "a figure is a number or {value, label, unit, source}")
+			if !p.alias(v) {
+				p.errorf(v, "a figure is a number or {value, label, unit, source}")
+			}
+			// Known as failed, so that its uses add no errors of their own.
+			e.Failed = true
+			p.errs.Add(p.b.Figures.Add(e))
 			return
 		}
 		if val.Unit != figures.Money {
 			val.Currency, val.Scale = "", figures.Scale{Name: "one"}
 		}
 		read := func(n *yaml.Node) (figures.Value, string, bool) {
+			if p.alias(n) {
+				return figures.Value{}, "", false
+			}
+			if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 {
+				// A tag overrides what the text looks like: !!str 2.0 is text.
+				if n.ShortTag() == "!!str" {
+					p.errorf(n, "%s %s is tagged as text, not a number: write %s without the tag", n.Tag, n.Value, n.Value)
+				} else {
+					p.errorf(n, "%s %s carries a YAML tag: write %s without the tag", n.Tag, n.Value, n.Value)
+				}
+				return figures.Value{}, "", false
+			}
 			if n.Kind != yaml.ScalarNode {
 				p.errorf(n, "a value must be a plain decimal number such as 638.0")
 				return figures.Value{}, "", false
@@ -490,7 +534,7 @@ func (p *parser) figures(n *yaml.Node) {
 		switch {
 		case valueNode != nil && valuesNode != nil:
 			p.errorf(valuesNode, "a figure has value or values, not both")
-			return
+			ok = false
 		case valueNode != nil:
 			fv, lit, good := read(valueNode)
 			if !good {
@@ -500,12 +544,16 @@ func (p *parser) figures(n *yaml.Node) {
 			e.Value, e.Literal = fv, lit
 		case valuesNode != nil:
 			if valuesNode.Kind != yaml.MappingNode {
-				p.errorf(valuesNode, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
-				return
+				if !p.alias(valuesNode) {
+					p.errorf(valuesNode, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
+				}
+				ok = false
+				break
 			}
 			p.pairs(valuesNode, func(pk, pv *yaml.Node) {
+				per := p.period(pk, pk.Value)
 				fv, lit, good := read(pv)
-				if good {
+				if good && per != "" {
 					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit})
 				} else {
 					e.Failed = true
@@ -516,7 +564,7 @@ func (p *parser) figures(n *yaml.Node) {
 			}
 		default:
 			p.errorf(k, "figure %s has no value", k.Value)
-			return
+			ok = false
 		}
 		if !ok {
 			e.Failed = true
@@ -562,22 +610,38 @@ func (p *parser) derived(n *yaml.Node) {
 				}
 			})
 		default:
-			p.errorf(v, "a derived value is an expression or {expr, label, format}")
+			if !p.alias(v) {
+				p.errorf(v, "a derived value is an expression or {expr, label, format}")
+			}
+			p.failed(e)
+			return
+		}
+		if exprNode != nil && p.alias(exprNode) {
+			p.failed(e)
 			return
 		}
 		if exprNode == nil || exprNode.Kind != yaml.ScalarNode || strings.TrimSpace(exprNode.Value) == "" {
 			p.errorf(k, "derived %s needs an expression", k.Value)
+			p.failed(e)
 			return
 		}
 		e.ExprText, e.ExprAt = exprNode.Value, scalarStart(exprNode)
 		expr, err := figures.ParseExpr(e.ExprText)
 		if err != nil {
 			p.exprErr(e.ExprAt, e.ExprText, err)
+			p.failed(e)
 			return
 		}
 		e.Expr = expr
 		p.errs.Add(p.b.Figures.Add(e))
 	})
+}
+
+// failed adds an entry whose error is already reported: it stays known by
+// name, so that its uses stay quiet instead of reporting an unknown name.
+func (p *parser) failed(e *figures.Entry) {
+	e.Failed = true
+	p.errs.Add(p.b.Figures.Add(e))
 }
 
 // scalarStart is the position of a scalar's first character (past a quote).

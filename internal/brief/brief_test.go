@@ -42,7 +42,10 @@ func TestCases(t *testing.T) {
 				for _, e := range errs {
 					got = append(got, e.Error())
 				}
-				wantLines := strings.Split(strings.TrimSpace(exp), "\n")
+				var wantLines []string
+				if exp := strings.TrimSpace(exp); exp != "" {
+					wantLines = strings.Split(exp, "\n")
+				}
 				if len(got) != len(wantLines) {
 					t.Fatalf("got %d errors, want %d:\n%s", len(got), len(wantLines), strings.Join(got, "\n"))
 				}

@@ -126,7 +126,7 @@ const (
 // resolve evaluates e once; an error is recorded at e's own expression, and
 // entries that depend on a failed one fail quietly.
 func (s *Set) resolve(e *Entry) {
-	if e.state != unvisited {
+	if e.state != unvisited || e.Failed {
 		return
 	}
 	e.state = visiting
