@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
 	"github.com/briefs/briefs/internal/diag"
@@ -84,10 +85,33 @@ func Parse(file string, src []byte) (*Brief, diag.List) {
 	}
 	b.Body = body
 	b.BodyOffset = len(src) - len(body)
+	b.badUTF8(&errs)
 
 	p := &parser{b: b, errs: &errs}
 	p.fields(root)
 	return b, errs
+}
+
+// badUTF8 reports the first invalid UTF-8 sequence of each body line:
+// the frontmatter's are YAML errors already, and the page must not carry
+// bytes a browser would show as replacement characters.
+func (b *Brief) badUTF8(errs *diag.List) {
+	if utf8.Valid(b.Body) {
+		return
+	}
+	for off := 0; off < len(b.Body); {
+		r, size := utf8.DecodeRune(b.Body[off:])
+		if r == utf8.RuneError && size <= 1 {
+			errs.Add(diag.At(b.Path, b.Pos(off), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", b.Body[off]))
+			nl := bytes.IndexByte(b.Body[off:], '\n')
+			if nl < 0 {
+				return
+			}
+			off += nl + 1
+			continue
+		}
+		off += size
+	}
 }
 
 // readFrontmatter finds and decodes the frontmatter. adrg/frontmatter takes

@@ -160,3 +160,22 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Invalid UTF-8 in the body is an error at its position, as it is in the
+// frontmatter, rather than bytes copied into the page.
+func TestInvalidUTF8InBody(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"ok\nbad \xff here\n", "x.md:6:5: invalid UTF-8 (byte 0xff): save the file as UTF-8"},
+		{"é\xc3", "x.md:5:2: invalid UTF-8 (byte 0xc3): save the file as UTF-8"},
+		{"fine é ✓\n", ""},
+	} {
+		_, errs := Parse("x.md", []byte("---\ntitle: T\ndate: 2024-01-01\n---\n"+tc.body))
+		got := ""
+		if len(errs) > 0 {
+			got = errs.Error()
+		}
+		if got != tc.want {
+			t.Errorf("body %q:\n got  %s\n want %s", tc.body, got, tc.want)
+		}
+	}
+}

@@ -435,6 +435,9 @@ func (b *Builder) loadLayouts() diag.List {
 		}
 		sets[name] = set
 	}
+	if len(errs) == 0 {
+		b.conv = markdown.New(templateIDs(sets["brief.html"])...)
+	}
 	font := chart.FontFile()
 	fontPath := "fonts/chart." + hash8(font) + ".ttf"
 	css := minified("text/css", bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath)))
@@ -446,6 +449,23 @@ func (b *Builder) loadLayouts() diag.List {
 	b.lists = nil
 	return errs
 }
+
+// templateIDs lists the ids a page template writes literally (id="main"),
+// which headings in a brief must not take.
+func templateIDs(t *template.Template) []string {
+	var ids []string
+	for _, tt := range t.Templates() {
+		if tt.Tree == nil {
+			continue
+		}
+		for _, m := range idLiteral.FindAllStringSubmatch(tt.Tree.Root.String(), -1) {
+			ids = append(ids, m[1])
+		}
+	}
+	return ids
+}
+
+var idLiteral = regexp.MustCompile(`\bid="?([A-Za-z0-9_:.-]+)`)
 
 var templateLine = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? ?(.*)$`)
 
