@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
@@ -23,13 +24,16 @@ import (
 // Brief is one parsed brief.
 type Brief struct {
 	// Path is the file's path as shown in messages (content/x.md).
-	Path     string
-	Slug     string
+	Path string
+	Slug string
+	// SlugAt is where the slug is written (line 1 when it comes from the
+	// file name).
+	SlugAt   diag.Pos
 	Title    string
 	Summary  string
 	Date     time.Time
 	Draft    bool
-	Tags     []string
+	Tags     []Tag
 	Company  string
 	Ticker   string
 	Period   string
@@ -46,6 +50,36 @@ type Brief struct {
 	Body       []byte
 	BodyOffset int
 	Lines      *diag.Lines
+}
+
+// Tag is one entry of tags:.
+type Tag struct {
+	Name string
+	// Slug is the tag's URL segment (see TagSlug), never empty.
+	Slug string
+	At   diag.Pos
+}
+
+// TagSlug makes a tag's URL segment: lowercase letters and digits of any
+// script, and + (so that C++ and C stay apart), with every run of other
+// characters a single hyphen. "Antitrust & Competition" is
+// antitrust-competition, 日本 stays 日本 (percent-encoded in URLs), and a
+// tag without a letter or digit has no slug ("").
+func TagSlug(tag string) string {
+	var sb strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(tag) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '+' {
+			if dash && sb.Len() > 0 {
+				sb.WriteByte('-')
+			}
+			sb.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return sb.String()
 }
 
 // Check is one entry of checks:.
@@ -268,7 +302,7 @@ func (p *parser) fields(root *yaml.Node) {
 				p.errorf(v, "draft must be true or false, not %s", s)
 			}
 		case "slug":
-			b.Slug = p.str(v, "slug")
+			b.Slug, b.SlugAt = p.str(v, "slug"), scalarStart(v)
 			if !slugRE.MatchString(b.Slug) {
 				p.errorf(v, "slug %q must be lowercase letters, digits and single hyphens ([a-z0-9-]+)", b.Slug)
 			}
@@ -278,9 +312,20 @@ func (p *parser) fields(root *yaml.Node) {
 				return
 			}
 			for _, t := range v.Content {
-				if s := strings.TrimSpace(p.str(t, "a tag")); s != "" {
-					b.Tags = append(b.Tags, s)
+				name := strings.TrimSpace(p.str(t, "a tag"))
+				if name == "" {
+					continue
 				}
+				tag := Tag{Name: name, Slug: TagSlug(name), At: scalarStart(t)}
+				if tag.Slug == "" {
+					p.errorf(t, "tag %q has no letter or digit to make its URL from", name)
+					continue
+				}
+				if prev := b.tag(tag.Slug); prev != nil {
+					p.errorf(t, "tag %q repeats tag %q (both are tags/%s/): list it once", name, prev.Name, tag.Slug)
+					continue
+				}
+				b.Tags = append(b.Tags, tag)
 			}
 		case "company":
 			b.Company = p.str(v, "company")
@@ -332,6 +377,7 @@ func (p *parser) fields(root *yaml.Node) {
 		b.Date = d
 	}
 	if b.Slug == "" {
+		b.SlugAt = diag.Pos{Line: 1, Col: 1}
 		base := strings.TrimSuffix(path.Base(b.Path), ".md")
 		b.Slug = strings.ToLower(base)
 		if !slugRE.MatchString(b.Slug) {
@@ -377,6 +423,16 @@ func (p *parser) period(n *yaml.Node, s string) string {
 		return ""
 	}
 	return s
+}
+
+// tag returns the brief's tag with the given slug, or nil.
+func (b *Brief) tag(slug string) *Tag {
+	for i := range b.Tags {
+		if b.Tags[i].Slug == slug {
+			return &b.Tags[i]
+		}
+	}
+	return nil
 }
 
 func (p *parser) sources(n *yaml.Node) {

@@ -103,9 +103,10 @@ type rendered struct {
 // meta is what lists, feeds and ordering need of a brief.
 type meta struct {
 	Title, Summary, Slug string
+	SlugAt               diag.Pos
 	Date                 time.Time
 	Draft                bool
-	Tags                 []string
+	Tags                 []brief.Tag
 }
 
 // Builder builds a site and rebuilds it after edits.
@@ -312,7 +313,11 @@ func (e *entry) sortKey() orderKey {
 		return orderKey{}
 	}
 	m := e.good.meta
-	return orderKey{m.Date, m.Slug, m.Draft, strings.Join(m.Tags, "\x00"), true}
+	var tags strings.Builder
+	for _, t := range m.Tags {
+		tags.WriteString(t.Name + "\x00")
+	}
+	return orderKey{m.Date, m.Slug, m.Draft, tags.String(), true}
 }
 
 func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
@@ -342,7 +347,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		return
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
-		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
+		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
 	out.files["figures.json"] = figuresJSON(bf)
 	out.item = item(bf)
 	if !b.opts.NoOG && b.publishable(out.meta) {
