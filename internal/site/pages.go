@@ -409,6 +409,7 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 // assemble writes every output file from the rendered briefs.
 func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	errs.Extend(b.siteErr)
+	errs.Add(b.contentErr)
 	pub, briefErrs := b.published()
 	errs.Extend(briefErrs)
 	errs.Sort()

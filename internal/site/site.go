@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"path"
 	"regexp"
 	"runtime"
 	"sort"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
+	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/markdown"
 	"github.com/briefs/briefs/layouts"
@@ -121,6 +121,8 @@ type Builder struct {
 	cssPath string
 	site    brief.Site
 	siteErr diag.List
+	// contentErr is why content/ could not be listed, if it could not.
+	contentErr *diag.Error
 	entries map[string]*entry
 	ogMu    sync.Mutex
 	ogCache map[string][]byte
@@ -170,16 +172,8 @@ func (b *Builder) Build() (*Output, diag.List) {
 	var errs diag.List
 	errs.Extend(b.loadLayouts())
 	b.loadSite()
-	paths, err := fs.Glob(b.fsys, "content/*.md")
-	if err != nil {
-		errs.Add(&diag.Error{File: "content", Msg: err.Error()})
-	}
-	var briefPaths []string
-	for _, p := range paths {
-		if path.Base(p) != "_index.md" {
-			briefPaths = append(briefPaths, p)
-		}
-	}
+	briefPaths, err := content.List(b.fsys)
+	b.contentErr = contentError(err)
 	b.entries = map[string]*entry{}
 	b.last = nil
 	b.render(briefPaths)
@@ -197,9 +191,10 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 	var briefs []string
 	for _, p := range changed {
 		switch {
-		case strings.HasPrefix(p, "layouts/"), p == "content/_index.md":
+		// The folders themselves: created, deleted or moved as a whole.
+		case p == "layouts" || strings.HasPrefix(p, "layouts/"), p == content.Dir, p == content.Index:
 			all = true
-		case strings.HasPrefix(p, "content/") && strings.HasSuffix(p, ".md") && path.Dir(p) == "content":
+		case content.IsBrief(p):
 			briefs = append(briefs, p)
 		}
 	}
@@ -211,9 +206,10 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		for p := range b.entries {
 			briefs = append(briefs, p)
 		}
-		paths, _ := fs.Glob(b.fsys, "content/*.md")
+		paths, err := content.List(b.fsys)
+		b.contentErr = contentError(err)
 		for _, p := range paths {
-			if _, ok := b.entries[p]; !ok && path.Base(p) != "_index.md" {
+			if _, ok := b.entries[p]; !ok {
 				briefs = append(briefs, p)
 			}
 		}
@@ -225,14 +221,39 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 	return b.assemble(errs)
 }
 
+// contentError reports a content/ folder that cannot be listed.
+func contentError(err error) *diag.Error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return &diag.Error{File: content.Dir, Msg: "the site has no content/ folder"}
+	}
+	return &diag.Error{File: content.Dir, Msg: fmt.Sprintf("cannot list the briefs: %v", unwrapPath(err))}
+}
+
+// unwrapPath drops the path an fs error repeats: messages name the file
+// already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 func (b *Builder) loadSite() {
 	b.lists = nil
 	b.site, b.siteErr = brief.Site{Title: "Briefs"}, nil
-	src, err := fs.ReadFile(b.fsys, "content/_index.md")
-	if err != nil {
+	src, err := content.ReadFile(b.fsys, content.Index)
+	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}
-	s, errs := brief.ParseSite("content/_index.md", src)
+	if err != nil {
+		b.siteErr = diag.List{{File: content.Index, Msg: unwrapPath(err).Error()}}
+		return
+	}
+	s, errs := brief.ParseSite(content.Index, src)
 	if s.Title == "" {
 		s.Title = "Briefs"
 	}
@@ -321,13 +342,13 @@ func (e *entry) sortKey() orderKey {
 }
 
 func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
-	src, err := fs.ReadFile(b.fsys, e.path)
+	src, err := content.ReadFile(b.fsys, e.path)
 	if err != nil {
-		if _, statErr := fs.Stat(b.fsys, e.path); statErr != nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			e.gone = true
 			return
 		}
-		e.errs = diag.List{{File: e.path, Msg: err.Error()}}
+		e.errs = diag.List{{File: e.path, Msg: unwrapPath(err).Error()}}
 		return
 	}
 	bf, errs := brief.Parse(e.path, src)
@@ -416,10 +437,15 @@ func hash8(b []byte) string {
 func (b *Builder) loadLayouts() diag.List {
 	var errs diag.List
 	read := func(name string) []byte {
-		if data, err := fs.ReadFile(b.fsys, "layouts/"+name); err == nil {
+		data, err := content.ReadFile(b.fsys, "layouts/"+name)
+		if err == nil {
 			return data
 		}
-		data, err := fs.ReadFile(layouts.FS, name)
+		if !errors.Is(err, fs.ErrNotExist) {
+			errs.Add(&diag.Error{File: "layouts/" + name, Msg: unwrapPath(err).Error()})
+			return nil
+		}
+		data, err = fs.ReadFile(layouts.FS, name)
 		if err != nil {
 			errs.Add(&diag.Error{File: "layouts/" + name, Msg: err.Error()})
 		}
