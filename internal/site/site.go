@@ -123,9 +123,9 @@ type Builder struct {
 	siteErr diag.List
 	// contentErr is why content/ could not be listed, if it could not.
 	contentErr *diag.Error
-	entries map[string]*entry
-	ogMu    sync.Mutex
-	ogCache map[string][]byte
+	entries    map[string]*entry
+	ogMu       sync.Mutex
+	ogCache    map[string][]byte
 	// lists caches rendered list pages by list folder; nextLists is being
 	// filled by the running assemble. Both reset when layouts reload.
 	lists, nextLists map[string]*listCache
