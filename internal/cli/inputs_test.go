@@ -78,6 +78,7 @@ func gitRepo(t *testing.T) (string, func(args ...string) string) {
 // the repository diff like any other.
 func TestDiffGitPaths(t *testing.T) {
 	dir, git := gitRepo(t)
+	git("commit", "-q", "--allow-empty", "-m", "zero")
 	site := filepath.Join(dir, "sites", "my site")
 	names := []string{"content/café.md", "content/my brief.md", "content/tab\there.md", `content/quote"d.md`}
 	files := map[string]string{"content/_index.md": "---\ntitle: Site\n---\n", "content/.hidden.md": "junk"}
@@ -113,5 +114,9 @@ func TestDiffGitPaths(t *testing.T) {
 	git("commit", "-q", "--allow-empty", "-m", "three")
 	if stdout, stderr, code := run(t, "diff", "HEAD~1", "."); code != 0 || !strings.Contains(stdout, "No figure or derived value changed") {
 		t.Errorf("rev vs folder (exit %d, %s):\n%s", code, stderr, stdout)
+	}
+	stdout, stderr, code = run(t, "diff", "HEAD~3", "HEAD")
+	if code != 0 || strings.Count(stdout, ": Good (new brief)") != len(names) {
+		t.Errorf("from before the site (exit %d, %s):\n%s", code, stderr, stdout)
 	}
 }
