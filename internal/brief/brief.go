@@ -308,7 +308,9 @@ func (p *parser) fields(root *yaml.Node) {
 			}
 		case "tags":
 			if v.Kind != yaml.SequenceNode {
-				p.errorf(v, "tags must be a list, such as [cloud, antitrust]")
+				if !p.alias(v) {
+					p.errorf(v, "tags must be a list, such as [cloud, antitrust]")
+				}
 				return
 			}
 			for _, t := range v.Content {
@@ -437,7 +439,9 @@ func (b *Brief) tag(slug string) *Tag {
 
 func (p *parser) sources(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "sources must map an id to {title, url, date}")
+		if !p.alias(n) {
+			p.errorf(n, "sources must map an id to {title, url, date}")
+		}
 		return
 	}
 	p.pairs(n, func(k, v *yaml.Node) {
@@ -497,7 +501,9 @@ func labelFromKey(k string) string {
 
 func (p *parser) figures(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "figures must map a name to a value")
+		if !p.alias(n) {
+			p.errorf(n, "figures must map a name to a value")
+		}
 		return
 	}
 	p.pairs(n, func(k, v *yaml.Node) {
@@ -660,7 +666,9 @@ func plainDigits(s string) bool {
 
 func (p *parser) derived(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "derived must map a name to an expression")
+		if !p.alias(n) {
+			p.errorf(n, "derived must map a name to an expression")
+		}
 		return
 	}
 	p.pairs(n, func(k, v *yaml.Node) {
@@ -739,7 +747,9 @@ func (p *parser) exprErr(at diag.Pos, text string, err error) {
 
 func (p *parser) checks(n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "checks must be a list of comparisons, such as [aws_sales_share < 20%%]")
+		if !p.alias(n) {
+			p.errorf(n, "checks must be a list of comparisons, such as [aws_sales_share < 20%%]")
+		}
 		return
 	}
 	for _, c := range n.Content {

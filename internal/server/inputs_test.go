@@ -1,13 +1,16 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/briefs/briefs/internal/site"
 )
@@ -163,4 +166,46 @@ func TestURLs(t *testing.T) {
 		}
 	}
 	var _ http.Handler = (*Server)(nil)
+}
+
+// serve --addr 0.0.0.0:P and :P print addresses a browser can open.
+func TestRunPrintsUsableURL(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "content/good.md"), brief)
+	for _, addr := range []string{"0.0.0.0:0", ":0"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errb syncBuffer
+		done := make(chan error, 1)
+		go func() { done <- Run(ctx, dir, addr, false, &out, &errb) }()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(out.String(), "serving") && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(out.String(), "\n")
+		if !strings.Contains(first, "on http://localhost:") || strings.Contains(out.String(), "0.0.0.0") || strings.Contains(out.String(), "[::]") {
+			t.Errorf("--addr %s printed:\n%s", addr, out.String())
+		}
+	}
+}
+
+// syncBuffer is a strings.Builder safe for a writer and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
