@@ -200,37 +200,31 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 		slugs[m.Slug] = c
 		out = append(out, c.r)
 	}
-	errs.Extend(tagCollisions(out, b.entries))
+	errs.Extend(tagCollisions(out))
 	return out, errs
 }
 
 // tagCollisions reports tags of different briefs that would share a page:
 // they make one URL but are written differently beyond letter case (C# and
 // C). The error is at the later brief's tag.
-func tagCollisions(pub []*rendered, entries map[string]*entry) diag.List {
+func tagCollisions(pub []*rendered) diag.List {
 	var errs diag.List
 	type first struct {
 		tag  brief.Tag
 		path string
-	}
-	paths := make(map[*rendered]string, len(pub))
-	for p, e := range entries {
-		if e.good != nil {
-			paths[e.good] = p
-		}
 	}
 	seen := map[string]first{}
 	for _, r := range pub {
 		for _, t := range r.meta.Tags {
 			f, ok := seen[t.Slug]
 			if !ok {
-				seen[t.Slug] = first{t, paths[r]}
+				seen[t.Slug] = first{t, r.meta.Path}
 				continue
 			}
 			if sameTag(f.tag.Name, t.Name) {
 				continue
 			}
-			errs.Add(diag.At(paths[r], t.At, "tag %q has the same URL (tags/%s/) as tag %q at %s:%d:%d: write the tag the same way everywhere, or rename one",
+			errs.Add(diag.At(r.meta.Path, t.At, "tag %q has the same URL (tags/%s/) as tag %q at %s:%d:%d: write the tag the same way everywhere, or rename one",
 				t.Name, t.Slug, f.tag.Name, f.path, f.tag.At.Line, f.tag.At.Col))
 		}
 	}

@@ -102,6 +102,8 @@ type rendered struct {
 
 // meta is what lists, feeds and ordering need of a brief.
 type meta struct {
+	// Path is the brief's file; SlugAt where its slug comes from.
+	Path                 string
 	Title, Summary, Slug string
 	SlugAt               diag.Pos
 	Date                 time.Time
@@ -368,7 +370,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		return
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
-		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
+		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
 	out.files["figures.json"] = figuresJSON(bf)
 	out.item = item(bf)
 	if !b.opts.NoOG && b.publishable(out.meta) {
