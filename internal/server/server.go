@@ -175,6 +175,9 @@ func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher, dir string, log
 			if !slices.Contains(watched, top) {
 				continue // the site folder's other files
 			}
+			if rel == top && !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {
+				continue // the folder's own attributes changed
+			}
 			if rel == top {
 				// The folder itself came, went or moved. A watch follows
 				// the folder, not its name: drop it so that edits in a
