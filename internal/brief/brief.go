@@ -69,7 +69,7 @@ func TagSlug(tag string) string {
 	var sb strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(tag) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '+' {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '+' {
 			if dash && sb.Len() > 0 {
 				sb.WriteByte('-')
 			}

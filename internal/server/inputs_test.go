@@ -209,3 +209,13 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Tag pages with any letter or + are served at their percent-encoded URLs.
+func TestServeTagURLs(t *testing.T) {
+	l := start(t, map[string]string{"content/good.md": strings.Replace(brief, "title: Good", "title: Good\ntags: [C++, 日本]", 1)})
+	for _, p := range []string{"/tags/c%2B%2B/", "/tags/c++/", "/tags/%E6%97%A5%E6%9C%AC/"} {
+		if code, _ := l.get(p); code != 200 {
+			t.Errorf("GET %s: %d", p, code)
+		}
+	}
+}

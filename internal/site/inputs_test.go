@@ -46,10 +46,10 @@ func mdBrief(title, date, extra, body string) *fstest.MapFile {
 func TestTagSlugs(t *testing.T) {
 	fsys := fstest.MapFS{
 		"content/a.md": mdBrief("A", "2024-01-01", "tags: [日本, C++]\n", "a"),
-		"content/b.md": mdBrief("B", "2024-01-02", "tags: [中国, C, Café Society]\n", "b"),
+		"content/b.md": mdBrief("B", "2024-01-02", "tags: [中国, C, Café Society, हिन्दी]\n", "b"),
 	}
 	out := build(t, fsys, Options{BaseURL: "https://example.org/"})
-	for _, p := range []string{"tags/日本/index.html", "tags/中国/index.html", "tags/c++/index.html", "tags/c/index.html", "tags/café-society/index.html"} {
+	for _, p := range []string{"tags/日本/index.html", "tags/中国/index.html", "tags/c++/index.html", "tags/c/index.html", "tags/café-society/index.html", "tags/हिन्दी/index.html"} {
 		file(t, out, p)
 	}
 	page := file(t, out, "a/index.html")
@@ -65,7 +65,10 @@ func TestTagSlugs(t *testing.T) {
 		t.Errorf("tag links %q", hrefs)
 	}
 	sitemap := file(t, out, "sitemap.xml")
-	if !strings.Contains(sitemap, "<loc>https://example.org/tags/%E6%97%A5%E6%9C%AC/</loc>") {
+	if !strings.Contains(page, `href="../tags/c%2b%2b/"`) && !strings.Contains(page, `href="../tags/c%2B%2B/"`) {
+		t.Errorf("+ must be percent-encoded (some hosts read it as a space)")
+	}
+	if !strings.Contains(sitemap, "<loc>https://example.org/tags/%E6%97%A5%E6%9C%AC/</loc>") || !strings.Contains(sitemap, "<loc>https://example.org/tags/c%2B%2B/</loc>") {
 		t.Errorf("sitemap does not percent-encode a Unicode tag:\n%s", sitemap)
 	}
 }

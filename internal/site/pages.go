@@ -74,6 +74,13 @@ func (b *Builder) abs(p string) string {
 	return b.opts.BaseURL + p
 }
 
+// urlSegment writes a folder name (a tag's slug may hold any letter, and +)
+// as a URL path segment. + is escaped too: some static hosts read a + in a
+// path as a space.
+func urlSegment(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
+}
+
 // siteDirs are the top-level folders of the site's own pages, which no
 // brief slug may take.
 var siteDirs = []string{"tags", "page", "og", "css", "fonts", "companies"}
@@ -99,7 +106,7 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, e
 		Body: template.HTML(body), Sources: bf.Sources,
 	}
 	for _, t := range bf.Tags {
-		v.Tags = append(v.Tags, tagLink{Name: t.Name, URL: "tags/" + t.Slug + "/"})
+		v.Tags = append(v.Tags, tagLink{Name: t.Name, URL: "tags/" + urlSegment(t.Slug) + "/"})
 	}
 	for _, e := range bf.Figures.Entries() {
 		if !e.HasValue {
@@ -558,7 +565,7 @@ func (b *Builder) sitemap(out *Output, pub []*rendered) []byte {
 		// Tag folders may hold any letter: URLs carry them percent-encoded.
 		segs := strings.Split(strings.TrimSuffix(p, "index.html"), "/")
 		for i, seg := range segs {
-			segs[i] = url.PathEscape(seg)
+			segs[i] = urlSegment(seg)
 		}
 		loc := strings.Join(segs, "/")
 		if b.opts.BaseURL != "" {
