@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -648,6 +649,9 @@ func (p *parser) figures(n *yaml.Node) {
 			if len(e.Series) == 0 {
 				e.Failed = true
 			}
+			// In time order, whatever order the YAML lists them in: the
+			// previous period, a chart's axis and a table all follow it.
+			slices.SortStableFunc(e.Series, func(a, b figures.Point) int { return period.Compare(a.Period, b.Period) })
 		default:
 			p.errorf(k, "figure %s has no value", k.Value)
 			ok = false

@@ -179,3 +179,19 @@ func TestInvalidUTF8InBody(t *testing.T) {
 		}
 	}
 }
+
+// A series is kept in time order, whatever order the YAML lists it in.
+func TestSeriesInTimeOrder(t *testing.T) {
+	b, errs := Parse("x.md", []byte("---\ntitle: T\ndate: 2024-01-01\nperiod: FY2024\nfigures:\n  s: {values: {FY2024: 30.0, FY2024H1: 14.0, FY2023: 20.0, FY2024Q1: 7.0, FY2022: 10.0}}\n---\n"))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	e, _ := b.Figures.Get("s")
+	var got []string
+	for _, p := range e.Series {
+		got = append(got, p.Period)
+	}
+	if strings.Join(got, " ") != "FY2022 FY2023 FY2024Q1 FY2024H1 FY2024" {
+		t.Errorf("series order %v", got)
+	}
+}
