@@ -8,26 +8,33 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/period"
 	yaml "go.yaml.in/yaml/v3"
 )
 
 // Brief is one parsed brief.
 type Brief struct {
 	// Path is the file's path as shown in messages (content/x.md).
-	Path     string
-	Slug     string
+	Path string
+	Slug string
+	// SlugAt is where the slug is written (line 1 when it comes from the
+	// file name).
+	SlugAt   diag.Pos
 	Title    string
 	Summary  string
 	Date     time.Time
 	Draft    bool
-	Tags     []string
+	Tags     []Tag
 	Company  string
 	Ticker   string
 	Period   string
@@ -44,6 +51,36 @@ type Brief struct {
 	Body       []byte
 	BodyOffset int
 	Lines      *diag.Lines
+}
+
+// Tag is one entry of tags:.
+type Tag struct {
+	Name string
+	// Slug is the tag's URL segment (see TagSlug), never empty.
+	Slug string
+	At   diag.Pos
+}
+
+// TagSlug makes a tag's URL segment: lowercase letters and digits of any
+// script, and + (so that C++ and C stay apart), with every run of other
+// characters a single hyphen. "Antitrust & Competition" is
+// antitrust-competition, 日本 stays 日本 (percent-encoded in URLs), and a
+// tag without a letter or digit has no slug ("").
+func TagSlug(tag string) string {
+	var sb strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(tag) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '+' {
+			if dash && sb.Len() > 0 {
+				sb.WriteByte('-')
+			}
+			sb.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return sb.String()
 }
 
 // Check is one entry of checks:.
@@ -83,10 +120,33 @@ func Parse(file string, src []byte) (*Brief, diag.List) {
 	}
 	b.Body = body
 	b.BodyOffset = len(src) - len(body)
+	b.badUTF8(&errs)
 
 	p := &parser{b: b, errs: &errs}
 	p.fields(root)
 	return b, errs
+}
+
+// badUTF8 reports the first invalid UTF-8 sequence of each body line:
+// the frontmatter's are YAML errors already, and the page must not carry
+// bytes a browser would show as replacement characters.
+func (b *Brief) badUTF8(errs *diag.List) {
+	if utf8.Valid(b.Body) {
+		return
+	}
+	for off := 0; off < len(b.Body); {
+		r, size := utf8.DecodeRune(b.Body[off:])
+		if r == utf8.RuneError && size <= 1 {
+			errs.Add(diag.At(b.Path, b.Pos(off), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", b.Body[off]))
+			nl := bytes.IndexByte(b.Body[off:], '\n')
+			if nl < 0 {
+				return
+			}
+			off += nl + 1
+			continue
+		}
+		off += size
+	}
 }
 
 // readFrontmatter finds and decodes the frontmatter. adrg/frontmatter takes
@@ -199,7 +259,20 @@ func (p *parser) pairs(m *yaml.Node, fn func(k, v *yaml.Node)) {
 	}
 }
 
+// alias reports an alias (*name): briefs keep every value where it is
+// read, so a value is written out rather than pointed to.
+func (p *parser) alias(n *yaml.Node) bool {
+	if n.Kind != yaml.AliasNode {
+		return false
+	}
+	p.errorf(n, "aliases (*%s) are not supported: write the value out", n.Value)
+	return true
+}
+
 func (p *parser) str(n *yaml.Node, field string) string {
+	if p.alias(n) {
+		return ""
+	}
 	if n.Kind != yaml.ScalarNode {
 		p.errorf(n, "%s must be text", field)
 		return ""
@@ -230,26 +303,39 @@ func (p *parser) fields(root *yaml.Node) {
 				p.errorf(v, "draft must be true or false, not %s", s)
 			}
 		case "slug":
-			b.Slug = p.str(v, "slug")
+			b.Slug, b.SlugAt = p.str(v, "slug"), scalarStart(v)
 			if !slugRE.MatchString(b.Slug) {
 				p.errorf(v, "slug %q must be lowercase letters, digits and single hyphens ([a-z0-9-]+)", b.Slug)
 			}
 		case "tags":
 			if v.Kind != yaml.SequenceNode {
-				p.errorf(v, "tags must be a list, such as [cloud, antitrust]")
+				if !p.alias(v) {
+					p.errorf(v, "tags must be a list, such as [cloud, antitrust]")
+				}
 				return
 			}
 			for _, t := range v.Content {
-				if s := strings.TrimSpace(p.str(t, "a tag")); s != "" {
-					b.Tags = append(b.Tags, s)
+				name := strings.TrimSpace(p.str(t, "a tag"))
+				if name == "" {
+					continue
 				}
+				tag := Tag{Name: name, Slug: TagSlug(name), At: scalarStart(t)}
+				if tag.Slug == "" {
+					p.errorf(t, "tag %q has no letter or digit to make its URL from", name)
+					continue
+				}
+				if prev := b.tag(tag.Slug); prev != nil {
+					p.errorf(t, "tag %q repeats tag %q (both are tags/%s/): list it once", name, prev.Name, tag.Slug)
+					continue
+				}
+				b.Tags = append(b.Tags, tag)
 			}
 		case "company":
 			b.Company = p.str(v, "company")
 		case "ticker":
 			b.Ticker = p.str(v, "ticker")
 		case "period":
-			b.Period = p.str(v, "period")
+			b.Period = p.period(v, p.str(v, "period"))
 		case "headline":
 			b.Headline = p.str(v, "headline")
 		case "currency":
@@ -294,6 +380,7 @@ func (p *parser) fields(root *yaml.Node) {
 		b.Date = d
 	}
 	if b.Slug == "" {
+		b.SlugAt = diag.Pos{Line: 1, Col: 1}
 		base := strings.TrimSuffix(path.Base(b.Path), ".md")
 		b.Slug = strings.ToLower(base)
 		if !slugRE.MatchString(b.Slug) {
@@ -328,9 +415,34 @@ func (p *parser) fields(root *yaml.Node) {
 	}
 }
 
+// period checks a period written at n against the one grammar of periods;
+// it returns s, or "" when s is not a period.
+func (p *parser) period(n *yaml.Node, s string) string {
+	if s == "" {
+		return ""
+	}
+	if _, err := period.Parse(s); err != nil {
+		p.errs.Add(diag.At(p.b.Path, scalarStart(n), "%v", err))
+		return ""
+	}
+	return s
+}
+
+// tag returns the brief's tag with the given slug, or nil.
+func (b *Brief) tag(slug string) *Tag {
+	for i := range b.Tags {
+		if b.Tags[i].Slug == slug {
+			return &b.Tags[i]
+		}
+	}
+	return nil
+}
+
 func (p *parser) sources(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "sources must map an id to {title, url, date}")
+		if !p.alias(n) {
+			p.errorf(n, "sources must map an id to {title, url, date}")
+		}
 		return
 	}
 	p.pairs(n, func(k, v *yaml.Node) {
@@ -390,7 +502,9 @@ func labelFromKey(k string) string {
 
 func (p *parser) figures(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "figures must map a name to a value")
+		if !p.alias(n) {
+			p.errorf(n, "figures must map a name to a value")
+		}
 		return
 	}
 	p.pairs(n, func(k, v *yaml.Node) {
@@ -458,13 +572,30 @@ func (p *parser) figures(n *yaml.Node) {
 				}
 			})
 		default:
-			p.errorf(v, "a figure is a number or {value, label, unit, source}")
+			if !p.alias(v) {
+				p.errorf(v, "a figure is a number or {value, label, unit, source}")
+			}
+			// Known as failed, so that its uses add no errors of their own.
+			e.Failed = true
+			p.errs.Add(p.b.Figures.Add(e))
 			return
 		}
 		if val.Unit != figures.Money {
 			val.Currency, val.Scale = "", figures.Scale{Name: "one"}
 		}
 		read := func(n *yaml.Node) (figures.Value, string, bool) {
+			if p.alias(n) {
+				return figures.Value{}, "", false
+			}
+			if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 {
+				// A tag overrides what the text looks like: !!str 2.0 is text.
+				if n.ShortTag() == "!!str" {
+					p.errorf(n, "%s %s is tagged as text, not a number: write %s without the tag", n.Tag, n.Value, n.Value)
+				} else {
+					p.errorf(n, "%s %s carries a YAML tag: write %s without the tag", n.Tag, n.Value, n.Value)
+				}
+				return figures.Value{}, "", false
+			}
 			if n.Kind != yaml.ScalarNode {
 				p.errorf(n, "a value must be a plain decimal number such as 638.0")
 				return figures.Value{}, "", false
@@ -490,7 +621,7 @@ func (p *parser) figures(n *yaml.Node) {
 		switch {
 		case valueNode != nil && valuesNode != nil:
 			p.errorf(valuesNode, "a figure has value or values, not both")
-			return
+			ok = false
 		case valueNode != nil:
 			fv, lit, good := read(valueNode)
 			if !good {
@@ -500,12 +631,16 @@ func (p *parser) figures(n *yaml.Node) {
 			e.Value, e.Literal = fv, lit
 		case valuesNode != nil:
 			if valuesNode.Kind != yaml.MappingNode {
-				p.errorf(valuesNode, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
-				return
+				if !p.alias(valuesNode) {
+					p.errorf(valuesNode, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
+				}
+				ok = false
+				break
 			}
 			p.pairs(valuesNode, func(pk, pv *yaml.Node) {
+				per := p.period(pk, pk.Value)
 				fv, lit, good := read(pv)
-				if good {
+				if good && per != "" {
 					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit})
 				} else {
 					e.Failed = true
@@ -514,9 +649,12 @@ func (p *parser) figures(n *yaml.Node) {
 			if len(e.Series) == 0 {
 				e.Failed = true
 			}
+			// In time order, whatever order the YAML lists them in: the
+			// previous period, a chart's axis and a table all follow it.
+			slices.SortStableFunc(e.Series, func(a, b figures.Point) int { return period.Compare(a.Period, b.Period) })
 		default:
 			p.errorf(k, "figure %s has no value", k.Value)
-			return
+			ok = false
 		}
 		if !ok {
 			e.Failed = true
@@ -532,7 +670,9 @@ func plainDigits(s string) bool {
 
 func (p *parser) derived(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "derived must map a name to an expression")
+		if !p.alias(n) {
+			p.errorf(n, "derived must map a name to an expression")
+		}
 		return
 	}
 	p.pairs(n, func(k, v *yaml.Node) {
@@ -562,22 +702,38 @@ func (p *parser) derived(n *yaml.Node) {
 				}
 			})
 		default:
-			p.errorf(v, "a derived value is an expression or {expr, label, format}")
+			if !p.alias(v) {
+				p.errorf(v, "a derived value is an expression or {expr, label, format}")
+			}
+			p.failed(e)
+			return
+		}
+		if exprNode != nil && p.alias(exprNode) {
+			p.failed(e)
 			return
 		}
 		if exprNode == nil || exprNode.Kind != yaml.ScalarNode || strings.TrimSpace(exprNode.Value) == "" {
 			p.errorf(k, "derived %s needs an expression", k.Value)
+			p.failed(e)
 			return
 		}
 		e.ExprText, e.ExprAt = exprNode.Value, scalarStart(exprNode)
 		expr, err := figures.ParseExpr(e.ExprText)
 		if err != nil {
 			p.exprErr(e.ExprAt, e.ExprText, err)
+			p.failed(e)
 			return
 		}
 		e.Expr = expr
 		p.errs.Add(p.b.Figures.Add(e))
 	})
+}
+
+// failed adds an entry whose error is already reported: it stays known by
+// name, so that its uses stay quiet instead of reporting an unknown name.
+func (p *parser) failed(e *figures.Entry) {
+	e.Failed = true
+	p.errs.Add(p.b.Figures.Add(e))
 }
 
 // scalarStart is the position of a scalar's first character (past a quote).
@@ -595,7 +751,9 @@ func (p *parser) exprErr(at diag.Pos, text string, err error) {
 
 func (p *parser) checks(n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "checks must be a list of comparisons, such as [aws_sales_share < 20%%]")
+		if !p.alias(n) {
+			p.errorf(n, "checks must be a list of comparisons, such as [aws_sales_share < 20%%]")
+		}
 		return
 	}
 	for _, c := range n.Content {

@@ -42,7 +42,10 @@ func TestCases(t *testing.T) {
 				for _, e := range errs {
 					got = append(got, e.Error())
 				}
-				wantLines := strings.Split(strings.TrimSpace(exp), "\n")
+				var wantLines []string
+				if exp := strings.TrimSpace(exp); exp != "" {
+					wantLines = strings.Split(exp, "\n")
+				}
 				if len(got) != len(wantLines) {
 					t.Fatalf("got %d errors, want %d:\n%s", len(got), len(wantLines), strings.Join(got, "\n"))
 				}
@@ -156,4 +159,39 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Invalid UTF-8 in the body is an error at its position, as it is in the
+// frontmatter, rather than bytes copied into the page.
+func TestInvalidUTF8InBody(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"ok\nbad \xff here\n", "x.md:6:5: invalid UTF-8 (byte 0xff): save the file as UTF-8"},
+		{"é\xc3", "x.md:5:2: invalid UTF-8 (byte 0xc3): save the file as UTF-8"},
+		{"fine é ✓\n", ""},
+	} {
+		_, errs := Parse("x.md", []byte("---\ntitle: T\ndate: 2024-01-01\n---\n"+tc.body))
+		got := ""
+		if len(errs) > 0 {
+			got = errs.Error()
+		}
+		if got != tc.want {
+			t.Errorf("body %q:\n got  %s\n want %s", tc.body, got, tc.want)
+		}
+	}
+}
+
+// A series is kept in time order, whatever order the YAML lists it in.
+func TestSeriesInTimeOrder(t *testing.T) {
+	b, errs := Parse("x.md", []byte("---\ntitle: T\ndate: 2024-01-01\nperiod: FY2024\nfigures:\n  s: {values: {FY2024: 30.0, FY2024H1: 14.0, FY2023: 20.0, FY2024Q1: 7.0, FY2022: 10.0}}\n---\n"))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	e, _ := b.Figures.Get("s")
+	var got []string
+	for _, p := range e.Series {
+		got = append(got, p.Period)
+	}
+	if strings.Join(got, " ") != "FY2022 FY2023 FY2024Q1 FY2024H1 FY2024" {
+		t.Errorf("series order %v", got)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/publish"
 )
 
@@ -50,7 +51,7 @@ func Fingerprint(fsys fs.FS, dirs []string, extra ...string) (string, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				data, err := fs.ReadFile(fsys, names[i])
+				data, err := content.ReadFile(fsys, names[i]) // never a file outside the site
 				sums[i], errs[i] = sha256.Sum256(data), err
 			}
 		}()

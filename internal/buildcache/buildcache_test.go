@@ -69,3 +69,22 @@ func TestUpToDate(t *testing.T) {
 		t.Errorf("Forget left the record")
 	}
 }
+
+// Like the build, the fingerprint reads nothing outside the site: a link
+// out of it is an error (the build then runs and reports it).
+func TestFingerprintStaysInside(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "site")
+	if err := os.MkdirAll(filepath.Join(site, "content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "secret"), []byte("s"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../../secret", filepath.Join(site, "content/x.md")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Fingerprint(os.DirFS(site), []string{"content"}); err == nil {
+		t.Error("a link out of the site was followed")
+	}
+}

@@ -9,10 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	iofs "io/fs"
 	"os"
 	"os/signal"
-	"path"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
@@ -21,6 +19,7 @@ import (
 	"time"
 
 	"github.com/briefs/briefs/internal/buildcache"
+	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/publish"
 	"github.com/briefs/briefs/internal/site"
@@ -347,13 +346,8 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for _, e := range errs {
 			fmt.Fprintln(stdout, e.Error())
 		}
-		paths, _ := iofs.Glob(srcFS, "content/*.md")
-		briefs := 0
-		for _, p := range paths {
-			if path.Base(p) != "_index.md" {
-				briefs++
-			}
-		}
+		paths, _ := content.List(srcFS)
+		briefs := len(paths)
 		warnings := len(errs) - nErr
 		fmt.Fprintf(stdout, "checked %d briefs: %d error(s), %d warning(s)\n", briefs, nErr, warnings)
 	}

@@ -355,7 +355,8 @@ func TestKilledBuildLeavesPublic(t *testing.T) {
 }
 
 // TestSignalStopsBuild sends SIGTERM and SIGINT to running builds: each
-// must stop within a second, exit 143 or 130, and leave public/ as it was.
+// must stop long before the build would end, exit 143 or 130, and leave
+// public/ as it was.
 func TestSignalStopsBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
@@ -408,9 +409,12 @@ func TestSignalStopsBuild(t *testing.T) {
 		if !errors.As(err, &exit) || exit.ExitCode() != tt.code {
 			t.Fatalf("%v: exit %v, want %d (stderr %q)", tt.sig, err, tt.code, stderr.String())
 		}
-		if took > time.Second {
+		// A whole build takes well over ten seconds here; an idle machine
+		// stops in a fraction of a second, a loaded CI machine takes longer.
+		if took > 5*time.Second {
 			t.Errorf("%v: the build took %v to stop", tt.sig, took)
 		}
+		t.Logf("%v: stopped %v after the signal", tt.sig, took)
 		if !strings.Contains(stderr.String(), "build interrupted: public/ left as it was") {
 			t.Errorf("%v: stderr %q", tt.sig, stderr.String())
 		}

@@ -2,17 +2,19 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
-	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"testing/fstest"
 
 	"github.com/briefs/briefs/internal/brief"
+	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/figures"
 )
 
@@ -43,28 +45,84 @@ func diff(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// openTree opens a folder, or a git revision of the repository in the
-// current folder as an in-memory tree of its content/*.md.
+// openTree opens a folder, or a git revision of the site in the current
+// folder (which may lie anywhere in its repository) as an in-memory tree
+// of its content/.
 func openTree(arg string) (fs.FS, error) {
 	if st, err := os.Stat(arg); err == nil && st.IsDir() {
 		return os.DirFS(arg), nil
 	}
-	ls, err := exec.Command("git", "ls-tree", "--name-only", arg, "content/").Output()
-	if err != nil {
+	if err := exec.Command("git", "rev-parse", "--verify", "--quiet", arg+"^{commit}").Run(); err != nil {
 		return nil, fmt.Errorf("%s is neither a folder nor a git revision", arg)
 	}
+	prefix, err := exec.Command("git", "rev-parse", "--show-prefix").Output()
+	if err != nil {
+		return nil, fmt.Errorf("finding the site in its repository: %v", err)
+	}
+	// The site's folder relative to the repository's root, literally: a
+	// <rev>:<path> name takes no pathspec magic and no quoting.
+	dir := strings.TrimSuffix(string(prefix), "\n") + content.Dir
 	m := fstest.MapFS{}
-	for _, name := range strings.Fields(string(ls)) {
-		if !strings.HasSuffix(name, ".md") {
+	ls, err := exec.Command("git", "ls-tree", "-z", "--full-tree", arg+":"+dir).Output()
+	if err != nil {
+		return m, nil // no content/ at that revision: no briefs
+	}
+	var names, objects []string
+	for _, rec := range strings.Split(string(ls), "\x00") {
+		// <mode> SP <type> SP <object> TAB <name>
+		info, name, ok := strings.Cut(rec, "\t")
+		f := strings.Fields(info)
+		if !ok || len(f) != 3 || f[1] != "blob" {
 			continue
 		}
-		data, err := exec.Command("git", "show", arg+":"+name).Output()
-		if err != nil {
-			return nil, fmt.Errorf("reading %s at %s: %v", name, arg, err)
+		p := content.Dir + "/" + name
+		if !content.IsBrief(p) && p != content.Index {
+			continue
 		}
-		m[name] = &fstest.MapFile{Data: data}
+		if f[0] == "120000" {
+			m[p] = &fstest.MapFile{Mode: fs.ModeSymlink}
+		} else {
+			m[p] = &fstest.MapFile{}
+		}
+		names, objects = append(names, p), append(objects, f[2])
+	}
+	blobs, err := catBlobs(objects)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s at %s: %v", dir, arg, err)
+	}
+	for i, p := range names {
+		m[p].Data = blobs[i] // a link's blob is its target
 	}
 	return m, nil
+}
+
+// catBlobs reads git objects by id in one git process.
+func catBlobs(ids []string) ([][]byte, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cmd := exec.Command("git", "cat-file", "--batch")
+	cmd.Stdin = strings.NewReader(strings.Join(ids, "\n") + "\n")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, err
+	}
+	blobs := make([][]byte, 0, len(ids))
+	for range ids {
+		// <object> SP <type> SP <size> LF <contents> LF
+		head, rest, ok := bytes.Cut(out, []byte("\n"))
+		f := strings.Fields(string(head))
+		if !ok || len(f) != 3 {
+			return nil, fmt.Errorf("unexpected git cat-file output %q", head)
+		}
+		size, err := strconv.Atoi(f[2])
+		if err != nil || size > len(rest) {
+			return nil, fmt.Errorf("unexpected git cat-file output %q", head)
+		}
+		blobs = append(blobs, rest[:size:size])
+		out = rest[min(size+1, len(rest)):]
+	}
+	return blobs, nil
 }
 
 type valueSet struct {
@@ -74,21 +132,20 @@ type valueSet struct {
 }
 
 func readValues(t fs.FS) (map[string]*valueSet, error) {
-	paths, err := fs.Glob(t, "content/*.md")
-	if err != nil {
+	paths, err := content.List(t)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	out := map[string]*valueSet{}
 	for _, p := range paths {
-		if path.Base(p) == "_index.md" {
+		vs := &valueSet{values: map[string]string{}}
+		src, err := content.ReadFile(t, p)
+		if err != nil {
+			vs.title = "(unreadable: " + err.Error() + ")"
+			out[p] = vs
 			continue
 		}
-		src, err := fs.ReadFile(t, p)
-		if err != nil {
-			return nil, err
-		}
 		b, _ := brief.Parse(p, src)
-		vs := &valueSet{values: map[string]string{}}
 		if b == nil {
 			vs.title = "(unreadable)"
 			out[p] = vs

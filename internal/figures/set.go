@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/period"
 	"github.com/shopspring/decimal"
 )
 
@@ -139,7 +140,7 @@ const (
 // resolve evaluates e once; an error is recorded at e's own expression, and
 // entries that depend on a failed one fail quietly.
 func (s *Set) resolve(e *Entry) {
-	if e.state != unvisited {
+	if e.state != unvisited || e.Failed {
 		return
 	}
 	e.state = visiting
@@ -436,33 +437,32 @@ func (g *growthError) msg(name string) string {
 // previousPoint finds a series' point for period and the latest point of
 // the same kind (year, half or quarter) before it in time, whatever order
 // the series lists them in.
-func previousPoint(e *Entry, period string) (cur, prev Point, err *growthError) {
-	k, ok := parsePeriod(period)
+func previousPoint(e *Entry, name string) (cur, prev Point, err *growthError) {
+	k, perr := period.Parse(name)
 	found := false
 	for _, p := range e.Series {
-		if p.Period == period {
+		if p.Period == name {
 			cur, found = p, true
 		}
 	}
 	if !found {
-		return cur, prev, &growthError{0, period, e}
+		return cur, prev, &growthError{0, name, e}
 	}
-	if !ok {
-		return cur, prev, &growthError{2, period, e}
+	if perr != nil {
+		return cur, prev, &growthError{2, name, e}
 	}
-	var best periodKey
-	have := false
+	var best period.Period
 	for _, p := range e.Series {
-		pk, ok := parsePeriod(p.Period)
-		if !ok {
+		pk, perr := period.Parse(p.Period)
+		if perr != nil {
 			return cur, prev, &growthError{2, p.Period, e}
 		}
-		if pk.kind == k.kind && pk.before(k) && (!have || best.before(pk)) {
-			best, prev, have = pk, p, true
+		if pk.Kind == k.Kind && pk.Less(k) && (best.IsZero() || best.Less(pk)) {
+			best, prev = pk, p
 		}
 	}
-	if !have {
-		return cur, prev, &growthError{1, period, e}
+	if best.IsZero() {
+		return cur, prev, &growthError{1, name, e}
 	}
 	return cur, prev, nil
 }

@@ -6,11 +6,13 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
@@ -46,12 +48,19 @@ func (d *Doc) errorLine(line, col int, format string, args ...any) {
 // Converter renders briefs. It is safe for concurrent use; the chart
 // renderer passed to Render is not, so each worker brings its own.
 type Converter struct {
-	md goldmark.Markdown
+	md       goldmark.Markdown
+	reserved map[string]bool
 }
 
-// New returns a Converter. Raw HTML stays off: a brief cannot inject markup.
-func New() *Converter {
-	return &Converter{md: goldmark.New(
+// New returns a Converter whose headings never take one of reservedIDs
+// (the ids of the page around the body). Raw HTML stays off: a brief
+// cannot inject markup.
+func New(reservedIDs ...string) *Converter {
+	reserved := map[string]bool{}
+	for _, id := range reservedIDs {
+		reserved[id] = true
+	}
+	return &Converter{reserved: reserved, md: goldmark.New(
 		// GFM without Linkify: bare URLs stay text; briefs link sources.
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Typographer, Refs, Charts),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
@@ -61,7 +70,8 @@ func New() *Converter {
 // Render turns b's body into HTML and reports problems in doc.Errs.
 func (c *Converter) Render(b *brief.Brief, r *chart.Renderer) ([]byte, *Doc) {
 	doc := &Doc{Brief: b, renderer: r}
-	pc := parser.NewContext()
+	ids := &headingIDs{inner: parser.NewContext().IDs(), reserved: c.reserved}
+	pc := parser.NewContext(parser.WithIDs(ids))
 	pc.Set(docKey, doc)
 	root := c.md.Parser().Parse(text.NewReader(b.Body), parser.WithContext(pc))
 	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
@@ -74,3 +84,27 @@ func (c *Converter) Render(b *brief.Brief, r *chart.Renderer) ([]byte, *Doc) {
 	}
 	return out.Bytes(), doc
 }
+
+// chartID matches the ids charts take (chart-1, and its title chart-1-t
+// and description chart-1-d).
+var chartID = regexp.MustCompile(`^chart-[0-9]+(-[td])?$`)
+
+// headingIDs gives headings goldmark's ids, except those the page already
+// uses: "## Main" becomes main-1 where the template has id="main", so the
+// page stays valid HTML and in-page links go where they should.
+type headingIDs struct {
+	inner    parser.IDs
+	reserved map[string]bool
+}
+
+func (h *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
+	for {
+		// Each call marks its id used, so the next one differs.
+		id := h.inner.Generate(value, kind)
+		if !h.reserved[string(id)] && !chartID.Match(id) {
+			return id
+		}
+	}
+}
+
+func (h *headingIDs) Put(value []byte) { h.inner.Put(value) }

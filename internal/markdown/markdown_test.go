@@ -142,3 +142,24 @@ func BenchmarkHandTypedOnOneLine(b *testing.B) {
 		})
 	}
 }
+
+// A figure or derived value whose YAML or expression is wrong has its own
+// error; references to it in prose add none ("unknown name" would mislead).
+func TestFailedValuesDoNotCascade(t *testing.T) {
+	src := "---\ntitle: T\ndate: 2024-01-01\nfigures:\n  a: &v 2.0\n  b: *v\n  c: {value: *v}\n  s: {values: *v}\n  u: !!str 2.0\nderived:\n  d: a +\n  e: b * 2\n---\n{{ b }} {{ c }} {{ s@FY2024 }} {{ u }} {{ d }} {{ e }}\n"
+	b, errs := brief.Parse("x.md", []byte(src))
+	if b == nil {
+		t.Fatalf("parse: %v", errs)
+	}
+	r, err := chart.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, doc := New().Render(b, r)
+	if len(doc.Errs) > 0 {
+		t.Errorf("prose errors cascade from failed values:\n%v", doc.Errs)
+	}
+	if len(errs) != 5 {
+		t.Errorf("want 5 errors (b, c, s, u, d), got:\n%v", errs)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/period"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -133,6 +134,12 @@ func (d *Doc) resolve(r *Ref) {
 	}
 	if e.Failed {
 		return // its own error is reported where its value is written
+	}
+	if r.Period != "" {
+		if _, err := period.Parse(r.Period); err != nil {
+			d.errorAt(r.Offset, "%v", err)
+			return
+		}
 	}
 	if r.Format != "" && !figures.IsFormat(r.Format) {
 		msg := fmt.Sprintf("unknown format %s", r.Format)

@@ -16,13 +16,17 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/site"
 	"github.com/fsnotify/fsnotify"
@@ -43,8 +47,9 @@ type Server struct {
 	version uint64
 	subs    map[chan uint64]struct{}
 
-	// allowedHosts are the Host header values accepted (DNS rebinding).
-	allowedHosts map[string]bool
+	// hosts says which Host headers are accepted (DNS rebinding); nil
+	// accepts all.
+	hosts *hostPolicy
 	// Rebuilt, when set, is called after every rebuild (tests and benchmarks).
 	Rebuilt func(version uint64, took time.Duration)
 	// beforeServe, when set, runs first in every request (tests inject
@@ -119,13 +124,16 @@ func (s *Server) StartWatch(ctx context.Context, dir string, logf func(string, .
 	if err != nil {
 		return nil, err
 	}
-	for _, sub := range []string{"content", "layouts"} {
-		p := filepath.Join(dir, sub)
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			if err := w.Add(p); err != nil {
-				_ = w.Close()
-				return nil, err
-			}
+	// The site folder itself is watched too, so that content/ or layouts/
+	// deleted, moved away or made again is seen and watched anew.
+	if err := w.Add(dir); err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	for _, sub := range watched {
+		if err := watchDir(w, filepath.Join(dir, sub)); err != nil {
+			_ = w.Close()
+			return nil, err
 		}
 	}
 	done := make(chan error, 1)
@@ -134,6 +142,17 @@ func (s *Server) StartWatch(ctx context.Context, dir string, logf func(string, .
 		done <- s.watch(ctx, w, dir, logf)
 	}()
 	return done, nil
+}
+
+// watched are the site's folders whose files the server watches.
+var watched = []string{"content", "layouts"}
+
+// watchDir watches p if it is a folder.
+func watchDir(w *fsnotify.Watcher, p string) error {
+	if st, err := os.Stat(p); err != nil || !st.IsDir() {
+		return nil
+	}
+	return w.Add(p)
 }
 
 func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher, dir string, logf func(string, ...any)) error {
@@ -151,7 +170,25 @@ func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher, dir string, log
 			if err != nil || strings.HasPrefix(filepath.Base(rel), ".") || strings.HasSuffix(rel, "~") {
 				continue // editor swap and backup files
 			}
-			pending[filepath.ToSlash(rel)] = true
+			rel = filepath.ToSlash(rel)
+			top, _, _ := strings.Cut(rel, "/")
+			if !slices.Contains(watched, top) {
+				continue // the site folder's other files
+			}
+			if rel == top && !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {
+				continue // the folder's own attributes changed
+			}
+			if rel == top {
+				// The folder itself came, went or moved. A watch follows
+				// the folder, not its name: drop it so that edits in a
+				// folder moved away are not taken for the site's, and
+				// watch what now has the name.
+				_ = w.Remove(ev.Name)
+				if err := watchDir(w, ev.Name); err != nil {
+					logf("watch: %v", err)
+				}
+			}
+			pending[rel] = true
 			if timer == nil {
 				timer = time.After(Debounce)
 			}
@@ -187,13 +224,18 @@ func Run(ctx context.Context, dir, addr string, drafts bool, stdout, stderr io.W
 	}
 	start := time.Now()
 	s := New(os.DirFS(dir), site.Options{Drafts: drafts})
-	s.AllowHost(ln.Addr().String())
+	bound := ln.Addr().String()
+	s.AllowHost(bound)
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	if errs := s.Errors(); len(errs) > 0 {
 		logf("%s", errs.Error())
 	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
-	fmt.Fprintf(stdout, "serving %s on http://%s/ (built in %s; Ctrl-C stops)\n", dir, ln.Addr(), time.Since(start).Round(time.Millisecond))
+	urls := URLs(bound)
+	fmt.Fprintf(stdout, "serving %s on %s (built in %s; Ctrl-C stops)\n", dir, urls[0], time.Since(start).Round(time.Millisecond))
+	if len(urls) > 1 {
+		fmt.Fprintf(stdout, "on your network: %s\n", strings.Join(urls[1:], " "))
+	}
 	watchCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if _, err := s.StartWatch(watchCtx, dir, logf); err != nil {
@@ -216,19 +258,128 @@ func Run(ctx context.Context, dir, addr string, drafts bool, stdout, stderr io.W
 	return nil
 }
 
-// AllowHost accepts requests addressed to hostport (the bind address) and to
-// localhost, 127.0.0.1 and [::1] on the same port.
+// AllowHost accepts requests addressed to the bind address hostport (as
+// browsers write it: without :80 for port 80, any case, a trailing dot).
+// A loopback bind also accepts localhost, 127.0.0.1 and [::1]. A wildcard
+// bind (0.0.0.0, [::]) serves the network, so it accepts those, this
+// machine's host name and any IP literal: a DNS rebinding attack needs a
+// name of the attacker's that resolves to this machine, and its requests
+// carry that name, never an IP literal. Other names are refused, and any
+// host on another port.
 func (s *Server) AllowHost(hostport string) {
-	_, port, err := net.SplitHostPort(hostport)
+	host, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		return
 	}
+	p := &hostPolicy{port: port, names: map[string]bool{normHost(host): true}}
+	ip, ipErr := netip.ParseAddr(host)
+	wildcard := host == "" || (ipErr == nil && ip.IsUnspecified())
+	if wildcard || (ipErr == nil && ip.IsLoopback()) || strings.EqualFold(host, "localhost") {
+		for _, h := range []string{"localhost", "127.0.0.1", "::1"} {
+			p.names[h] = true
+		}
+	}
+	if wildcard {
+		p.anyIP = true
+		if name, err := os.Hostname(); err == nil && name != "" {
+			name = normHost(name)
+			p.names[name], p.names[name+".local"] = true, true
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.allowedHosts = map[string]bool{hostport: true}
-	for _, h := range []string{"localhost", "127.0.0.1", "[::1]"} {
-		s.allowedHosts[h+":"+port] = true
+	s.hosts = p
+}
+
+// hostPolicy is which Host headers the server answers.
+type hostPolicy struct {
+	port  string
+	names map[string]bool
+	anyIP bool
+}
+
+// normHost lowercases a host and drops IPv6 brackets and a final dot.
+func normHost(h string) string {
+	return strings.TrimSuffix(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")), ".")
+}
+
+// allows reports whether a Host header (host or host:port) is accepted.
+func (p *hostPolicy) allows(hostport string) bool {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = hostport, "80" // browsers omit the scheme's default port
 	}
+	if port != p.port || host == "" {
+		return false
+	}
+	host = normHost(host)
+	if p.names[host] {
+		return true
+	}
+	if p.anyIP {
+		_, err := netip.ParseAddr(host)
+		return err == nil
+	}
+	return false
+}
+
+// hostAllowed reports whether a request's Host is accepted.
+func (s *Server) hostAllowed(hostport string) bool {
+	s.mu.RLock()
+	p := s.hosts
+	s.mu.RUnlock()
+	return p == nil || p.allows(hostport)
+}
+
+// allowedOrigin reports whether a page at origin may listen for reloads:
+// a page this server served, over http.
+func (s *Server) allowedOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Scheme != "http" || u.Host == "" || u.Path != "" {
+		return false
+	}
+	return s.hostAllowed(u.Host)
+}
+
+// URLs are the addresses at which a server bound to hostport can be
+// opened: a wildcard bind's localhost first, then this machine's network
+// addresses. Port 80 is left out, as browsers write it.
+func URLs(hostport string) []string {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return []string{"http://" + hostport + "/"}
+	}
+	mk := func(h string) string {
+		if port == "80" {
+			if strings.Contains(h, ":") {
+				return "http://[" + h + "]/"
+			}
+			return "http://" + h + "/"
+		}
+		return "http://" + net.JoinHostPort(h, port) + "/"
+	}
+	ip, err := netip.ParseAddr(host)
+	if host != "" && (err != nil || !ip.IsUnspecified()) {
+		return []string{mk(host)}
+	}
+	urls := []string{mk("localhost")}
+	addrs, _ := net.InterfaceAddrs()
+	var v6 []string
+	for _, a := range addrs {
+		pfx, err := netip.ParsePrefix(a.String())
+		if err != nil || !pfx.Addr().IsGlobalUnicast() {
+			continue // loopback, link-local (needs a zone) and the like
+		}
+		if ip.Is4() && !pfx.Addr().Is4() {
+			continue // 0.0.0.0 serves IPv4 only
+		}
+		if pfx.Addr().Is4() {
+			urls = append(urls, mk(pfx.Addr().String()))
+		} else {
+			v6 = append(v6, mk(pfx.Addr().String()))
+		}
+	}
+	return append(urls, v6...)
 }
 
 func (s *Server) closeStreams() {
@@ -253,10 +404,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.beforeServe != nil {
 		s.beforeServe(r)
 	}
-	s.mu.RLock()
-	hosts := s.allowedHosts
-	s.mu.RUnlock()
-	if hosts != nil && !hosts[r.Host] {
+	if !s.hostAllowed(r.Host) {
 		http.Error(w, "forbidden host", http.StatusForbidden)
 		return
 	}
@@ -398,7 +546,7 @@ func (s *Server) sourceLine(e *diag.Error) string {
 	if e.Line < 1 || e.File == "" {
 		return ""
 	}
-	src, err := fs.ReadFile(s.fsys, e.File)
+	src, err := content.ReadFile(s.fsys, e.File) // never a file outside the site
 	if err != nil {
 		return ""
 	}
@@ -408,10 +556,7 @@ func (s *Server) sourceLine(e *diag.Error) string {
 // events streams a "reload" event after every rebuild.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if origin := r.Header.Get("Origin"); origin != "" {
-		s.mu.RLock()
-		ok := s.allowedHosts == nil || s.allowedHosts[strings.TrimPrefix(origin, "http://")]
-		s.mu.RUnlock()
-		if !ok || !strings.HasPrefix(origin, "http://") {
+		if !s.allowedOrigin(origin) {
 			http.Error(w, "forbidden origin", http.StatusForbidden)
 			return
 		}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"html/template"
 	"maps"
+	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,21 +74,16 @@ func (b *Builder) abs(p string) string {
 	return b.opts.BaseURL + p
 }
 
-// TagSlug makes a tag's URL segment.
-func TagSlug(tag string) string {
-	var sb strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(tag) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			sb.WriteRune(r)
-			dash = false
-		} else if !dash && sb.Len() > 0 {
-			sb.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(sb.String(), "-")
+// urlSegment writes a folder name (a tag's slug may hold any letter, and +)
+// as a URL path segment. + is escaped too: some static hosts read a + in a
+// path as a space.
+func urlSegment(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
 }
+
+// siteDirs are the top-level folders of the site's own pages, which no
+// brief slug may take.
+var siteDirs = []string{"tags", "page", "og", "css", "fonts", "companies"}
 
 func (b *Builder) execute(name string, d *pageData) ([]byte, error) {
 	var buf bytes.Buffer
@@ -109,7 +106,7 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, e
 		Body: template.HTML(body), Sources: bf.Sources,
 	}
 	for _, t := range bf.Tags {
-		v.Tags = append(v.Tags, tagLink{Name: t, URL: "tags/" + TagSlug(t) + "/"})
+		v.Tags = append(v.Tags, tagLink{Name: t.Name, URL: "tags/" + urlSegment(t.Slug) + "/"})
 	}
 	for _, e := range bf.Figures.Entries() {
 		if !e.HasValue {
@@ -191,20 +188,61 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 		cands = append(cands, cand{p, r})
 	}
 	out := make([]*rendered, 0, len(cands))
-	slugs := make(map[string]string, len(cands))
+	slugs := make(map[string]cand, len(cands))
 	for _, c := range cands {
-		if other, ok := slugs[c.r.meta.Slug]; ok {
-			first, second := other, c.path
-			if second < first {
-				first, second = second, first
-			}
-			errs.Add(&diag.Error{File: second, Line: 1, Col: 1, Msg: fmt.Sprintf("slug %s is already used by %s", c.r.meta.Slug, first)})
+		m := c.r.meta
+		if slices.Contains(siteDirs, m.Slug) {
+			errs.Add(diag.At(c.path, m.SlugAt, "slug %s is taken by the site's own pages (%s): set another slug", m.Slug, strings.Join(siteDirs, ", ")))
 			continue
 		}
-		slugs[c.r.meta.Slug] = c.path
+		if other, ok := slugs[m.Slug]; ok {
+			// The error goes to the later file by name, whichever is newer.
+			first, second := other, c
+			if second.path < first.path {
+				first, second = second, first
+			}
+			errs.Add(diag.At(second.path, second.r.meta.SlugAt, "slug %s is already used by %s", m.Slug, first.path))
+			continue
+		}
+		slugs[m.Slug] = c
 		out = append(out, c.r)
 	}
+	errs.Extend(tagCollisions(out))
 	return out, errs
+}
+
+// tagCollisions reports tags of different briefs that would share a page:
+// they make one URL but are written differently beyond letter case (C# and
+// C). The error is at the later brief's tag.
+func tagCollisions(pub []*rendered) diag.List {
+	var errs diag.List
+	type first struct {
+		tag  brief.Tag
+		path string
+	}
+	seen := map[string]first{}
+	for _, r := range pub {
+		for _, t := range r.meta.Tags {
+			f, ok := seen[t.Slug]
+			if !ok {
+				seen[t.Slug] = first{t, r.meta.Path}
+				continue
+			}
+			if sameTag(f.tag.Name, t.Name) {
+				continue
+			}
+			errs.Add(diag.At(r.meta.Path, t.At, "tag %q has the same URL (tags/%s/) as tag %q at %s:%d:%d: write the tag the same way everywhere, or rename one",
+				t.Name, t.Slug, f.tag.Name, f.path, f.tag.At.Line, f.tag.At.Col))
+		}
+	}
+	return errs
+}
+
+// sameTag reports whether two tags are written alike but for letter case
+// and spacing.
+func sameTag(a, b string) bool {
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	return norm(a) == norm(b)
 }
 
 func kicker(bf *brief.Brief) string {
@@ -346,10 +384,9 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 	for _, r := range pub {
 		items = append(items, &r.item)
 		for _, t := range r.meta.Tags {
-			s := TagSlug(t)
-			tags[s] = append(tags[s], &r.item)
-			if _, ok := tagNames[s]; !ok {
-				tagNames[s] = t
+			tags[t.Slug] = append(tags[t.Slug], &r.item)
+			if _, ok := tagNames[t.Slug]; !ok {
+				tagNames[t.Slug] = t.Name
 			}
 		}
 	}
@@ -373,6 +410,7 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 // assemble writes every output file from the rendered briefs.
 func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	errs.Extend(b.siteErr)
+	errs.Add(b.contentErr)
 	pub, briefErrs := b.published()
 	errs.Extend(briefErrs)
 	errs.Sort()
@@ -490,7 +528,7 @@ func (b *Builder) feed(pub []*rendered) []byte {
 	base := b.abs("")
 	f.ID = base
 	if base == "" {
-		f.ID = "urn:briefs:" + TagSlug(b.site.Title)
+		f.ID = "urn:briefs:" + url.PathEscape(brief.TagSlug(b.site.Title))
 		f.Links = []link{{Href: "./", Rel: "alternate"}}
 	} else {
 		f.Links = []link{{Href: base, Rel: "alternate"}, {Href: base + "feed.xml", Rel: "self", Type: "application/atom+xml"}}
@@ -533,7 +571,12 @@ func (b *Builder) sitemap(out *Output, pub []*rendered) []byte {
 	}
 	sort.Strings(pages)
 	for _, p := range pages {
-		loc := strings.TrimSuffix(p, "index.html")
+		// Tag folders may hold any letter: URLs carry them percent-encoded.
+		segs := strings.Split(strings.TrimSuffix(p, "index.html"), "/")
+		for i, seg := range segs {
+			segs[i] = urlSegment(seg)
+		}
+		loc := strings.Join(segs, "/")
 		if b.opts.BaseURL != "" {
 			loc = b.abs(loc)
 		} else {

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"path"
 	"regexp"
 	"runtime"
 	"sort"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
+	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/markdown"
 	"github.com/briefs/briefs/layouts"
@@ -103,10 +103,13 @@ type rendered struct {
 
 // meta is what lists, feeds and ordering need of a brief.
 type meta struct {
+	// Path is the brief's file; SlugAt where its slug comes from.
+	Path                 string
 	Title, Summary, Slug string
+	SlugAt               diag.Pos
 	Date                 time.Time
 	Draft                bool
-	Tags                 []string
+	Tags                 []brief.Tag
 }
 
 // Builder builds a site and rebuilds it after edits.
@@ -121,9 +124,11 @@ type Builder struct {
 	cssPath string
 	site    brief.Site
 	siteErr diag.List
-	entries map[string]*entry
-	ogMu    sync.Mutex
-	ogCache map[string][]byte
+	// contentErr is why content/ could not be listed, if it could not.
+	contentErr *diag.Error
+	entries    map[string]*entry
+	ogMu       sync.Mutex
+	ogCache    map[string][]byte
 	// ogWritten holds the images a streaming build has written.
 	ogWritten map[string]bool
 	// lists caches rendered list pages by list folder; nextLists is being
@@ -176,16 +181,8 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	var errs diag.List
 	errs.Extend(b.loadLayouts())
 	b.loadSite()
-	paths, err := fs.Glob(b.fsys, "content/*.md")
-	if err != nil {
-		errs.Add(&diag.Error{File: "content", Msg: err.Error()})
-	}
-	var briefPaths []string
-	for _, p := range paths {
-		if path.Base(p) != "_index.md" {
-			briefPaths = append(briefPaths, p)
-		}
-	}
+	briefPaths, err := content.List(b.fsys)
+	b.contentErr = contentError(err)
 	b.entries = map[string]*entry{}
 	b.last = nil
 	b.ogWritten = nil
@@ -208,9 +205,10 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 	var briefs []string
 	for _, p := range changed {
 		switch {
-		case strings.HasPrefix(p, "layouts/"), p == "content/_index.md":
+		// The folders themselves: created, deleted or moved as a whole.
+		case p == "layouts" || strings.HasPrefix(p, "layouts/"), p == content.Dir, p == content.Index:
 			all = true
-		case strings.HasPrefix(p, "content/") && strings.HasSuffix(p, ".md") && path.Dir(p) == "content":
+		case content.IsBrief(p):
 			briefs = append(briefs, p)
 		}
 	}
@@ -222,9 +220,10 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		for p := range b.entries {
 			briefs = append(briefs, p)
 		}
-		paths, _ := fs.Glob(b.fsys, "content/*.md")
+		paths, err := content.List(b.fsys)
+		b.contentErr = contentError(err)
 		for _, p := range paths {
-			if _, ok := b.entries[p]; !ok && path.Base(p) != "_index.md" {
+			if _, ok := b.entries[p]; !ok {
 				briefs = append(briefs, p)
 			}
 		}
@@ -236,14 +235,39 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 	return b.assemble(errs)
 }
 
+// contentError reports a content/ folder that cannot be listed.
+func contentError(err error) *diag.Error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return &diag.Error{File: content.Dir, Msg: "the site has no content/ folder"}
+	}
+	return &diag.Error{File: content.Dir, Msg: fmt.Sprintf("cannot list the briefs: %v", unwrapPath(err))}
+}
+
+// unwrapPath drops the path an fs error repeats: messages name the file
+// already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 func (b *Builder) loadSite() {
 	b.lists = nil
 	b.site, b.siteErr = brief.Site{Title: "Briefs"}, nil
-	src, err := fs.ReadFile(b.fsys, "content/_index.md")
-	if err != nil {
+	src, err := content.ReadFile(b.fsys, content.Index)
+	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}
-	s, errs := brief.ParseSite("content/_index.md", src)
+	if err != nil {
+		b.siteErr = diag.List{{File: content.Index, Msg: unwrapPath(err).Error()}}
+		return
+	}
+	s, errs := brief.ParseSite(content.Index, src)
 	if s.Title == "" {
 		s.Title = "Briefs"
 	}
@@ -338,17 +362,21 @@ func (e *entry) sortKey() orderKey {
 		return orderKey{}
 	}
 	m := e.good.meta
-	return orderKey{m.Date, m.Slug, m.Draft, strings.Join(m.Tags, "\x00"), true}
+	var tags strings.Builder
+	for _, t := range m.Tags {
+		tags.WriteString(t.Name + "\x00")
+	}
+	return orderKey{m.Date, m.Slug, m.Draft, tags.String(), true}
 }
 
 func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
-	src, err := fs.ReadFile(b.fsys, e.path)
+	src, err := content.ReadFile(b.fsys, e.path)
 	if err != nil {
-		if _, statErr := fs.Stat(b.fsys, e.path); statErr != nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			e.gone = true
 			return
 		}
-		e.errs = diag.List{{File: e.path, Msg: err.Error()}}
+		e.errs = diag.List{{File: e.path, Msg: unwrapPath(err).Error()}}
 		return
 	}
 	bf, errs := brief.Parse(e.path, src)
@@ -368,7 +396,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		return
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
-		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
+		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
 	out.files["figures.json"] = figuresJSON(bf)
 	out.item = item(bf)
 	if !b.opts.NoOG && b.publishable(out.meta) {
@@ -457,10 +485,15 @@ func hash10(b []byte) string {
 func (b *Builder) loadLayouts() diag.List {
 	var errs diag.List
 	read := func(name string) []byte {
-		if data, err := fs.ReadFile(b.fsys, "layouts/"+name); err == nil {
+		data, err := content.ReadFile(b.fsys, "layouts/"+name)
+		if err == nil {
 			return data
 		}
-		data, err := fs.ReadFile(layouts.FS, name)
+		if !errors.Is(err, fs.ErrNotExist) {
+			errs.Add(&diag.Error{File: "layouts/" + name, Msg: unwrapPath(err).Error()})
+			return nil
+		}
+		data, err = fs.ReadFile(layouts.FS, name)
 		if err != nil {
 			errs.Add(&diag.Error{File: "layouts/" + name, Msg: err.Error()})
 		}
@@ -481,6 +514,9 @@ func (b *Builder) loadLayouts() diag.List {
 		}
 		sets[name] = set
 	}
+	if len(errs) == 0 {
+		b.conv = markdown.New(templateIDs(sets["brief.html"])...)
+	}
 	font := chart.FontFile()
 	fontPath := "fonts/chart." + hash10(font) + ".ttf"
 	css := minified("text/css", bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath)))
@@ -492,6 +528,23 @@ func (b *Builder) loadLayouts() diag.List {
 	b.lists = nil
 	return errs
 }
+
+// templateIDs lists the ids a page template writes literally (id="main"),
+// which headings in a brief must not take.
+func templateIDs(t *template.Template) []string {
+	var ids []string
+	for _, tt := range t.Templates() {
+		if tt.Tree == nil {
+			continue
+		}
+		for _, m := range idLiteral.FindAllStringSubmatch(tt.Tree.Root.String(), -1) {
+			ids = append(ids, m[1])
+		}
+	}
+	return ids
+}
+
+var idLiteral = regexp.MustCompile(`\bid="?([A-Za-z0-9_:.-]+)`)
 
 var templateLine = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? ?(.*)$`)
 

@@ -1,0 +1,132 @@
+package content
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func link(target string) *fstest.MapFile {
+	return &fstest.MapFile{Data: []byte(target), Mode: fs.ModeSymlink}
+}
+
+func site() fstest.MapFS {
+	return fstest.MapFS{
+		"content/_index.md":    {Data: []byte("site")},
+		"content/a.md":         {Data: []byte("A")},
+		"content/.hidden.md":   {Data: []byte("hidden")},
+		"content/._a.md":       {Data: []byte{0, 5, 22, 7}},
+		"content/notes.txt":    {Data: []byte("not a brief")},
+		"content/dir.md/x":     {Data: []byte("a folder")},
+		"content/same.md":      link("a.md"),
+		"content/viashared.md": link("../shared/b.md"),
+		"content/linkeddir.md": link("sub/c.md"),
+		"content/sub":          link("../shared"),
+		"shared/b.md":          {Data: []byte("B")},
+		"shared/c.md":          {Data: []byte("C")},
+		"content/dangling.md":  link("nowhere.md"),
+		"content/loop1.md":     link("loop2.md"),
+		"content/loop2.md":     link("loop1.md"),
+		"content/self.md":      link("self.md"),
+		"content/passwd.md":    link("/etc/passwd"),
+		"content/up.md":        link("../../outside.md"),
+		"content/escape.md":    link("out/x.md"),
+		"content/out":          link("/etc"),
+	}
+}
+
+func TestList(t *testing.T) {
+	got, err := List(site())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"content/a.md", "content/dangling.md", "content/escape.md", "content/linkeddir.md", "content/loop1.md", "content/loop2.md",
+		"content/passwd.md", "content/same.md", "content/self.md", "content/up.md", "content/viashared.md"}
+	if !slices.Equal(got, want) {
+		t.Errorf("List:\n got  %v\n want %v", got, want)
+	}
+	if _, err := List(fstest.MapFS{"x": {}}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("no content/: %v", err)
+	}
+}
+
+func TestIsBrief(t *testing.T) {
+	for p, want := range map[string]bool{
+		"content/a.md": true, "content/_index.md": false, "content/.a.md": false, "content/._a.md": false,
+		"content/a.md~": false, "content/sub/a.md": false, "layouts/a.md": false, "a.md": false,
+	} {
+		if IsBrief(p) != want {
+			t.Errorf("IsBrief(%s) = %v", p, !want)
+		}
+	}
+}
+
+func TestReadFile(t *testing.T) {
+	fsys := site()
+	for _, tc := range []struct{ name, data, err string }{
+		{"content/a.md", "A", ""},
+		{"content/same.md", "A", ""},
+		{"content/viashared.md", "B", ""},
+		{"content/linkeddir.md", "C", ""},
+		{"content/dangling.md", "", "broken symbolic link: its target content/nowhere.md does not exist"},
+		{"content/loop1.md", "", "symbolic link loop"},
+		{"content/self.md", "", "symbolic link loop"},
+		{"content/passwd.md", "", "symbolic link to /etc/passwd, outside the site"},
+		{"content/up.md", "", "symbolic link to ../../outside.md, outside the site"},
+		{"content/escape.md", "", "symbolic link to /etc, outside the site"},
+	} {
+		data, err := ReadFile(fsys, tc.name)
+		switch {
+		case tc.err == "" && (err != nil || string(data) != tc.data):
+			t.Errorf("%s: %q, %v", tc.name, data, err)
+		case tc.err != "":
+			var le *LinkError
+			if !errors.As(err, &le) || !strings.HasPrefix(err.Error(), tc.err) || data != nil {
+				t.Errorf("%s: %q, %v; want error %s…", tc.name, data, err, tc.err)
+			}
+		}
+	}
+	if _, err := ReadFile(fsys, "content/none.md"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// The same rule holds on a real folder (os.DirFS follows links itself).
+func TestReadFileOS(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "site")
+	for _, d := range []string{"content", "shared"} {
+		if err := os.MkdirAll(filepath.Join(site, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "secret.md"), []byte("SECRET"), 0o644))
+	must(os.WriteFile(filepath.Join(site, "shared/b.md"), []byte("B"), 0o644))
+	must(os.Symlink("../shared/b.md", filepath.Join(site, "content/b.md")))
+	must(os.Symlink("../../secret.md", filepath.Join(site, "content/up.md")))
+	must(os.Symlink(filepath.Join(dir, "secret.md"), filepath.Join(site, "content/abs.md")))
+	must(os.Symlink("x.md", filepath.Join(site, "content/y.md")))
+	must(os.Symlink("y.md", filepath.Join(site, "content/x.md")))
+	fsys := os.DirFS(site)
+	if data, err := ReadFile(fsys, "content/b.md"); err != nil || string(data) != "B" {
+		t.Errorf("link inside: %q %v", data, err)
+	}
+	for _, name := range []string{"content/up.md", "content/abs.md", "content/x.md"} {
+		data, err := ReadFile(fsys, name)
+		var le *LinkError
+		if !errors.As(err, &le) || strings.Contains(string(data), "SECRET") {
+			t.Errorf("%s: %q %v", name, data, err)
+		}
+	}
+}
