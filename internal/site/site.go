@@ -103,7 +103,8 @@ type rendered struct {
 // meta is what lists, feeds and ordering need of a brief.
 type meta struct {
 	Title, Summary, Slug string
-	Date                 time.Time
+	Date, Updated        time.Time
+	ID                   string
 	Draft                bool
 	Tags                 []string
 }
@@ -342,7 +343,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		return
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
-		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
+		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags}}
 	out.files["figures.json"] = figuresJSON(bf)
 	out.item = item(bf)
 	if !b.opts.NoOG && b.publishable(out.meta) {
@@ -423,7 +424,7 @@ func (b *Builder) loadLayouts() diag.List {
 	// Each page kind is base + its "main": parse them into separate sets.
 	base := minified("text/x-template", read("base.html"))
 	sets := map[string]*template.Template{}
-	for _, name := range []string{"brief.html", "list.html", "404.html"} {
+	for _, name := range []string{"brief.html", "list.html", "404.html", "tags.html"} {
 		set := template.New(name).Option("missingkey=error")
 		if _, err := set.Parse(string(base)); err != nil {
 			errs.Add(templateError("layouts/base.html", err))
