@@ -368,7 +368,7 @@ func staticServerOn(t *testing.T, ln net.Listener, rules []headerRule, files map
 		if !ok {
 			data, status, name = files["404.html"], 404, "404.html"
 		}
-		ct := map[string]string{".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".ttf": "font/ttf", ".png": "image/png", ".xml": "application/xml", ".json": "application/json", ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8"}[path.Ext(name)]
+		ct := map[string]string{".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".ttf": "font/ttf", ".woff2": "font/woff2", ".png": "image/png", ".xml": "application/xml", ".json": "application/json", ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8"}[path.Ext(name)]
 		w.Header().Set("Content-Type", ct)
 		w.WriteHeader(status)
 		_, _ = w.Write(data)

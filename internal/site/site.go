@@ -24,6 +24,7 @@ import (
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/fonts"
 	"github.com/briefs/briefs/internal/markdown"
 	"github.com/briefs/briefs/layouts"
 )
@@ -438,9 +439,18 @@ func (b *Builder) loadLayouts() diag.List {
 	}
 	font := chart.FontFile()
 	fontPath := "fonts/chart." + hash8(font) + ".ttf"
-	css := minified("text/css", bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath)))
+	b.assets = map[string][]byte{fontPath: font, "fonts/OFL.txt": fonts.License()}
+	css := bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath))
+	for _, f := range fonts.Text {
+		data := f.WOFF2()
+		p := "fonts/" + f.Name + "." + hash8(data) + ".woff2"
+		b.assets[p] = data
+		css = bytes.ReplaceAll(css, []byte("{{FONT:"+f.Name+"}}"), []byte("../"+p))
+	}
+	css = minified("text/css", css)
 	b.cssPath = "css/site." + hash8(css) + ".css"
-	b.assets = map[string][]byte{fontPath: font, b.cssPath: css, "favicon.svg": minified("image/svg+xml", read("favicon.svg"))}
+	b.assets[b.cssPath] = css
+	b.assets["favicon.svg"] = minified("image/svg+xml", read("favicon.svg"))
 	if len(errs) == 0 {
 		b.pages = sets
 	}
