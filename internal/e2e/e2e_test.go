@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -33,6 +34,10 @@ func root(t *testing.T) string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
+// skipOut is where need announces a skip; go test's -v is not needed to
+// see it.
+var skipOut io.Writer = os.Stderr
+
 // need skips (or, under BRIEFS_E2E=require, fails) when a tool is missing.
 func need(t *testing.T, what string, ok bool) {
 	t.Helper()
@@ -44,7 +49,7 @@ func need(t *testing.T, what string, ok bool) {
 	if os.Getenv("BRIEFS_E2E") == "require" {
 		t.Fatal(msg)
 	}
-	fmt.Fprintln(os.Stderr, msg)
+	fmt.Fprintln(skipOut, msg)
 	noteSkip(t, what)
 	t.Skip(msg)
 }

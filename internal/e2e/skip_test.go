@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,8 @@ func TestSkipIsRecorded(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "skipped")
 	t.Setenv("BRIEFS_E2E", "")
 	t.Setenv("BRIEFS_E2E_SKIPPED", file)
+	skipOut = io.Discard // this skip is staged: no banner in the log
+	defer func() { skipOut = os.Stderr }()
 	t.Run("browser", func(t *testing.T) { need(t, "Chromium (Debian package chromium)", false) })
 	t.Run("present", func(t *testing.T) { need(t, "Java", true) })
 	data, err := os.ReadFile(file)
