@@ -213,6 +213,8 @@ func TestDiff(t *testing.T) {
 | `+"`b`"+` | $68.8 billion | $68.6 billion |
 | `+"`share`"+` | 57.8%% | 58.0%% |
 
+The figures changed but `+"`updated:`"+` did not: set it to the day of this change so feed readers show the brief again.
+
 ### content/new.md: New (new brief)
 
 | Value | Before | After |
@@ -223,6 +225,10 @@ func TestDiff(t *testing.T) {
 `, old, cur)
 	if code != 0 || stdout != want {
 		t.Errorf("diff (code %d, %s):\n%s\nwant:\n%s", code, stderr, stdout, want)
+	}
+	writeFiles(t, cur, map[string]string{"content/good.md": strings.Replace(good, "date: 2025-01-02", "date: 2025-01-02\nupdated: 2025-03-01", 1)})
+	if stdout, _, _ := run(t, "diff", old, cur); strings.Contains(stdout, "did not") || !strings.Contains(stdout, "| `share` | 57.8% | 58.0% |") {
+		t.Errorf("diff of a brief whose updated: moved:\n%s", stdout)
 	}
 	stdout, _, _ = run(t, "diff", cur, cur)
 	if !strings.HasSuffix(stdout, "\nNo figure or derived value changed.\n") {

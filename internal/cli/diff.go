@@ -72,6 +72,8 @@ type valueSet struct {
 	title  string
 	values map[string]string
 	order  []string
+	// updated is the brief's updated: field ("" when it has none).
+	updated string
 }
 
 func readValues(t fs.FS) (map[string]*valueSet, error) {
@@ -96,6 +98,9 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 			continue
 		}
 		vs.title = b.Title
+		if !b.Updated.IsZero() {
+			vs.updated = b.Updated.Format("2006-01-02")
+		}
 		for _, e := range b.Figures.Entries() {
 			add := func(name string, v figures.Value) {
 				text, err := figures.Format(v, e.Format)
@@ -183,6 +188,11 @@ func DiffMarkdown(oldTree, newTree fs.FS, oldName, newName string) (string, erro
 		}
 		changed, values = changed+1, values+len(rows)
 		fmt.Fprintf(&b, "\n### %s: %s\n\n| Value | Before | After |\n|---|---|---|\n%s\n", p, cell(n.title), strings.Join(rows, "\n"))
+		if o.updated == n.updated {
+			// The feed's <updated> is this field: without it the change
+			// reaches no feed reader.
+			b.WriteString("\nThe figures changed but `updated:` did not: set it to the day of this change so feed readers show the brief again.\n")
+		}
 	}
 	if changed == 0 {
 		b.WriteString("\nNo figure or derived value changed.\n")
