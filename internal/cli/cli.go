@@ -353,6 +353,7 @@ func Scaffold(today time.Time) string {
 title: A title that states the finding
 summary: One sentence a reader can take away.
 date: ` + today.Format("2006-01-02") + `
+# updated: YYYY-MM-DD   # once published: the day its figures or argument last changed
 draft: true
 company: Example Corp.
 ticker: EXMP
