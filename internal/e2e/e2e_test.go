@@ -307,6 +307,9 @@ func TestSampleSiteInBrowser(t *testing.T) {
 			if width > 360 {
 				t.Errorf("%s is %d px wide on a 360 px phone", p, width)
 			}
+			if clipped := numbersClipped(t, ctx); clipped != "" {
+				t.Errorf("%s: on a 360 px phone, The numbers %s", p, clipped)
+			}
 			_ = problems.drain()
 			if strings.Count(p, "/") == 1 && p != "404.html" && !strings.HasPrefix(p, "page/") {
 				if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 800), chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
@@ -335,6 +338,25 @@ func TestSampleSiteInBrowser(t *testing.T) {
 	if checked < 8 {
 		t.Errorf("only %d pages checked", checked)
 	}
+}
+
+// numbersClipped says how "The numbers" does not fit the screen: its table
+// scrolls inside its frame, or a cell's text is cut off; "" when it fits.
+func numbersClipped(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		for (const w of document.querySelectorAll(".numbers .table-wrap")) {
+			if (w.scrollWidth > w.clientWidth) return "scrolls sideways (" + w.scrollWidth + " px in " + w.clientWidth + ")";
+		}
+		for (const c of document.querySelectorAll(".numbers th, .numbers td")) {
+			if (c.scrollWidth > c.clientWidth + 1) return "cuts off " + JSON.stringify(c.textContent);
+		}
+		return "";
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg
 }
 
 func serveAt(t *testing.T, addr string, files map[string][]byte) string {

@@ -51,6 +51,9 @@ func TestLongWordsFit(t *testing.T) {
 		if width > 360 {
 			t.Errorf("%s is %d px wide on a 360 px phone", p, width)
 		}
+		if clipped := numbersClipped(t, ctx); clipped != "" {
+			t.Errorf("%s: The numbers %s", p, clipped)
+		}
 		checked++
 	}
 	if checked < 5 {
