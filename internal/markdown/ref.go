@@ -35,13 +35,14 @@ type Ref struct {
 
 // ValueID is the id of a value's row in a brief's table of numbers: the
 // name alone for its value at the brief's period, the name and period for
-// another period of a series. Names never hold a hyphen, so the two forms
-// cannot collide.
+// another period of a series. Neither names nor periods hold a dot, so the
+// two forms cannot collide, and heading ids (letters, digits and hyphens)
+// never take the form.
 func ValueID(name, period string) string {
 	if period == "" {
-		return "v-" + name
+		return "v." + name
 	}
-	return "v-" + name + "-" + period
+	return "v." + name + "." + period
 }
 
 // anchor is the row a reference to e (at period, if any) links to: the

@@ -17,12 +17,15 @@ func TestNumbersReachable(t *testing.T) {
 		"sources:\n  ar: {title: Annual Report}\n  pr: {title: Press Release}\n" +
 		"figures:\n  sales: {values: {FY2023: 1.0, FY2024: 2.0}, label: Sales, source: ar}\n  cost: {value: 0.5, source: pr}\n" +
 		"derived:\n  margin: {expr: (sales - cost) / sales, label: Margin}\n---\n" +
-		"Sales rose from {{ sales@FY2023 }} to {{ sales }}; the margin was {{ margin }}.\n")}
+		"## Src 1\n\n## V sales\n\nSales rose from {{ sales@FY2023 }} to {{ sales }}; the margin was {{ margin }}.\n")}
 	out := build(t, fsys, Options{})
 	for _, slug := range []string{"amazon", "series"} {
 		page := file(t, out, slug+"/index.html")
 		ids := map[string]bool{}
 		for _, m := range regexp.MustCompile(` id="([^"]+)"`).FindAllStringSubmatch(page, -1) {
+			if ids[m[1]] {
+				t.Errorf("%s: id %s twice (a heading's and a row's or a source's)", slug, m[1])
+			}
 			ids[m[1]] = true
 		}
 		refs := regexp.MustCompile(`<a class="ref" href="#([^"]+)"><data `).FindAllStringSubmatch(page, -1)
@@ -37,9 +40,9 @@ func TestNumbersReachable(t *testing.T) {
 	}
 	series := file(t, out, "series/index.html")
 	for _, want := range []string{
-		`<tr id="v-sales-FY2023"><th scope="row">Sales, FY2023</th><td class="num"><data value="1000000000">$1.0 billion</data></td><td class="how">Reported <a class="cite" href="#src-1" title="Annual Report"><span class="vh">source </span>[1]</a></td></tr>`,
-		`<tr id="v-margin"><th scope="row">Margin</th><td class="num"><data value="0.7500">75.0%</data></td><td class="how">= (2.0 − 0.5) ÷ 2.0 <a class="cite" href="#src-1" title="Annual Report"><span class="vh">source </span>[1]</a> <a class="cite" href="#src-2" title="Press Release"><span class="vh">source </span>[2]</a></td></tr>`,
-		`<li id="src-2">Press Release</li>`,
+		`<tr id="v.sales.FY2023"><th scope="row">Sales, FY2023</th><td class="num"><data value="1000000000">$1.0 billion</data></td><td class="how">Reported <a class="cite" href="#src.1" title="Annual Report"><span class="vh">source </span>[1]</a></td></tr>`,
+		`<tr id="v.margin"><th scope="row">Margin</th><td class="num"><data value="0.7500">75.0%</data></td><td class="how">= (2.0 − 0.5) ÷ 2.0 <a class="cite" href="#src.1" title="Annual Report"><span class="vh">source </span>[1]</a> <a class="cite" href="#src.2" title="Press Release"><span class="vh">source </span>[2]</a></td></tr>`,
+		`<li id="src.2">Press Release</li>`,
 	} {
 		if !strings.Contains(series, want) {
 			t.Errorf("series page lacks %s", want)
