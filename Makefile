@@ -5,7 +5,7 @@ FUZZTIME ?= 20s
 
 .PHONY: build test bench fuzz serve check vet e2e clean
 
-$(BIN): $(shell find cmd internal layouts -name '*.go' -o -name '*.html' -o -name '*.css' -o -name '*.svg') go.mod go.sum
+$(BIN): $(shell find cmd internal layouts -name '*.go' -o -name '*.html' -o -name '*.css' -o -name '*.svg' -o -name '*.ttf' -o -name '*.woff2') go.mod go.sum
 	$(GO) build -o $(BIN) ./cmd/briefs
 
 ## build: build the sample site in content/ into public/
