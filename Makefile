@@ -5,7 +5,7 @@ FUZZTIME ?= 20s
 
 .PHONY: build test bench fuzz serve check vet e2e clean
 
-$(BIN): $(shell find cmd internal layouts -name '*.go' -o -name '*.html' -o -name '*.css' -o -name '*.svg') go.mod go.sum
+$(BIN): $(shell find cmd internal layouts -name '*.go' -o -name '*.html' -o -name '*.css' -o -name '*.svg' -o -name '*.ttf' -o -name '*.woff2') go.mod go.sum
 	$(GO) build -o $(BIN) ./cmd/briefs
 
 ## build: build the sample site in content/ into public/
@@ -14,12 +14,17 @@ build: $(BIN)
 
 ## test: formatting, vet, staticcheck and every test with the race detector (browser,
 ## accessibility and HTML validation tests need chromium, node_modules and
-## java; they skip loudly without them unless BRIEFS_E2E=require)
+## java; without them they skip, unless BRIEFS_E2E=require, and the last
+## line of make test says what was skipped and how to install it)
 test:
 	@unformatted=$$(gofmt -l cmd internal layouts); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
-	$(GO) test -race -count=1 ./...
+	@skipped=$$(mktemp); status=0; \
+	BRIEFS_E2E_SKIPPED=$$skipped $(GO) test -race -count=1 ./... || status=$$?; \
+	if [ -s $$skipped ]; then \
+	  echo; echo "!!! SKIPPED $$(cut -f1 $$skipped | sort -u | wc -l) browser, accessibility and HTML-validity tests (missing: $$(cut -f2 $$skipped | sed 's/ (.*//' | sort -u | paste -sd, - | sed 's/,/, /g')); install them with: sudo apt-get install chromium default-jre-headless && npm ci"; \
+	fi; rm -f $$skipped; exit $$status
 
 ## bench: whole-site builds of 1,000 and 10,000 briefs, then the Go
 ## benchmarks (charts, OpenGraph, incremental rebuild, edit to reload). The

@@ -5,8 +5,8 @@ package layouts
 
 import "embed"
 
-// FS holds the default layouts: base.html, brief.html, list.html, 404.html,
-// site.css and favicon.svg.
+// FS holds the default layouts: base.html, brief.html, list.html, tags.html,
+// 404.html, site.css and favicon.svg.
 //
 //go:embed *.html *.css *.svg
 var FS embed.FS

@@ -29,10 +29,16 @@ type Brief struct {
 	Slug string
 	// SlugAt is where the slug is written (line 1 when it comes from the
 	// file name).
-	SlugAt   diag.Pos
-	Title    string
-	Summary  string
-	Date     time.Time
+	SlugAt  diag.Pos
+	Title   string
+	Summary string
+	Date    time.Time
+	// Updated is the day the brief was last changed in substance (its
+	// figures or its argument); zero when it never was.
+	Updated time.Time
+	// ID is the brief's Atom id when set by hand; empty means the site
+	// derives one (see site's feed).
+	ID       string
 	Draft    bool
 	Tags     []Tag
 	Company  string
@@ -97,11 +103,12 @@ var (
 	slugRE  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	nameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	dateRE  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	idRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
 	yamlErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 	bom     = []byte{0xEF, 0xBB, 0xBF}
 )
 
-var topFields = []string{"title", "summary", "date", "draft", "slug", "tags", "company", "ticker", "period", "headline", "currency", "scale", "sources", "figures", "derived", "checks"}
+var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "headline", "currency", "scale", "sources", "figures", "derived", "checks"}
 
 // nodeFormat makes adrg/frontmatter decode into a yaml.v3 Node instead of
 // its default yaml.v2 path, which loses positions, order and duplicates.
@@ -188,10 +195,17 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 	return doc.Content[0], body, true
 }
 
-// Site is content/_index.md: the site's own title and description.
+// Site is content/_index.md: the site's own title and description, and the
+// domain that names its feed entries.
 type Site struct {
 	Title, Description string
+	// IDDomain is a domain name the site's owner holds (example.org); feed
+	// entry ids are tag: URIs under it, so they never depend on where a
+	// build is deployed.
+	IDDomain string
 }
+
+var domainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 
 // ParseSite reads content/_index.md.
 func ParseSite(file string, src []byte) (Site, diag.List) {
@@ -208,8 +222,14 @@ func ParseSite(file string, src []byte) (Site, diag.List) {
 			s.Title = p.str(v, "title")
 		case "description":
 			s.Description = p.str(v, "description")
+		case "id_domain":
+			s.IDDomain = p.str(v, "id_domain")
+			if !domainRE.MatchString(s.IDDomain) {
+				p.errorf(v, "id_domain %q must be a lowercase domain name such as example.org (no scheme, no path)", s.IDDomain)
+				s.IDDomain = ""
+			}
 		default:
-			p.errorf(k, "unknown site field %s (the site has title and description)", k.Value)
+			p.errorf(k, "unknown site field %s (the site has title, description and id_domain)", k.Value)
 		}
 	})
 	return s, errs
@@ -285,7 +305,7 @@ func (p *parser) str(n *yaml.Node, field string) string {
 
 func (p *parser) fields(root *yaml.Node) {
 	b := p.b
-	var figNode, derivedNode, checksNode, sourcesNode, dateNode, titleNode *yaml.Node
+	var figNode, derivedNode, checksNode, sourcesNode, dateNode, titleNode, updatedNode *yaml.Node
 	p.pairs(root, func(k, v *yaml.Node) {
 		switch k.Value {
 		case "title":
@@ -294,6 +314,13 @@ func (p *parser) fields(root *yaml.Node) {
 			b.Summary = p.str(v, "summary")
 		case "date":
 			dateNode = v
+		case "updated":
+			updatedNode = v
+		case "id":
+			b.ID = p.str(v, "id")
+			if !idRE.MatchString(b.ID) {
+				p.errorf(v, "id %q must be an absolute URI such as tag:example.org,2025-02-10:my-brief", b.ID)
+			}
 		case "draft":
 			switch s := p.str(v, "draft"); s {
 			case "true":
@@ -378,6 +405,18 @@ func (p *parser) fields(root *yaml.Node) {
 			p.errorf(dateNode, "date %q must be a real date written YYYY-MM-DD", s)
 		}
 		b.Date = d
+	}
+	if updatedNode != nil {
+		s := p.str(updatedNode, "updated")
+		d, err := time.Parse("2006-01-02", s)
+		switch {
+		case !dateRE.MatchString(s) || err != nil:
+			p.errorf(updatedNode, "updated %q must be a real date written YYYY-MM-DD", s)
+		case d.Before(b.Date):
+			p.errorf(updatedNode, "updated %s is before the brief's date %s", s, b.Date.Format("2006-01-02"))
+		default:
+			b.Updated = d
+		}
 	}
 	if b.Slug == "" {
 		b.SlugAt = diag.Pos{Line: 1, Col: 1}

@@ -140,6 +140,14 @@ func TestParseSite(t *testing.T) {
 	if len(errs) != 0 || s.Title != "T" || s.Description != "D" {
 		t.Errorf("ParseSite = %+v, %v", s, errs)
 	}
+	s, errs = ParseSite("content/_index.md", []byte("---\ntitle: T\nid_domain: briefs.example.org\n---\n"))
+	if len(errs) != 0 || s.IDDomain != "briefs.example.org" {
+		t.Errorf("ParseSite = %+v, %v", s, errs)
+	}
+	_, errs = ParseSite("content/_index.md", []byte("---\ntitle: T\nid_domain: https://briefs.example.org/\n---\n"))
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/_index.md:3:12: id_domain \"https://briefs.example.org/\" must be a lowercase domain name") {
+		t.Errorf("errors = %v", errs)
+	}
 	_, errs = ParseSite("content/_index.md", []byte("---\ntitle: T\nauthor: me\n---\n"))
 	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/_index.md:3:1: unknown site field author") {
 		t.Errorf("errors = %v", errs)

@@ -21,6 +21,7 @@ import (
 	"github.com/briefs/briefs/internal/buildcache"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/publish"
 	"github.com/briefs/briefs/internal/site"
 )
@@ -152,7 +153,7 @@ func report(stderr io.Writer, errs diag.List, strict bool) error {
 		fmt.Fprintln(stderr, e.Error())
 	}
 	if n := len(errs.Errors(strict)); n > 0 {
-		fmt.Fprintf(stderr, "%d error(s)\n", n)
+		fmt.Fprintln(stderr, plural.Count(n, "error"))
 		return &ExitError{Code: 1}
 	}
 	return nil
@@ -186,7 +187,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	key := buildKey(*src, *baseURL, *drafts, *strict, *noOG)
 	if key != "" && !*force {
 		if n, ok := buildcache.UpToDate(*out, key); ok {
-			fmt.Fprintf(stdout, "nothing changed: %s is up to date (%d briefs) in %s\n", *out, n, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(stdout, "nothing changed: %s is up to date (%s) in %s\n", *out, plural.Count(n, "brief"), time.Since(start).Round(time.Millisecond))
 			return nil
 		}
 	}
@@ -246,8 +247,14 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			pages++
 		}
 	}
-	fmt.Fprintf(stdout, "built %d briefs, %d charts, %d pages (%d OpenGraph images drawn) in %s → %s\n",
-		o.Briefs, o.Charts, pages, b.OGDrawn, time.Since(start).Round(time.Millisecond), *out)
+	fmt.Fprintf(stdout, "built %s, %s, %s (%s drawn) in %s → %s\n",
+		plural.Count(o.Briefs, "brief"), plural.Count(o.Charts, "chart"), plural.Count(pages, "page"),
+		plural.Count(b.OGDrawn, "OpenGraph image"), time.Since(start).Round(time.Millisecond), *out)
+	if _, ok := o.Files["sitemap.xml"]; !ok {
+		// A sitemap must list absolute URLs; said once here rather than
+		// written wrong.
+		fmt.Fprintln(stdout, "no sitemap.xml (and no Sitemap: line in robots.txt): no base URL; pass --base-url or set $URL")
+	}
 	return nil
 }
 
@@ -349,7 +356,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		paths, _ := content.List(srcFS)
 		briefs := len(paths)
 		warnings := len(errs) - nErr
-		fmt.Fprintf(stdout, "checked %d briefs: %d error(s), %d warning(s)\n", briefs, nErr, warnings)
+		fmt.Fprintf(stdout, "checked %s: %s, %s\n", plural.Count(briefs, "brief"), plural.Count(nErr, "error"), plural.Count(warnings, "warning"))
 	}
 	if nErr > 0 {
 		return &ExitError{Code: 1}
@@ -409,6 +416,7 @@ func Scaffold(today time.Time) string {
 title: A title that states the finding
 summary: One sentence a reader can take away.
 date: ` + today.Format("2006-01-02") + `
+# updated: YYYY-MM-DD   # once published: the day its figures or argument last changed
 draft: true
 company: Example Corp.
 ticker: EXMP

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -85,7 +86,7 @@ func TestBuildBadBrief(t *testing.T) {
 	want := "content/x.md:5:6: 1_000 uses digit separators: write 1000\n" +
 		"content/x.md:8:5: unknown name c (did you mean a?)\n" +
 		"content/x.md:8:17: b: format pct needs a percent, but the value is money (USD)\n" +
-		"3 error(s)\nbuild failed: public/ left as it was\n"
+		"3 errors\nbuild failed: public/ left as it was\n"
 	if stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
 	}
@@ -98,7 +99,7 @@ func TestBuildAndStaleFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"content/good.md": good, "content/other.md": strings.Replace(good, "title: Good", "title: Other", 1)})
 	stdout, stderr, code := run(t, "build", "--src", dir, "--base-url", "https://example.org")
-	if code != 0 || !strings.HasPrefix(stdout, "built 2 briefs, 0 charts, 5 pages") {
+	if code != 0 || !strings.HasPrefix(stdout, "built 2 briefs, 0 charts, 6 pages") {
 		t.Fatalf("code %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, "public/good/index.html"))
@@ -121,6 +122,26 @@ func TestBuildAndStaleFiles(t *testing.T) {
 	}
 	if strings.Join(names, " ") != ".public.briefs content public" {
 		t.Errorf("beside the output: %v", names)
+	}
+}
+
+// TestBuildSummary words counts of one in the singular, and says once
+// that no sitemap is written without a base URL.
+func TestBuildSummary(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"content/good.md": good + "\n```chart\ntype: bar\ntitle: T\ndata: [a]\n```\n"})
+	stdout, stderr, code := run(t, "build", "--src", dir, "--force")
+	summary := regexp.MustCompile(`^built 1 brief, 1 chart, 5 pages \(1 OpenGraph image drawn\) in \S+ → \S+\n` +
+		`no sitemap\.xml \(and no Sitemap: line in robots\.txt\): no base URL; pass --base-url or set \$URL\n$`)
+	if code != 0 || !summary.MatchString(stdout) {
+		t.Fatalf("code %d\nstdout %q\nstderr %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "sitemap.xml")); !os.IsNotExist(err) {
+		t.Errorf("sitemap.xml written without a base URL")
+	}
+	stdout, _, _ = run(t, "build", "--src", dir, "--base-url", "https://example.org/")
+	if strings.Count(stdout, "\n") != 1 || strings.Contains(stdout, "sitemap") {
+		t.Errorf("with a base URL: %q", stdout)
 	}
 }
 
@@ -171,7 +192,7 @@ func TestCheckFormats(t *testing.T) {
 	stdout, _, code = run(t, "check", "--src", dir)
 	wantText := "content/good.md:15:9: warning: hand-typed 58% matches share: write {{ share:pct0 }} so it stays in step with the data\n" +
 		"content/good.md:15:21: hand-typed 60% contradicts the data: share is 58.0%; write {{ share }}\n" +
-		"checked 1 briefs: 1 error(s), 1 warning(s)\n"
+		"checked 1 brief: 1 error, 1 warning\n"
 	if code != 1 || stdout != wantText {
 		t.Errorf("text format (code %d):\n%s\nwant:\n%s", code, stdout, wantText)
 	}
@@ -209,14 +230,22 @@ func TestDiff(t *testing.T) {
 | `+"`b`"+` | $68.8 billion | $68.6 billion |
 | `+"`share`"+` | 57.8%% | 58.0%% |
 
+The figures changed but `+"`updated:`"+` did not: set it to the day of this change so feed readers show the brief again.
+
 ### content/new.md: New (new brief)
 
 | Value | Before | After |
 |---|---|---|
 | `+"`n`"+` | | $5 billion |
+
+3 values changed in 3 briefs (1 new, 1 removed).
 `, old, cur)
 	if code != 0 || stdout != want {
 		t.Errorf("diff (code %d, %s):\n%s\nwant:\n%s", code, stderr, stdout, want)
+	}
+	writeFiles(t, cur, map[string]string{"content/good.md": strings.Replace(good, "date: 2025-01-02", "date: 2025-01-02\nupdated: 2025-03-01", 1)})
+	if stdout, _, _ := run(t, "diff", old, cur); strings.Contains(stdout, "did not") || !strings.Contains(stdout, "| `share` | 57.8% | 58.0% |") {
+		t.Errorf("diff of a brief whose updated: moved:\n%s", stdout)
 	}
 	stdout, _, _ = run(t, "diff", cur, cur)
 	if !strings.HasSuffix(stdout, "\nNo figure or derived value changed.\n") {
@@ -261,7 +290,7 @@ func TestNew(t *testing.T) {
 	}
 	// The scaffold is a valid brief: a draft that builds with --drafts.
 	stdout, stderr, code := run(t, "build", "--src", dir, "--drafts")
-	if code != 0 || !strings.HasPrefix(stdout, "built 1 briefs, 1 charts") {
+	if code != 0 || !strings.HasPrefix(stdout, "built 1 brief, 1 chart, ") {
 		t.Errorf("scaffold does not build: %s %s", stdout, stderr)
 	}
 	stdout, _, _ = run(t, "build", "--src", dir)
@@ -455,7 +484,7 @@ func TestNothingChanged(t *testing.T) {
 		t.Fatal("build failed")
 	}
 	stdout, _, code := run(t, "build", "--src", dir)
-	if code != 0 || !strings.HasPrefix(stdout, "nothing changed: "+filepath.Join(dir, "public")+" is up to date (1 briefs)") {
+	if code != 0 || !strings.HasPrefix(stdout, "nothing changed: "+filepath.Join(dir, "public")+" is up to date (1 brief)") {
 		t.Errorf("second build: %q", stdout)
 	}
 	for _, change := range []func(){
@@ -465,7 +494,7 @@ func TestNothingChanged(t *testing.T) {
 	} {
 		change()
 		stdout, _, code := run(t, "build", "--src", dir)
-		if code != 0 || !strings.HasPrefix(stdout, "built 1 briefs") {
+		if code != 0 || !strings.HasPrefix(stdout, "built 1 brief, ") {
 			t.Errorf("after a change: %q", stdout)
 		}
 	}
@@ -484,13 +513,13 @@ func TestBuildWithDefaults(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"content/good.md": good})
 	t.Chdir(dir)
 	stdout, stderr, code := run(t, "build")
-	if code != 0 || !strings.HasPrefix(stdout, "built 1 briefs") {
+	if code != 0 || !strings.HasPrefix(stdout, "built 1 brief, ") {
 		t.Fatalf("build: %d %s %s", code, stdout, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public", "good", "index.html")); err != nil {
 		t.Error(err)
 	}
-	if stdout, _, _ := run(t, "build", "--out", "site-out"); !strings.HasPrefix(stdout, "built 1 briefs") {
+	if stdout, _, _ := run(t, "build", "--out", "site-out"); !strings.HasPrefix(stdout, "built 1 brief, ") {
 		t.Errorf("relative --out: %s", stdout)
 	}
 }

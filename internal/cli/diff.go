@@ -16,6 +16,7 @@ import (
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/plural"
 )
 
 func diff(args []string, stdout, stderr io.Writer) error {
@@ -129,6 +130,8 @@ type valueSet struct {
 	title  string
 	values map[string]string
 	order  []string
+	// updated is the brief's updated: field ("" when it has none).
+	updated string
 }
 
 func readValues(t fs.FS) (map[string]*valueSet, error) {
@@ -152,6 +155,9 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 			continue
 		}
 		vs.title = b.Title
+		if !b.Updated.IsZero() {
+			vs.updated = b.Updated.Format("2006-01-02")
+		}
 		for _, e := range b.Figures.Entries() {
 			add := func(name string, v figures.Value) {
 				text, err := figures.Format(v, e.Format)
@@ -202,7 +208,7 @@ func DiffMarkdown(oldTree, newTree fs.FS, oldName, newName string) (string, erro
 	sort.Strings(paths)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "## Figures changed between %s and %s\n", oldName, newName)
-	changed := 0
+	changed, values, added, removed := 0, 0, 0, 0
 	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 	for _, p := range paths {
 		o, n := before[p], after[p]
@@ -213,11 +219,11 @@ func DiffMarkdown(oldTree, newTree fs.FS, oldName, newName string) (string, erro
 			for _, name := range n.order {
 				fmt.Fprintf(&b, "| `%s` | | %s |\n", name, cell(n.values[name]))
 			}
-			changed++
+			changed, values, added = changed+1, values+len(n.order), added+1
 			continue
 		case n == nil:
 			fmt.Fprintf(&b, "\n### %s: %s (removed)\n", p, cell(o.title))
-			changed++
+			changed, removed = changed+1, removed+1
 			continue
 		}
 		names := append([]string{}, n.order...)
@@ -237,11 +243,29 @@ func DiffMarkdown(oldTree, newTree fs.FS, oldName, newName string) (string, erro
 		if len(rows) == 0 {
 			continue
 		}
-		changed++
+		changed, values = changed+1, values+len(rows)
 		fmt.Fprintf(&b, "\n### %s: %s\n\n| Value | Before | After |\n|---|---|---|\n%s\n", p, cell(n.title), strings.Join(rows, "\n"))
+		if o.updated == n.updated {
+			// The feed's <updated> is this field: without it the change
+			// reaches no feed reader.
+			b.WriteString("\nThe figures changed but `updated:` did not: set it to the day of this change so feed readers show the brief again.\n")
+		}
 	}
 	if changed == 0 {
 		b.WriteString("\nNo figure or derived value changed.\n")
+	} else {
+		var parts []string
+		if added > 0 {
+			parts = append(parts, fmt.Sprintf("%d new", added))
+		}
+		if removed > 0 {
+			parts = append(parts, fmt.Sprintf("%d removed", removed))
+		}
+		fmt.Fprintf(&b, "\n%s changed in %s", plural.Count(values, "value"), plural.Count(changed, "brief"))
+		if len(parts) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
+		}
+		b.WriteString(".\n")
 	}
 	return b.String(), nil
 }

@@ -40,7 +40,7 @@ func TestCommandsAgreeOnContent(t *testing.T) {
 		}
 	}
 	stdout, _, code := run(t, "check", "--src", site)
-	if code != 1 || !strings.Contains(stdout, "checked 5 briefs: 4 error(s)") {
+	if code != 1 || !strings.Contains(stdout, "checked 5 briefs: 4 errors") {
 		t.Errorf("check (exit %d):\n%s", code, stdout)
 	}
 	for _, w := range wantErrs {

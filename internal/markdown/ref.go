@@ -30,8 +30,37 @@ type Ref struct {
 	Offset int
 	// Resolved output; Plain marks text that is not a number (label, source).
 	Display, Value, Title string
-	Plain                 bool
-	Resolved              bool
+	// Anchor is the id of the value's row in the page's table of numbers,
+	// which shows how it was computed and its source; "" when it has none.
+	Anchor   string
+	Plain    bool
+	Resolved bool
+}
+
+// ValueID is the id of a value's row in a brief's table of numbers: the
+// name alone for its value at the brief's period, the name and period for
+// another period of a series. Neither names nor periods hold a dot, so the
+// two forms cannot collide, and heading ids (letters, digits and hyphens)
+// never take the form.
+func ValueID(name, period string) string {
+	if period == "" {
+		return "v." + name
+	}
+	return "v." + name + "." + period
+}
+
+// anchor is the row a reference to e (at period, if any) links to: the
+// rows are every value with HasValue and every other period of a series.
+func anchor(e *figures.Entry, period, briefPeriod string) string {
+	if period == "" || (period == briefPeriod && e.HasValue) {
+		return ValueID(e.Name, "")
+	}
+	for _, p := range e.Series {
+		if p.Period == period {
+			return ValueID(e.Name, period)
+		}
+	}
+	return ""
 }
 
 // Kind implements ast.Node.
@@ -203,6 +232,7 @@ func (d *Doc) resolve(r *Ref) {
 	if r.Abs {
 		r.Title = "the amount of " + r.Title
 	}
+	r.Anchor = anchor(e, r.Period, set.Period)
 }
 
 // Title is the tooltip of a value: how it was computed and where it is from.
@@ -240,14 +270,34 @@ func (refRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		case r.Plain:
 			_, _ = w.Write(util.EscapeHTML([]byte(r.Display)))
 		default:
+			// The link makes the computation reachable by keyboard and
+			// touch, not only by hovering the title; inside a link of the
+			// brief's own it would nest, so there the title must do.
+			link := r.Anchor != "" && !inLink(n)
+			if link {
+				_, _ = w.WriteString(`<a class="ref" href="#` + r.Anchor + `">`)
+			}
 			_, _ = w.WriteString(`<data value="` + r.Value + `" title="`)
 			_, _ = w.Write(util.EscapeHTML([]byte(r.Title)))
 			_, _ = w.WriteString(`">`)
 			_, _ = w.Write(util.EscapeHTML([]byte(r.Display)))
 			_, _ = w.WriteString(`</data>`)
+			if link {
+				_, _ = w.WriteString(`</a>`)
+			}
 		}
 		return ast.WalkSkipChildren, nil
 	})
+}
+
+// inLink reports whether n sits inside a Markdown link.
+func inLink(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if k := p.Kind(); k == ast.KindLink || k == ast.KindAutoLink {
+			return true
+		}
+	}
+	return false
 }
 
 type refs struct{}

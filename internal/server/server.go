@@ -28,6 +28,7 @@ import (
 
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/site"
 	"github.com/fsnotify/fsnotify"
 )
@@ -208,7 +209,7 @@ func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher, dir string, log
 			s.Update(changed)
 			errs := s.Errors().Errors(false)
 			if len(errs) > 0 {
-				logf("rebuilt in %s with %d error(s):\n%s", time.Since(start).Round(time.Microsecond), len(errs), errs.Error())
+				logf("rebuilt in %s with %s:\n%s", time.Since(start).Round(time.Microsecond), plural.Count(len(errs), "error"), errs.Error())
 			} else {
 				logf("rebuilt %s in %s", strings.Join(changed, ", "), time.Since(start).Round(time.Microsecond))
 			}
@@ -523,7 +524,7 @@ func (s *Server) inject(page []byte, errs diag.List, version uint64) []byte {
 func (s *Server) errorPanel(errs diag.List) []byte {
 	var b bytes.Buffer
 	b.WriteString(`<aside class="briefs-errors" role="alert" aria-labelledby="briefs-errors-h"><h2 id="briefs-errors-h">`)
-	fmt.Fprintf(&b, "%d error(s): pages show their last good version", len(errs))
+	b.WriteString(plural.Count(len(errs), "error") + ": pages show their last good version")
 	b.WriteString(`</h2><ol>`)
 	for _, e := range errs {
 		b.WriteString(`<li><p class="briefs-pos">`)

@@ -170,6 +170,7 @@ func TestBrokenThenFixed(t *testing.T) {
 		`<p class="briefs-pos">content/good.md:12:6</p>`,
 		"<pre>A is {{ shar }} of B.\n     ^</pre>",
 		`unknown name shar (did you mean share?)`,
+		`>1 error: pages show their last good version</h2>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("error panel lacks %q", want)

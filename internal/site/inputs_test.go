@@ -54,7 +54,7 @@ func TestTagSlugs(t *testing.T) {
 	}
 	page := file(t, out, "a/index.html")
 	var hrefs []string
-	for _, m := range regexp.MustCompile(`href="(\.\./tags/[^"]*)"`).FindAllStringSubmatch(page, -1) {
+	for _, m := range regexp.MustCompile(`href="(\.\./tags/[^"]+)"`).FindAllStringSubmatch(page, -1) {
 		u, err := url.PathUnescape(html.UnescapeString(m[1]))
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"html/template"
@@ -17,6 +16,7 @@ import (
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/plural"
 )
 
 type pageData struct {
@@ -30,22 +30,26 @@ type pageData struct {
 	CSS         string
 	Brief       *briefView
 	List        *listView
+	Tags        []tagCount
 }
 
-type tagLink struct{ Name, URL string }
+// tagCount is a tag on the page listing every tag.
+type tagCount struct{ Name, URL, Count string }
 
-type valueRow struct{ Label, Text, Data, How string }
+type tagLink struct{ Name, URL string }
 
 type briefView struct {
 	Root              string
 	Title, Summary    string
 	DateISO, DateText string
-	Company, Ticker   string
-	Period            string
-	Tags              []tagLink
-	Body              template.HTML
-	Values            []valueRow
-	Sources           []*figures.Source
+	// UpdatedISO is empty unless the brief gives updated:.
+	UpdatedISO, UpdatedText string
+	Company, Ticker         string
+	Period                  string
+	Tags                    []tagLink
+	Body                    template.HTML
+	Values                  []valueRow
+	Sources                 []sourceItem
 }
 
 type listItem struct {
@@ -60,6 +64,8 @@ type listView struct {
 	Items       []*listItem
 	Page, Pages int
 	Prev, Next  string
+	// AllTags links a tag's list to the page of every tag.
+	AllTags bool
 }
 
 // errLayouts stands for layouts that failed to load; their own errors are
@@ -103,20 +109,14 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, e
 		Root: "../", Title: bf.Title, Summary: bf.Summary,
 		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
 		Company: bf.Company, Ticker: bf.Ticker, Period: bf.Period,
-		Body: template.HTML(body), Sources: bf.Sources,
+		Body: template.HTML(body),
 	}
+	if !bf.Updated.IsZero() {
+		v.UpdatedISO, v.UpdatedText = bf.Updated.Format("2006-01-02"), bf.Updated.Format("2 January 2006")
+	}
+	v.Values, v.Sources = numbers(bf)
 	for _, t := range bf.Tags {
 		v.Tags = append(v.Tags, tagLink{Name: t.Name, URL: "tags/" + urlSegment(t.Slug) + "/"})
-	}
-	for _, e := range bf.Figures.Entries() {
-		if !e.HasValue {
-			continue
-		}
-		text, err := figures.Format(e.Value, e.Format)
-		if err != nil {
-			text, _ = figures.Format(e.Value, "")
-		}
-		v.Values = append(v.Values, valueRow{Label: e.Label, Text: text, Data: e.Value.DataValue(), How: how(e)})
 	}
 	d := &pageData{
 		Root: "../", Title: bf.Title + " · " + b.site.Title, OGTitle: bf.Title,
@@ -126,25 +126,6 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, e
 		d.OGImage = b.abs(og.path())
 	}
 	return b.execute("brief.html", d)
-}
-
-// how says where a value comes from: the computation of a derived value,
-// the source of a reported one.
-func how(e *figures.Entry) string {
-	var titles []string
-	for _, s := range e.Sources {
-		titles = append(titles, s.Title)
-	}
-	src := strings.Join(titles, "; ")
-	switch {
-	case e.Derived && src != "":
-		return "= " + e.Computation + " · " + src
-	case e.Derived:
-		return "= " + e.Computation
-	case src != "":
-		return "Reported: " + src
-	}
-	return "Reported"
 }
 
 // published returns the briefs to publish, newest first, and the errors of
@@ -293,6 +274,7 @@ func sameItems(a, b []*listItem, lo, hi int) bool {
 
 // listPages writes a paginated list under dir ("" for the home page).
 func (b *Builder) listPages(files map[string][]byte, dir, heading, title string, items []*listItem) error {
+	tagList := strings.HasPrefix(dir, "tags/")
 	per := b.opts.PerPage
 	pages := max(1, (len(items)+per-1)/per)
 	prev := b.lists[dir]
@@ -319,7 +301,7 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 		if root == "" {
 			root = "./"
 		}
-		lv := &listView{Heading: heading, Items: items[lo:hi], Page: p, Pages: pages}
+		lv := &listView{Heading: heading, Items: items[lo:hi], Page: p, Pages: pages, AllTags: tagList}
 		if p > 1 {
 			lv.Prev = dir
 			if p > 2 {
@@ -398,12 +380,20 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 		tagSlugs = append(tagSlugs, s)
 	}
 	sort.Strings(tagSlugs)
+	index := make([]tagCount, 0, len(tagSlugs))
 	for _, s := range tagSlugs {
 		name := tagNames[s]
 		if err := b.listPages(files, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
 			return err
 		}
+		index = append(index, tagCount{Name: name, URL: "tags/" + s + "/", Count: plural.Count(len(tags[s]), "brief")})
 	}
+	page, err := b.execute("tags.html", &pageData{Root: "../", Title: "Tags · " + b.site.Title, OGTitle: "Tags",
+		Description: b.site.Description, Canonical: b.abs("tags/"), Tags: index})
+	if err != nil {
+		return err
+	}
+	files["tags/index.html"] = page
 	return nil
 }
 
@@ -451,9 +441,10 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	}
 	out.Files["404.html"] = notFound
 	out.Files["feed.xml"] = b.feed(pub)
-	out.Files["sitemap.xml"] = b.sitemap(out, pub)
 	robots := "User-agent: *\nAllow: /\n"
+	// A sitemap lists absolute URLs: without a base URL there is none.
 	if b.opts.BaseURL != "" {
+		out.Files["sitemap.xml"] = b.sitemap(out, pub)
 		robots += "Sitemap: " + b.abs("sitemap.xml") + "\n"
 	}
 	out.Files["robots.txt"] = []byte(robots)
@@ -497,97 +488,6 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 	files["feed.xml"] = b.feed(pub)
 	b.last = out
 	return out, errs
-}
-
-func (b *Builder) feed(pub []*rendered) []byte {
-	type link struct {
-		Href string `xml:"href,attr"`
-		Rel  string `xml:"rel,attr,omitempty"`
-		Type string `xml:"type,attr,omitempty"`
-	}
-	type entryX struct {
-		Title   string `xml:"title"`
-		Link    link   `xml:"link"`
-		ID      string `xml:"id"`
-		Updated string `xml:"updated"`
-		Summary string `xml:"summary,omitempty"`
-	}
-	type feedX struct {
-		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
-		Title   string   `xml:"title"`
-		Links   []link   `xml:"link"`
-		ID      string   `xml:"id"`
-		Updated string   `xml:"updated"`
-		Author  struct {
-			Name string `xml:"name"`
-		} `xml:"author"`
-		Entries []entryX `xml:"entry"`
-	}
-	f := feedX{Title: b.site.Title, Updated: "1970-01-01T00:00:00Z"}
-	f.Author.Name = b.site.Title
-	base := b.abs("")
-	f.ID = base
-	if base == "" {
-		f.ID = "urn:briefs:" + url.PathEscape(brief.TagSlug(b.site.Title))
-		f.Links = []link{{Href: "./", Rel: "alternate"}}
-	} else {
-		f.Links = []link{{Href: base, Rel: "alternate"}, {Href: base + "feed.xml", Rel: "self", Type: "application/atom+xml"}}
-	}
-	for i, r := range pub {
-		if i == 20 {
-			break
-		}
-		bf := r.meta
-		updated := bf.Date.Format("2006-01-02") + "T00:00:00Z"
-		if i == 0 {
-			f.Updated = updated
-		}
-		e := entryX{Title: bf.Title, Link: link{Href: bf.Slug + "/"}, Updated: updated, Summary: bf.Summary}
-		if base != "" {
-			e.Link.Href, e.ID = base+bf.Slug+"/", base+bf.Slug+"/"
-		} else {
-			e.ID = "urn:briefs:" + bf.Slug
-		}
-		f.Entries = append(f.Entries, e)
-	}
-	data, _ := xml.MarshalIndent(f, "", "  ")
-	return append([]byte(xml.Header), append(data, '\n')...)
-}
-
-func (b *Builder) sitemap(out *Output, pub []*rendered) []byte {
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	var pages []string
-	for p := range out.Files {
-		if strings.HasSuffix(p, "index.html") {
-			pages = append(pages, p)
-		}
-	}
-	if b.opts.Sink != nil { // brief pages went straight to the sink
-		for _, r := range pub {
-			pages = append(pages, r.meta.Slug+"/index.html")
-		}
-	}
-	sort.Strings(pages)
-	for _, p := range pages {
-		// Tag folders may hold any letter: URLs carry them percent-encoded.
-		segs := strings.Split(strings.TrimSuffix(p, "index.html"), "/")
-		for i, seg := range segs {
-			segs[i] = urlSegment(seg)
-		}
-		loc := strings.Join(segs, "/")
-		if b.opts.BaseURL != "" {
-			loc = b.abs(loc)
-		} else {
-			loc = "/" + loc
-		}
-		buf.WriteString("  <url><loc>")
-		_ = xml.EscapeText(&buf, []byte(loc))
-		buf.WriteString("</loc></url>\n")
-	}
-	buf.WriteString("</urlset>\n")
-	return buf.Bytes()
 }
 
 // figuresJSON lists every figure and derived value of a brief with exact

@@ -25,6 +25,7 @@ import (
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/fonts"
 	"github.com/briefs/briefs/internal/markdown"
 	"github.com/briefs/briefs/layouts"
 )
@@ -107,7 +108,8 @@ type meta struct {
 	Path                 string
 	Title, Summary, Slug string
 	SlugAt               diag.Pos
-	Date                 time.Time
+	Date, Updated        time.Time
+	ID                   string
 	Draft                bool
 	Tags                 []brief.Tag
 }
@@ -396,7 +398,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		return
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
-		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
+		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags}}
 	out.files["figures.json"] = figuresJSON(bf)
 	out.item = item(bf)
 	if !b.opts.NoOG && b.publishable(out.meta) {
@@ -502,7 +504,7 @@ func (b *Builder) loadLayouts() diag.List {
 	// Each page kind is base + its "main": parse them into separate sets.
 	base := minified("text/x-template", read("base.html"))
 	sets := map[string]*template.Template{}
-	for _, name := range []string{"brief.html", "list.html", "404.html"} {
+	for _, name := range []string{"brief.html", "list.html", "404.html", "tags.html"} {
 		set := template.New(name).Option("missingkey=error")
 		if _, err := set.Parse(string(base)); err != nil {
 			errs.Add(templateError("layouts/base.html", err))
@@ -519,9 +521,18 @@ func (b *Builder) loadLayouts() diag.List {
 	}
 	font := chart.FontFile()
 	fontPath := "fonts/chart." + hash10(font) + ".ttf"
-	css := minified("text/css", bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath)))
+	b.assets = map[string][]byte{fontPath: font, "fonts/OFL.txt": fonts.License()}
+	css := bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath))
+	for _, f := range fonts.Text {
+		data := f.WOFF2()
+		p := "fonts/" + f.Name + "." + hash10(data) + ".woff2"
+		b.assets[p] = data
+		css = bytes.ReplaceAll(css, []byte("{{FONT:"+f.Name+"}}"), []byte("../"+p))
+	}
+	css = minified("text/css", css)
 	b.cssPath = "css/site." + hash10(css) + ".css"
-	b.assets = map[string][]byte{fontPath: font, b.cssPath: css, "favicon.svg": minified("image/svg+xml", read("favicon.svg"))}
+	b.assets[b.cssPath] = css
+	b.assets["favicon.svg"] = minified("image/svg+xml", read("favicon.svg"))
 	if len(errs) == 0 {
 		b.pages = sets
 	}

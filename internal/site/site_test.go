@@ -362,6 +362,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		}},
 		{"chart removed", "content/amazon.md", edit("content/amazon.md", "type: donut", "type: bar")},
 		{"prose again", "content/meta.md", edit("content/meta.md", "The apps earned", "The apps made")},
+		{"updated", "content/meta.md", edit("content/meta.md", "date: 2025-01-30", "date: 2025-01-30\nupdated: 2025-04-02")},
 	}
 	for _, st := range steps {
 		st.do()
