@@ -79,7 +79,7 @@ func TestChartsCollected(t *testing.T) {
 	if len(doc.Charts) != 2 || doc.Charts[0].ID != "chart-1" || doc.Charts[1].ID != "chart-2" {
 		t.Fatalf("charts: %d", len(doc.Charts))
 	}
-	if got := string(doc.Charts[1].CSV); got != "series,label,value,display\n,A,1000000000,$1.0B\n,B,2000000000,$2.0B\n" {
+	if got := string(doc.Charts[1].CSV); got != "\uFEFFseries,label,value,display\n,A,1000000000,$1.0B\n,B,2000000000,$2.0B\n" {
 		t.Errorf("CSV = %q", got)
 	}
 	if strings.Count(html, `id="chart-1-t"`) != 1 || strings.Count(html, `id="chart-2-t"`) != 1 {
