@@ -37,17 +37,18 @@ func niceScale(lo, hi float64, maxSteps int) scale {
 		waste  float64
 	}
 	var best, fallback *pick
+	loD, hiD := decimal.NewFromFloat(lo), decimal.NewFromFloat(hi)
 	for e := e0; e <= e0+2 && best == nil; e++ {
 		for _, m := range mantissas {
 			step := decimal.New(m, e-1)
 			sf := float64(m) * math.Pow(10, float64(e-1))
-			kl, kh := int64(math.Floor(lo/sf)), int64(math.Ceil(hi/sf))
-			// Floats may round a value just past a tick; the exact
-			// check below keeps every value inside the axis.
-			if float64(kl)*sf > lo {
+			// Floats place the ticks roughly; exact decimals settle them,
+			// so the axis spans every value at any magnitude.
+			kl, kh := int64(math.Floor(lo/sf+1e-9)), int64(math.Ceil(hi/sf-1e-9))
+			for step.Mul(decimal.NewFromInt(kl)).GreaterThan(loD) {
 				kl--
 			}
-			if float64(kh)*sf < hi {
+			for step.Mul(decimal.NewFromInt(kh)).LessThan(hiD) {
 				kh++
 			}
 			if kh-kl > int64(maxSteps) || kh-kl < 1 {
@@ -76,8 +77,9 @@ func niceScale(lo, hi float64, maxSteps int) scale {
 	for k := best.kl; k <= best.kh; k++ {
 		s.ticks = append(s.ticks, best.step.Mul(decimal.NewFromInt(k)))
 	}
-	s.min = float64(best.kl) * best.step.InexactFloat64()
-	s.max = float64(best.kh) * best.step.InexactFloat64()
+	// The nearest floats to exact ticks outside the data stay outside it.
+	s.min = s.ticks[0].InexactFloat64()
+	s.max = s.ticks[len(s.ticks)-1].InexactFloat64()
 	return s
 }
 
