@@ -13,7 +13,9 @@ import (
 type scale struct {
 	min, max float64
 	ticks    []decimal.Decimal
-	dec      int32 // decimals every tick label shows
+	at       []float64 // where each tick is drawn
+	labels   []string  // filled in by Renderer.scale
+	dec      int32     // decimals every tick label shows
 }
 
 // headroom is how much of the axis may lie beyond the data.
@@ -75,7 +77,9 @@ func niceScale(lo, hi float64, maxSteps int) scale {
 		s.dec = int32(len(t) - strings.IndexByte(t, '.') - 1)
 	}
 	for k := best.kl; k <= best.kh; k++ {
-		s.ticks = append(s.ticks, best.step.Mul(decimal.NewFromInt(k)))
+		t := best.step.Mul(decimal.NewFromInt(k))
+		s.ticks = append(s.ticks, t)
+		s.at = append(s.at, t.InexactFloat64())
 	}
 	// The nearest floats to exact ticks outside the data stay outside it.
 	s.min = s.ticks[0].InexactFloat64()

@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"regexp"
@@ -303,6 +304,20 @@ func TestTicksAtAnyMagnitude(t *testing.T) {
 					t.Errorf("%g..%g: no zero tick", lo, hi)
 				}
 			}
+		}
+	}
+}
+
+// TestCoordinates: coordinates have one decimal and are within half a
+// tenth of the value.
+func TestCoordinates(t *testing.T) {
+	form := regexp.MustCompile(`^(0|-?\d+\.\d)$`)
+	for _, v := range []float64{0, 0.04, -0.04, 0.05, 0.06, -0.06, 1.25, 1.35, 639.95, -17.749, 123456.789, 1e20} {
+		var b bytes.Buffer
+		(&svgWriter{body: &b}).num(v)
+		got, err := strconv.ParseFloat(b.String(), 64)
+		if !form.MatchString(b.String()) || err != nil || math.Abs(got-v) > 0.05+1e-9 {
+			t.Errorf("num(%v) = %s", v, b.String())
 		}
 	}
 }

@@ -32,6 +32,34 @@ const Other = "Other"
 // worker its own.
 type Renderer struct {
 	m *measurer
+	// body is the drawing under way, reused from chart to chart.
+	body bytes.Buffer
+	// scales remembers axes already worked out, with their labels.
+	scales map[scaleKey]*scale
+}
+
+type scaleKey struct {
+	lo, hi         float64
+	steps          int
+	prefix, suffix string
+}
+
+// scale returns the value axis for [lo, hi] with labels decorated like the
+// chart's values.
+func (r *Renderer) scale(lo, hi float64, steps int, prefix, suffix string) *scale {
+	k := scaleKey{lo, hi, steps, prefix, suffix}
+	if s, ok := r.scales[k]; ok {
+		return s
+	}
+	s := niceScale(lo, hi, steps)
+	for _, t := range s.ticks {
+		s.labels = append(s.labels, tickLabel(t, s.dec, prefix, suffix))
+	}
+	if len(r.scales) > 4096 {
+		clear(r.scales)
+	}
+	r.scales[k] = &s
+	return &s
 }
 
 // NewRenderer returns a renderer; it fails only if the font cannot load.
@@ -40,7 +68,7 @@ func NewRenderer() (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{m: m}, nil
+	return &Renderer{m: m, scales: map[scaleKey]*scale{}}, nil
 }
 
 // SVG draws c as a standalone, well-formed SVG element, laid out for
@@ -49,11 +77,11 @@ func (r *Renderer) SVG(c *Chart) ([]byte, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	w := &svgWriter{r: r, c: c, W: Width, plotH: 240}
+	r.body.Reset()
+	w := &svgWriter{r: r, c: c, W: Width, plotH: 240, body: &r.body}
 	if c.Narrow {
 		w.W, w.plotH = NarrowWidth, 200
 	}
-	w.body.Grow(4096)
 	switch c.Kind {
 	case Bar, Stacked, Waterfall:
 		bs := w.bands()
@@ -74,22 +102,31 @@ type svgWriter struct {
 	r        *Renderer
 	c        *Chart
 	W, plotH float64
-	body     bytes.Buffer
+	body     *bytes.Buffer
 	height   float64
 }
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
 
-// esc escapes text for XML, dropping what XML 1.0 cannot carry at all
-// (control characters, invalid UTF-8).
-func esc(s string) string {
+// writeEsc writes s escaped for XML, dropping what XML 1.0 cannot carry at
+// all (control characters, invalid UTF-8).
+func writeEsc(b *bytes.Buffer, s string) {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
+	}
+	if plain {
+		b.WriteString(s)
+		return
+	}
 	clean := strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
 			return -1
 		}
 		return r
 	}, s)
-	return xmlEscaper.Replace(clean)
+	xmlEscaper.WriteString(b, clean)
 }
 
 // num writes a coordinate with one decimal.
@@ -98,40 +135,82 @@ func (w *svgWriter) num(v float64) {
 		w.body.WriteByte('0')
 		return
 	}
-	w.body.Write(strconv.AppendFloat(w.body.AvailableBuffer(), v, 'f', 1, 64))
+	t := math.Round(v * 10)
+	if math.Abs(t) >= 1e15 || t != t {
+		w.body.Write(strconv.AppendFloat(w.body.AvailableBuffer(), v, 'f', 1, 64))
+		return
+	}
+	// Tenths as an integer: the same digits as AppendFloat's 'f', 1, for a
+	// fraction of its cost (coordinates are most of a chart's bytes).
+	n := int64(t)
+	if n < 0 {
+		w.body.WriteByte('-')
+		n = -n
+	}
+	w.body.Write(strconv.AppendInt(w.body.AvailableBuffer(), n/10, 10))
+	w.body.WriteByte('.')
+	w.body.WriteByte(byte('0' + n%10))
 }
 
 func (w *svgWriter) attr(name string, v float64) {
-	w.body.WriteString(` ` + name + `="`)
+	w.body.WriteByte(' ')
+	w.body.WriteString(name)
+	w.body.WriteString(`="`)
 	w.num(v)
 	w.body.WriteByte('"')
 }
 
 func (w *svgWriter) finish() []byte {
-	var out bytes.Buffer
-	out.Grow(w.body.Len() + 512)
-	id := esc(w.c.ID)
+	desc := w.c.Desc()
+	out := bytes.NewBuffer(make([]byte, 0, w.body.Len()+len(desc)+2*len(w.c.Title)+8*len(w.c.ID)+300))
 	layout := "chart-wide"
 	if w.c.Narrow {
 		layout = "chart-narrow"
 	}
 	out.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `)
-	out.WriteString(strconv.Itoa(int(w.W)) + " " + strconv.Itoa(int(math.Ceil(w.height))))
-	out.WriteString(`" class="chart-svg ` + layout + ` chart-` + string(w.c.Kind) + `" role="img" aria-labelledby="` + id + `-t ` + id + `-d">`)
-	out.WriteString(`<title id="` + id + `-t">` + esc(w.c.Title) + `</title>`)
-	out.WriteString(`<desc id="` + id + `-d">` + esc(w.c.Desc()) + `</desc>`)
+	out.Write(strconv.AppendInt(out.AvailableBuffer(), int64(w.W), 10))
+	out.WriteByte(' ')
+	out.Write(strconv.AppendInt(out.AvailableBuffer(), int64(math.Ceil(w.height)), 10))
+	out.WriteString(`" class="chart-svg `)
+	out.WriteString(layout)
+	out.WriteString(` chart-`)
+	out.WriteString(string(w.c.Kind))
+	out.WriteString(`" role="img" aria-labelledby="`)
+	writeEsc(out, w.c.ID)
+	out.WriteString(`-t `)
+	writeEsc(out, w.c.ID)
+	out.WriteString(`-d"><title id="`)
+	writeEsc(out, w.c.ID)
+	out.WriteString(`-t">`)
+	writeEsc(out, w.c.Title)
+	out.WriteString(`</title><desc id="`)
+	writeEsc(out, w.c.ID)
+	out.WriteString(`-d">`)
+	writeEsc(out, desc)
+	out.WriteString(`</desc>`)
 	out.Write(w.body.Bytes())
 	out.WriteString(`</svg>`)
 	return out.Bytes()
 }
 
 func (w *svgWriter) rect(x, y, width, height float64, class string) {
+	w.classRect(x, y, width, height, "", class)
+}
+
+// classRect draws a rect of the classes kind and class ("bar", "s0").
+func (w *svgWriter) classRect(x, y, width, height float64, kind, class string) {
 	w.body.WriteString(`<rect`)
 	w.attr("x", x)
 	w.attr("y", y)
 	w.attr("width", width)
 	w.attr("height", height)
-	w.body.WriteString(` class="` + class + `"/>`)
+	w.body.WriteString(` class="`)
+	if kind != "" {
+		w.body.WriteString(kind)
+		w.body.WriteByte(' ')
+	}
+	w.body.WriteString(class)
+	w.body.WriteString(`"/>`)
 }
 
 func (w *svgWriter) line(x1, y1, x2, y2 float64, class string) {
@@ -140,7 +219,9 @@ func (w *svgWriter) line(x1, y1, x2, y2 float64, class string) {
 	w.attr("y1", y1)
 	w.attr("x2", x2)
 	w.attr("y2", y2)
-	w.body.WriteString(` class="` + class + `"/>`)
+	w.body.WriteString(` class="`)
+	w.body.WriteString(class)
+	w.body.WriteString(`"/>`)
 }
 
 func (w *svgWriter) text(x, y float64, anchor, class, s string) {
@@ -150,7 +231,11 @@ func (w *svgWriter) text(x, y float64, anchor, class, s string) {
 	if anchor != "start" {
 		w.body.WriteString(` text-anchor="` + anchor + `"`)
 	}
-	w.body.WriteString(` class="` + class + `">` + esc(s) + `</text>`)
+	w.body.WriteString(` class="`)
+	w.body.WriteString(class)
+	w.body.WriteString(`">`)
+	writeEsc(w.body, s)
+	w.body.WriteString(`</text>`)
 }
 
 func (w *svgWriter) width(s string, size float64) float64 { return w.r.m.width(s, size) }
@@ -302,23 +387,22 @@ func extent(bs []band) (lo, hi float64) {
 }
 
 // tickWidth is the widest tick label.
-func (w *svgWriter) tickWidth(s scale) float64 {
+func (w *svgWriter) tickWidth(s *scale) float64 {
 	mw := 0.0
-	for _, t := range s.ticks {
-		mw = math.Max(mw, w.width(tickLabel(t, s.dec, w.c.Prefix, w.c.Suffix), TickSize))
+	for _, l := range s.labels {
+		mw = math.Max(mw, w.width(l, TickSize))
 	}
 	return mw
 }
 
 // yAxis draws gridlines and tick labels, zero included, from left to right.
-func (w *svgWriter) yAxis(s scale, y func(float64) float64, left, right float64) {
-	for _, t := range s.ticks {
-		v := t.InexactFloat64()
-		yy := y(v)
+func (w *svgWriter) yAxis(s *scale, y func(float64) float64, left, right float64) {
+	for i, t := range s.ticks {
+		yy := y(s.at[i])
 		if !t.IsZero() {
 			w.line(left, yy, right, yy, "grid")
 		}
-		w.text(left-6, yy+4, "end", "tick", tickLabel(t, s.dec, w.c.Prefix, w.c.Suffix))
+		w.text(left-6, yy+4, "end", "tick", s.labels[i])
 	}
 }
 
@@ -358,7 +442,7 @@ func (w *svgWriter) seriesLegend(y float64) float64 {
 func (w *svgWriter) columns(bs []band) bool {
 	c := w.c
 	lo, hi := extent(bs)
-	s := niceScale(lo, hi, 6)
+	s := w.r.scale(lo, hi, 6, c.Prefix, c.Suffix)
 	left := 6 + w.tickWidth(s) + 8
 	right := w.W - 8
 	slot := (right - left) / float64(len(bs))
@@ -395,7 +479,7 @@ func (w *svgWriter) columns(bs []band) bool {
 				}
 				h = 1
 			}
-			w.rect(x, y1, barW, h, "bar "+sg.class)
+			w.classRect(x, y1, barW, h, "bar", sg.class)
 			// A stacked segment is labelled inside when its value fits;
 			// a smaller one is left to the data table.
 			if c.Kind == Stacked && h >= lineH+2 && w.width(sg.text, LabelSize) <= barW-4 {
@@ -518,7 +602,7 @@ func (w *svgWriter) rows(bs []band) {
 				}
 				bw = 1
 			}
-			w.rect(x1, barY, bw, barT, "bar "+sg.class)
+			w.classRect(x1, barY, bw, barT, "bar", sg.class)
 			if c.Kind == Stacked && w.width(sg.text, LabelSize) <= bw-6 {
 				w.text(x1+bw/2, barY+barT/2+4.5, "middle", "val in", sg.text)
 			}
@@ -699,7 +783,7 @@ func (w *svgWriter) lines() {
 			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
 		}
 	}
-	sc := niceScale(lo, hi, 5)
+	sc := w.r.scale(lo, hi, 5, c.Prefix, c.Suffix)
 	left := 6 + w.tickWidth(sc) + 8
 	labW := w.W * 0.3
 	// End labels: the name's lines, then the value.
