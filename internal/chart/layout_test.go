@@ -90,6 +90,7 @@ type textBox struct {
 
 var (
 	textElRE = regexp.MustCompile(`<text x="([-\d.]+)" y="([-\d.]+)"(?: text-anchor="(\w+)")? class="([\w ]+)">([^<]*)</text>`)
+	lineElRE = regexp.MustCompile(`<line x1="([-\d.]+)" y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)" class="(zero|link)"/>`)
 	rectElRE = regexp.MustCompile(`<rect x="([-\d.]+)" y="([-\d.]+)" width="([-\d.]+)" height="([-\d.]+)" class="([\w ]+)"/>`)
 	viewRE   = regexp.MustCompile(`viewBox="0 0 ([\d.]+) ([\d.]+)"`)
 )
@@ -136,6 +137,19 @@ func barBoxes(svg string) []textBox {
 	return out
 }
 
+// axisLines are the zero lines and waterfall connectors as thin boxes.
+func axisLines(svg string) []textBox {
+	var out []textBox
+	for _, m := range lineElRE.FindAllStringSubmatch(svg, -1) {
+		var f [4]float64
+		for i := range f {
+			f[i], _ = strconv.ParseFloat(m[i+1], 64)
+		}
+		out = append(out, textBox{math.Min(f[0], f[2]) - 0.75, math.Max(f[0], f[2]) + 0.75, math.Min(f[1], f[3]) - 0.75, math.Max(f[1], f[3]) + 0.75, m[5], ""})
+	}
+	return out
+}
+
 func overlap(a, b textBox) bool {
 	const slack = 0.5
 	return a.x0 < b.x1-slack && b.x0 < a.x1-slack && a.y0 < b.y1-slack && b.y0 < a.y1-slack
@@ -176,7 +190,7 @@ func TestStressLayouts(t *testing.T) {
 				if want := map[bool]float64{false: Width, true: NarrowWidth}[narrow]; w != want {
 					t.Errorf("view box %v wide, want %v", w, want)
 				}
-				ts, bs := texts(r, string(svg)), barBoxes(string(svg))
+				ts, bs, ls := texts(r, string(svg)), barBoxes(string(svg)), axisLines(string(svg))
 				if len(ts) < 2 {
 					t.Fatalf("only %d texts", len(ts))
 				}
@@ -194,6 +208,11 @@ func TestStressLayouts(t *testing.T) {
 							if overlap(a, b) {
 								t.Errorf("%s %q overlaps a bar at %.1f..%.1f × %.1f..%.1f", a.class, a.s, b.x0, b.x1, b.y0, b.y1)
 							}
+						}
+					}
+					for _, l := range ls {
+						if overlap(a, l) {
+							t.Errorf("%s %q crosses a %s line", a.class, a.s, l.class)
 						}
 					}
 					if a.class == "lbl" {

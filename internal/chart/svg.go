@@ -591,6 +591,10 @@ func (w *svgWriter) rows(bs []band) {
 		if !math.IsNaN(prevEnd) {
 			w.line(prevEnd, prevBottom, prevEnd, barY, "link")
 		}
+		if !side {
+			// The zero line runs through the bars, not the labels above them.
+			w.line(zero, barY-2, zero, barY+barT+2, "zero")
+		}
 		for _, sg := range b.segs {
 			x1, x2 := x(sg.lo), x(sg.hi)
 			bw := x2 - x1
@@ -613,7 +617,7 @@ func (w *svgWriter) rows(bs []band) {
 			w.text(x(b.at)+6, barY+barT/2+4.5, "start", "val", b.val)
 		}
 		prevEnd = math.NaN()
-		if c.Kind == Waterfall && i < len(bs)-1 {
+		if c.Kind == Waterfall && side && i < len(bs)-1 {
 			prevEnd, prevBottom = x(b.segs[0].hi), barY+barT
 			if b.below {
 				prevEnd = x(b.segs[0].lo)
@@ -621,7 +625,9 @@ func (w *svgWriter) rows(bs []band) {
 		}
 		y += rowH
 	}
-	w.line(zero, top, zero, y, "zero")
+	if side {
+		w.line(zero, top, zero, y, "zero")
+	}
 	w.text(zero, y+14, "middle", "tick", "0")
 	w.height = y + 20
 }
@@ -815,10 +821,20 @@ func (w *svgWriter) lines() {
 	top += lineH
 	bottom := top + w.plotH
 	y := func(v float64) float64 { return bottom - (v-sc.min)/(sc.max-sc.min)*(bottom-top) }
-	right := w.W - 8 - need - 10
+	right := w.W - 8 - need - 6
 	n := len(c.Series[0].Points)
-	slot := (right - left) / float64(n)
-	x := func(i int) float64 { return left + slot*(float64(i)+0.5) }
+	// Points run from edge to edge of the plot, a little inside it.
+	const inset = 12.0
+	slot := right - left - 2*inset
+	if n > 1 {
+		slot /= float64(n - 1)
+	}
+	x := func(i int) float64 {
+		if n == 1 {
+			return (left + right) / 2
+		}
+		return left + inset + slot*float64(i)
+	}
 	w.yAxis(sc, y, left, right)
 	w.line(left, y(0), right, y(0), "zero")
 	type block struct {
@@ -891,7 +907,7 @@ func (w *svgWriter) lines() {
 			if li < len(b.lines)-1 {
 				class = "lbl"
 			}
-			w.text(x(n-1)+10, b.y0+float64(li)*lineH+12, "start", class, l)
+			w.text(right+6, b.y0+float64(li)*lineH+12, "start", class, l)
 		}
 	}
 	// Period labels: every k-th from the last, so they never touch.
