@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/briefs/briefs/internal/site"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -129,4 +132,27 @@ func TestChartGallery(t *testing.T) {
 			})
 		}
 	}
+	// Printed, every chart keeps its data table (a closed <details> would
+	// not print it).
+	t.Run("print", func(t *testing.T) {
+		media := func(m string) chromedp.Action[chromedp.Void] {
+			return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+				return err
+			})
+		}
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 900), chromedp.Navigate(base+"/gallery/"), chromedp.WaitReady("body"), media("print")); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Do(ctx, media(""))
+		printed, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[...document.querySelectorAll("figure.chart")].map(f => [...f.querySelectorAll("table")].filter(t => t.getBoundingClientRect().height > 0).length)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range printed {
+			if n != 1 {
+				t.Errorf("printed, chart %d shows %d data tables, want 1", i+1, n)
+			}
+		}
+	})
 }
