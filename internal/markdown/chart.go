@@ -511,6 +511,8 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 			t := grid[0][ci]
 			for _, vals := range grid[1:] {
 				t.D = t.D.Add(vals[ci].D)
+				// The total shows as many decimals as its most precise part.
+				t.Places = max(t.Places, vals[ci].Places)
 			}
 			txt, _ := figures.Format(t, format)
 			c.Totals = append(c.Totals, txt)
@@ -566,6 +568,7 @@ func pieParts(c *chart.Chart, grid [][]figures.Value, format string) {
 				continue
 			}
 			other.D = other.D.Add(grid[i][0].D)
+			other.Places = max(other.Places, grid[i][0].Places)
 		}
 		txt, _ := figures.Format(other, format)
 		f, _ := plotValue(other).Float64()
