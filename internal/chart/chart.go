@@ -105,6 +105,11 @@ func (c *Chart) Validate() error {
 			if math.IsNaN(p.Value) || math.IsInf(p.Value, 0) {
 				return fmt.Errorf("value %q of %q is not a finite number", p.Label, s.Name)
 			}
+			// Axes are worked out in exact decimals; past these magnitudes
+			// no financial figure lies, and the arithmetic would not end.
+			if a := math.Abs(p.Value); a > 1e100 || a != 0 && a < 1e-100 {
+				return fmt.Errorf("value %s (%s) is too large or too small to draw: scale it", p.Text, p.Label)
+			}
 			if (c.Kind == Donut || c.Kind == Pie) && p.Value < 0 {
 				return fmt.Errorf("a %s chart cannot show the negative value %s (%s): use a bar chart", c.Kind, p.Text, p.Label)
 			}

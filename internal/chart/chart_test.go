@@ -166,6 +166,8 @@ func TestInvalidData(t *testing.T) {
 		want string
 	}{
 		{bars(Bar, math.NaN()), "not a finite number"},
+		{bars(Bar, 1e300, 1), "too large or too small"},
+		{bars(Line, 1e-300, 1), "too large or too small"},
 		{bars(Line, math.Inf(1)), "not a finite number"},
 		{bars(Bar), "no data"},
 		{&Chart{Kind: Bar}, "no data"},
