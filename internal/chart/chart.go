@@ -127,11 +127,13 @@ func (c *Chart) Validate() error {
 	return nil
 }
 
+var kindNames = map[Kind]string{Bar: "Bar chart", HBar: "Horizontal bar chart", Stacked: "Stacked bar chart", Donut: "Donut chart", Pie: "Pie chart", Line: "Line chart", Waterfall: "Waterfall chart"}
+
 // Desc says in words what the chart shows, for the SVG's <desc>.
 func (c *Chart) Desc() string {
 	var b strings.Builder
-	names := map[Kind]string{Bar: "Bar chart", HBar: "Horizontal bar chart", Stacked: "Stacked bar chart", Donut: "Donut chart", Pie: "Pie chart", Line: "Line chart", Waterfall: "Waterfall chart"}
-	b.WriteString(names[c.Kind])
+	b.Grow(64 + 32*len(c.Series)*len(c.Series[0].Points))
+	b.WriteString(kindNames[c.Kind])
 	if c.Title != "" {
 		b.WriteString(": " + c.Title)
 	}

@@ -284,8 +284,10 @@ func (w *svgWriter) colour(name string, i int) string {
 		}
 		return "mute"
 	}
-	return "s" + strconv.Itoa(i%palette)
+	return seriesClass[i%palette]
 }
+
+var seriesClass = [palette]string{"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"}
 
 // seg is one drawn bar or stacked segment, from lo to hi.
 type seg struct {
@@ -304,18 +306,21 @@ type band struct {
 }
 
 func negClass(class string, v float64) string {
-	if v < 0 {
-		// Losses are outlined as well as coloured, so they read without
-		// colour vision; their labels carry a minus sign.
-		return class + " neg"
+	if v >= 0 {
+		return class
 	}
-	return class
+	// Losses are outlined as well as coloured, so they read without
+	// colour vision; their labels carry a minus sign.
+	if class == "s0" {
+		return "s0 neg"
+	}
+	return class + " neg"
 }
 
 // bands turns bar, hbar, stacked and waterfall data into categories.
 func (w *svgWriter) bands() []band {
 	c := w.c
-	var bs []band
+	bs := make([]band, 0, len(c.Series[0].Points)+1)
 	switch c.Kind {
 	case Bar, HBar:
 		for _, p := range c.Series[0].Points {
