@@ -71,7 +71,16 @@ func stressCharts() map[string]*Chart {
 		{Name: "Amazon Web Services", Points: pts(ys, "$", "B", 3, 5, 8, 12, 17, 26, 35, 45, 62, 80, 90.8, 107.6)},
 		{Name: "Advertising services", Points: pts(ys, "$", "B", 1, 2, 3, 5, 8, 10, 14, 20, 31, 38, 46.9, 103)},
 	}}
-	cats := []string{"North America", "International", "AWS", "Subscriptions", "Physical stores"}
+	var long []float64
+	for i := range 120 {
+		long = append(long, float64(i%17)*3.5-20)
+	}
+	cs["line-120"] = &Chart{Kind: Line, Title: "line", Series: []Series{{Name: "Monthly", Points: pts(periods(120), "", "", long...)}}}
+	cs["line-legend"] = &Chart{Kind: Line, Title: "line", Series: []Series{
+		{Name: "Nettoumsatzerlöseentwicklungsvergleich", Points: pts(periods(3), "€", "B", 5, 6, 7)},
+		{Name: "Cloud", Points: pts(periods(3), "€", "B", 1, 2, 3)},
+	}}
+		cats := []string{"North America", "International", "AWS", "Subscriptions", "Physical stores"}
 	cs["stacked-three"] = &Chart{Kind: Stacked, Title: "stacked", Prefix: "$", Suffix: "B", Series: []Series{
 		{Name: "Online stores", Points: pts(cats, "$", "B", 120, 80, 0.4, 30, 10)},
 		{Name: "Third-party seller services", Points: pts(cats, "$", "B", 90, 40, 0.2, 1.5, 2)},
@@ -337,6 +346,57 @@ func TestCoordinates(t *testing.T) {
 		got, err := strconv.ParseFloat(b.String(), 64)
 		if !form.MatchString(b.String()) || err != nil || math.Abs(got-v) > 0.05+1e-9 {
 			t.Errorf("num(%v) = %s", v, b.String())
+		}
+	}
+}
+
+// TestOneSeriesOneColour: a single series is drawn in one colour, several
+// series each in their own, and a highlight sets chosen bars apart.
+func TestOneSeriesOneColour(t *testing.T) {
+	r, _ := NewRenderer()
+	classes := func(c *Chart) map[string]bool {
+		svg, err := r.SVG(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, m := range rectElRE.FindAllStringSubmatch(string(svg), -1) {
+			got[strings.TrimSuffix(m[5], " neg")] = true
+		}
+		return got
+	}
+	c := stressCharts()["bar-mixed"]
+	if got := classes(c); len(got) != 1 || !got["bar s0"] {
+		t.Errorf("one series drawn in %v", got)
+	}
+	c.Highlight = []string{"AWS"}
+	if got := classes(c); len(got) != 2 || !got["bar hl"] || !got["bar mute"] {
+		t.Errorf("highlighted series drawn in %v", got)
+	}
+	if got := classes(stressCharts()["stacked-three"]); !got["bar s0"] || !got["bar s1"] || !got["bar s2"] || got["bar s3"] {
+		t.Errorf("three stacked series drawn in %v", got)
+	}
+}
+
+// TestLineLabels: lines are named at their ends; a legend appears only
+// when a name cannot fit beside the plot.
+func TestLineLabels(t *testing.T) {
+	r, _ := NewRenderer()
+	for name, legend := range map[string]bool{"line-three": false, "line-legend": true} {
+		c := stressCharts()[name]
+		for _, narrow := range []bool{false, true} {
+			c.Narrow = narrow
+			svg, _ := r.SVG(c)
+			if got := strings.Contains(string(svg), `class="sw `); got != legend {
+				t.Errorf("%s narrow=%v: legend %v, want %v", name, narrow, got, legend)
+			}
+			if !legend {
+				for _, s := range c.Series {
+					if !strings.Contains(string(svg), ">"+s.Points[len(s.Points)-1].Text+"<") || !strings.Contains(string(svg), strings.Fields(s.Name)[0]) {
+						t.Errorf("%s narrow=%v: %s not named at its end", name, narrow, s.Name)
+					}
+				}
+			}
 		}
 	}
 }
