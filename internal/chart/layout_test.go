@@ -80,7 +80,7 @@ func stressCharts() map[string]*Chart {
 		{Name: "Nettoumsatzerlöseentwicklungsvergleich", Points: pts(periods(3), "€", "B", 5, 6, 7)},
 		{Name: "Cloud", Points: pts(periods(3), "€", "B", 1, 2, 3)},
 	}}
-		cats := []string{"North America", "International", "AWS", "Subscriptions", "Physical stores"}
+	cats := []string{"North America", "International", "AWS", "Subscriptions", "Physical stores"}
 	cs["stacked-three"] = &Chart{Kind: Stacked, Title: "stacked", Prefix: "$", Suffix: "B", Series: []Series{
 		{Name: "Online stores", Points: pts(cats, "$", "B", 120, 80, 0.4, 30, 10)},
 		{Name: "Third-party seller services", Points: pts(cats, "$", "B", 90, 40, 0.2, 1.5, 2)},
