@@ -14,7 +14,7 @@ import (
 // Width and shown from 40rem up, where it is scaled by at least 0.95; a
 // narrow one at NarrowWidth, shown 1:1 or larger on a phone.
 const (
-	Width       = 640.0
+	Width       = 600.0
 	NarrowWidth = 320.0
 	LabelSize   = 13.0
 	TickSize    = 12.0
