@@ -766,19 +766,30 @@ func (w *svgWriter) pie() {
 		}
 		angle += sweep
 	}
-	lx, y, lw := 2*R+48, 24.0, w.W-(2*R+48)-8
+	// The legend: one column beside the pie, or two below it on a phone,
+	// each row as tall as its taller entry.
+	lx, y, lw, cols := 2*R+48, 24.0, w.W-(2*R+48)-8, 1
 	if w.c.Narrow {
-		lx, y, lw = 8, 2*R+16+20, w.W-16
+		lx, y, lw, cols = 8, 2*R+16+20, (w.W-16)/2, 2
 	}
-	for i, p := range ps {
-		w.rect(lx, y-11, 12, 12, "sw "+classes[i])
-		lines := w.forceWrap(p.Label, lw-20)
-		for li, l := range lines {
-			w.text(lx+20, y+float64(li)*lineH, "start", "lbl", l)
+	for row := 0; row*cols < len(ps); row++ {
+		rowH := 0.0
+		for col := range cols {
+			i := row*cols + col
+			if i >= len(ps) {
+				break
+			}
+			p := ps[i]
+			x := lx + float64(col)*lw
+			w.rect(x, y-11, 12, 12, "sw "+classes[i])
+			lines := w.forceWrap(p.Label, lw-24)
+			for li, l := range lines {
+				w.text(x+20, y+float64(li)*lineH, "start", "lbl", l)
+			}
+			w.text(x+20, y+float64(len(lines))*lineH, "start", "val", p.Text+" · "+w.c.share(p))
+			rowH = math.Max(rowH, float64(len(lines)+1)*lineH)
 		}
-		y += float64(len(lines)) * lineH
-		w.text(lx+20, y, "start", "val", p.Text+" · "+w.c.share(p))
-		y += lineH + 10
+		y += rowH + 10
 	}
 	w.height = math.Max(cy+R+8, y-10)
 }
