@@ -31,11 +31,14 @@ const (
 var Kinds = []Kind{Bar, HBar, Stacked, Donut, Pie, Line, Waterfall}
 
 // Point is one value: Value places it, Text is how it reads (formatted like
-// the prose, such as "58.0%" or "$39.8B").
+// the prose, such as "58.0%" or "$39.8B"). Share is a pie slice's part of
+// the whole as the caller rounded it exactly ("58%"); when empty the chart
+// works it out.
 type Point struct {
 	Label string
 	Value float64
 	Text  string
+	Share string
 }
 
 // Series is a named run of points. Bar, hbar, donut, pie and waterfall
@@ -57,9 +60,26 @@ type Chart struct {
 	// the caller formats; when nil the total is labelled from the axis
 	// decoration.
 	Total *Point
+	// Totals are a stacked chart's category totals as they read, one per
+	// category; when nil they are formatted from the axis decoration.
+	Totals []string
+	// Highlight names the categories (bar, hbar, waterfall, pie, donut) or
+	// series (stacked, line) drawn in the accent colour; the rest are muted.
+	Highlight []string
+	// Narrow lays the chart out for a phone (NarrowWidth wide) instead of
+	// Width; a page carries both and picks one with a CSS media query.
+	Narrow bool
 	// ID prefixes the ids inside the SVG; it must be unique on the page.
 	ID string
 }
+
+// MaxBars is the most categories a bar, hbar, stacked or waterfall chart
+// draws: past it no label can be read, on a phone or anywhere.
+const MaxBars = 40
+
+// MaxSlices is the most slices a pie or donut draws; callers fold the
+// smallest of the rest into one "Other" slice.
+const MaxSlices = 6
 
 // Validate reports data a chart cannot draw honestly.
 func (c *Chart) Validate() error {
@@ -74,6 +94,9 @@ func (c *Chart) Validate() error {
 		return errors.New("the chart has no data")
 	}
 	n := len(c.Series[0].Points)
+	if c.Kind != Line && c.Kind != Donut && c.Kind != Pie && n > MaxBars {
+		return fmt.Errorf("a %s chart has room for at most %d bars and this one has %d: show fewer categories, or use a line chart for a long run of periods", c.Kind, MaxBars, n)
+	}
 	for _, s := range c.Series {
 		if len(s.Points) != n {
 			return fmt.Errorf("series %q has %d values, but the chart has %d categories", s.Name, len(s.Points), n)
@@ -81,6 +104,11 @@ func (c *Chart) Validate() error {
 		for _, p := range s.Points {
 			if math.IsNaN(p.Value) || math.IsInf(p.Value, 0) {
 				return fmt.Errorf("value %q of %q is not a finite number", p.Label, s.Name)
+			}
+			// Axes are worked out in exact decimals; past these magnitudes
+			// no financial figure lies, and the arithmetic would not end.
+			if a := math.Abs(p.Value); a > 1e100 || a != 0 && a < 1e-100 {
+				return fmt.Errorf("value %s (%s) is too large or too small to draw: scale it", p.Text, p.Label)
 			}
 			if (c.Kind == Donut || c.Kind == Pie) && p.Value < 0 {
 				return fmt.Errorf("a %s chart cannot show the negative value %s (%s): use a bar chart", c.Kind, p.Text, p.Label)
@@ -99,11 +127,13 @@ func (c *Chart) Validate() error {
 	return nil
 }
 
+var kindNames = map[Kind]string{Bar: "Bar chart", HBar: "Horizontal bar chart", Stacked: "Stacked bar chart", Donut: "Donut chart", Pie: "Pie chart", Line: "Line chart", Waterfall: "Waterfall chart"}
+
 // Desc says in words what the chart shows, for the SVG's <desc>.
 func (c *Chart) Desc() string {
 	var b strings.Builder
-	names := map[Kind]string{Bar: "Bar chart", HBar: "Horizontal bar chart", Stacked: "Stacked bar chart", Donut: "Donut chart", Pie: "Pie chart", Line: "Line chart", Waterfall: "Waterfall chart"}
-	b.WriteString(names[c.Kind])
+	b.Grow(64 + 32*len(c.Series)*len(c.Series[0].Points))
+	b.WriteString(kindNames[c.Kind])
 	if c.Title != "" {
 		b.WriteString(": " + c.Title)
 	}
@@ -120,6 +150,9 @@ func (c *Chart) Desc() string {
 				b.WriteString("; ")
 			}
 			b.WriteString(p.Label + " " + p.Text)
+			if c.Kind == Pie || c.Kind == Donut {
+				b.WriteString(" (" + c.share(p) + ")")
+			}
 		}
 		b.WriteString(".")
 	}

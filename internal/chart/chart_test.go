@@ -166,6 +166,8 @@ func TestInvalidData(t *testing.T) {
 		want string
 	}{
 		{bars(Bar, math.NaN()), "not a finite number"},
+		{bars(Bar, 1e300, 1), "too large or too small"},
+		{bars(Line, 1e-300, 1), "too large or too small"},
 		{bars(Line, math.Inf(1)), "not a finite number"},
 		{bars(Bar), "no data"},
 		{&Chart{Kind: Bar}, "no data"},
@@ -200,12 +202,12 @@ func allKinds() []*Chart {
 	}
 	return []*Chart{
 		{Kind: Bar, Title: "bar", Series: []Series{{Points: money(16.9, 58.0, 0, -3)}}},
-		{Kind: HBar, Title: "hbar", Series: []Series{{Points: []Point{{long, 87.1, "$87.1B"}, {"Reality Labs", -17.7, "−$17.7B"}}}}},
+		{Kind: HBar, Title: "hbar", Series: []Series{{Points: []Point{{Label: long, Value: 87.1, Text: "$87.1B"}, {Label: "Reality Labs", Value: -17.7, Text: "−$17.7B"}}}}},
 		{Kind: Stacked, Title: "stacked", Series: []Series{{Name: "Services", Points: years(272.5, 304.9)}, {Name: "Cloud", Points: years(33.1, 43.2)}}},
-		{Kind: Donut, Title: "donut", Series: []Series{{Points: []Point{{"AWS", 39.8, "$39.8B"}, {long, 28.8, "$28.8B"}, {"Zero", 0, "$0.0B"}}}}},
-		{Kind: Pie, Title: "pie", Series: []Series{{Points: []Point{{"All", 5, "$5.0B"}}}}},
+		{Kind: Donut, Title: "donut", Series: []Series{{Points: []Point{{Label: "AWS", Value: 39.8, Text: "$39.8B"}, {Label: long, Value: 28.8, Text: "$28.8B"}, {Label: "Zero", Value: 0, Text: "$0.0B"}}}}},
+		{Kind: Pie, Title: "pie", Series: []Series{{Points: []Point{{Label: "All", Value: 5, Text: "$5.0B"}}}}},
 		{Kind: Line, Title: "line", Series: []Series{{Name: "Net sales", Points: years(514, 574.8, 638)}, {Name: "AWS", Points: years(80.1, 90.8, 107.6)}}},
-		{Kind: Waterfall, Title: "waterfall", Series: []Series{{Points: money(121.3, 6.1, -4.4, -10.5)}}, Total: &Point{"Operating income", 112.5, "$112.5B"}},
+		{Kind: Waterfall, Title: "waterfall", Series: []Series{{Points: money(121.3, 6.1, -4.4, -10.5)}}, Total: &Point{Label: "Operating income", Value: 112.5, Text: "$112.5B"}},
 	}
 }
 
@@ -363,7 +365,7 @@ func TestFontServedIsFontMeasured(t *testing.T) {
 
 func titledFourBars() *Chart {
 	return &Chart{Kind: Bar, Title: "A fifth of the sales, most of the profit", ID: "chart-1", Suffix: "%", Series: []Series{{Points: []Point{
-		{"North America", 6.4, "6.4%"}, {"International", 2.7, "2.7%"}, {"AWS", 37.0, "37.0%"}, {"Amazon", 10.8, "10.8%"},
+		{Label: "North America", Value: 6.4, Text: "6.4%"}, {Label: "International", Value: 2.7, Text: "2.7%"}, {Label: "AWS", Value: 37.0, Text: "37.0%"}, {Label: "Amazon", Value: 10.8, Text: "10.8%"},
 	}}}}
 }
 
@@ -414,7 +416,7 @@ func FuzzChart(f *testing.F) {
 	f.Add("waterfall", "x", 1e9, -1e9, 3.0)
 	f.Add("donut", "", 0.0, 0.0, 1.0)
 	f.Fuzz(func(t *testing.T, kind, label string, a, b, c float64) {
-		ch := &Chart{Kind: Kind(kind), Title: label, ID: "f", Series: []Series{{Name: label, Points: []Point{{label, a, "a"}, {label, b, "b"}, {label, c, "c"}}}}}
+		ch := &Chart{Kind: Kind(kind), Title: label, ID: "f", Series: []Series{{Name: label, Points: []Point{{Label: label, Value: a, Text: "a"}, {Label: label, Value: b, Text: "b"}, {Label: label, Value: c, Text: "c"}}}}}
 		r, _ := NewRenderer()
 		svg, err := r.SVG(ch)
 		if err != nil {

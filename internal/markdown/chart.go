@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,15 +28,18 @@ var KindChart = ast.NewNodeKind("Chart")
 // Chart replaces a ```chart fence once its data is resolved and drawn.
 type Chart struct {
 	ast.BaseBlock
-	ID      string
-	Title   string
-	SVG     []byte
-	Table   []byte
-	Sources []string
-	// CSV is the chart's data; the page offers it for download under
-	// File, inside the link itself.
-	CSV  []byte
-	File string
+	ID    string
+	Title string
+	// SVG is laid out for wide screens, Narrow for phones; the page
+	// carries both and CSS shows one.
+	SVG, Narrow []byte
+	Table       []byte
+	Sources     []string
+	// CSV is the chart's data, published as File beside the page (a real
+	// file: it is cached, served as text/csv and linkable); Download is the
+	// name a reader's browser saves it under.
+	CSV            []byte
+	File, Download string
 }
 
 // Kind implements ast.Node.
@@ -89,9 +92,13 @@ type spec struct {
 	total      string
 	format     string
 	categories []string
+	highlight  []*yaml.Node
+	// keys are the fields as written, for errors about fields that do
+	// not apply to the chart's type.
+	keys map[string]*yaml.Node
 }
 
-var chartKeys = []string{"type", "title", "data", "total", "format", "categories"}
+var chartKeys = []string{"type", "title", "data", "total", "format", "categories", "highlight"}
 
 // chart parses, resolves and draws one chart block. Errors are reported at
 // the line inside the block, or at the fence for whole-chart problems.
@@ -130,6 +137,10 @@ func (d *Doc) chart(src []byte, fenceOff, firstLine int) *Chart {
 			continue
 		}
 		seen[k.Value] = true
+		if s.keys == nil {
+			s.keys = map[string]*yaml.Node{}
+		}
+		s.keys[k.Value] = k
 		switch k.Value {
 		case "type":
 			s.kind = chart.Kind(v.Value)
@@ -157,6 +168,16 @@ func (d *Doc) chart(src []byte, fenceOff, firstLine int) *Chart {
 			for _, c := range v.Content {
 				s.categories = append(s.categories, c.Value)
 			}
+		case "highlight":
+			switch v.Kind {
+			case yaml.ScalarNode:
+				s.highlight = []*yaml.Node{v}
+			case yaml.SequenceNode:
+				s.highlight = v.Content
+			default:
+				at(v, "highlight is a label or a list of labels")
+				ok = false
+			}
 		default:
 			msg := fmt.Sprintf("unknown chart field %s", k.Value)
 			if alt := figures.Closest(k.Value, chartKeys); alt != "" {
@@ -181,21 +202,90 @@ func (d *Doc) chart(src []byte, fenceOff, firstLine int) *Chart {
 	if s.kind == "" {
 		return nil
 	}
+	// Fields that belong to other chart types would be silently ignored.
+	if k := s.keys["total"]; k != nil && s.kind != chart.Waterfall {
+		at(k, "total names a waterfall's closing bar; a %s chart has none (remove it)", s.kind)
+		ok = false
+	}
+	if k := s.keys["categories"]; k != nil && s.kind != chart.Stacked {
+		at(k, "categories belong to a stacked chart; a %s chart takes its labels from data (remove it)", s.kind)
+		ok = false
+	}
+	if s.data.Kind == yaml.MappingNode {
+		first := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(s.data.Content); i += 2 {
+			k := s.data.Content[i]
+			if f, dup := first[k.Value]; dup {
+				at(k, "duplicate label %q in chart data (first at line %d): every bar, slice or series needs its own label", k.Value, firstLine+f.Line-1)
+				ok = false
+				continue
+			}
+			first[k.Value] = k
+		}
+	}
 	// Resolve the data even when other fields are wrong, so that every
 	// error of the block is reported at once.
 	c, sources, rows, dataOK := d.resolveChart(&s, at)
-	if !ok || !dataOK {
+	if !dataOK {
 		return nil
 	}
-	c.ID = "chart-" + strconv.Itoa(d.chartN+1)
 	c.Kind, c.Title = s.kind, s.title
+	if !d.highlight(&s, c, at) || !ok {
+		return nil
+	}
+	id := "chart-" + strconv.Itoa(d.chartN+1)
+	c.ID = id
 	svg, err := d.renderer.SVG(c)
 	if err != nil {
 		d.errorAt(fenceOff, "%v", err)
 		return nil
 	}
+	c.ID, c.Narrow = id+"n", true
+	narrow, err := d.renderer.SVG(c)
+	if err != nil {
+		d.errorAt(fenceOff, "%v", err)
+		return nil
+	}
 	d.chartN++
-	return &Chart{ID: c.ID, Title: s.title, SVG: svg, Sources: sources, Table: table(c, rows), CSV: csv(rows), File: d.Brief.Slug + "-" + c.ID + ".csv"}
+	return &Chart{ID: id, Title: s.title, SVG: svg, Narrow: narrow, Sources: sources, Table: table(c, rows), CSV: csv(rows),
+		File: id + ".csv", Download: d.Brief.Slug + "-" + id + ".csv"}
+}
+
+// highlight checks the labels the chart asks to stand out: categories, or
+// series for stacked and line charts.
+func (d *Doc) highlight(s *spec, c *chart.Chart, at func(*yaml.Node, string, ...any)) bool {
+	if len(s.highlight) == 0 {
+		return true
+	}
+	var names []string
+	if s.kind == chart.Stacked || s.kind == chart.Line {
+		for _, ser := range c.Series {
+			names = append(names, ser.Name)
+		}
+	} else {
+		for _, p := range c.Series[0].Points {
+			names = append(names, p.Label)
+		}
+		if c.Total != nil {
+			names = append(names, c.Total.Label)
+		}
+	}
+	ok := true
+	for _, n := range s.highlight {
+		if slices.Contains(names, n.Value) {
+			c.Highlight = append(c.Highlight, n.Value)
+			continue
+		}
+		msg := fmt.Sprintf("highlight %q is not a label of this chart", n.Value)
+		if alt := figures.Closest(n.Value, names); alt != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", alt)
+		} else {
+			msg += " (labels: " + strings.Join(names, ", ") + ")"
+		}
+		at(n, "%s", msg)
+		ok = false
+	}
+	return ok
 }
 
 // row is one value of a chart with its exact decimal, for table and CSV.
@@ -243,6 +333,8 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 	}
 	var unit *figures.Value
 	var rows []row
+	// grid holds each series' exact values, for stacked totals and shares.
+	var grid [][]figures.Value
 	ok := true
 	point := func(it item, n *yaml.Node, expr string, label string) (chart.Point, figures.Value, bool) {
 		if n.Kind != yaml.ScalarNode {
@@ -310,13 +402,16 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 					ok = false
 					continue
 				}
+				var vals []figures.Value
 				for ci, vn := range it.node.Content {
 					p, v, good := point(it, vn, vn.Value, s.categories[ci])
 					ok = ok && good
 					ser.Points = append(ser.Points, p)
+					vals = append(vals, v)
 					rows = append(rows, row{it.label, s.categories[ci], p.Text, v.Exact()})
 				}
 				c.Series = append(c.Series, ser)
+				grid = append(grid, vals)
 			}
 			break
 		}
@@ -353,13 +448,16 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 				continue
 			}
 			ser := chart.Series{Name: name}
+			var vals []figures.Value
 			for _, p := range en.Series {
 				pt, v, good := point(it, it.node, it.expr+"@"+p.Period, p.Period)
 				ok = ok && good
 				ser.Points = append(ser.Points, pt)
+				vals = append(vals, v)
 				rows = append(rows, row{name, p.Period, pt.Text, v.Exact()})
 			}
 			c.Series = append(c.Series, ser)
+			grid = append(grid, vals)
 		}
 	default:
 		ser := chart.Series{Name: s.title}
@@ -372,6 +470,7 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 			}
 			sum = sum.Add(v.D)
 			ser.Points = append(ser.Points, p)
+			grid = append(grid, []figures.Value{v})
 			rows = append(rows, row{"", p.Label, p.Text, v.Exact()})
 		}
 		c.Series = []chart.Series{ser}
@@ -398,6 +497,29 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 	if !ok || unit == nil {
 		return nil, nil, nil, false
 	}
+	format := s.format
+	if format == "" {
+		format = "money_short"
+		if unit.Unit != figures.Money {
+			format = figures.DefaultFormat(unit.Unit)
+		}
+	}
+	switch s.kind {
+	case chart.Stacked:
+		// Each category's total, summed exactly and formatted like its parts.
+		for ci := range c.Series[0].Points {
+			t := grid[0][ci]
+			for _, vals := range grid[1:] {
+				t.D = t.D.Add(vals[ci].D)
+				// The total shows as many decimals as its most precise part.
+				t.Places = max(t.Places, vals[ci].Places)
+			}
+			txt, _ := figures.Format(t, format)
+			c.Totals = append(c.Totals, txt)
+		}
+	case chart.Pie, chart.Donut:
+		pieParts(c, grid, format)
+	}
 	switch unit.Unit {
 	case figures.Money:
 		sym, _ := figures.Format(figures.Value{Unit: figures.Money, Currency: unit.Currency, Scale: figures.Scale{Name: "one"}}, "money")
@@ -408,6 +530,55 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 		c.Suffix = "%"
 	}
 	return c, sources, rows, true
+}
+
+// pieParts gives each slice its exact share and folds the smallest parts
+// past chart.MaxSlices into one "Other" slice; the data table keeps them all.
+func pieParts(c *chart.Chart, grid [][]figures.Value, format string) {
+	ps := c.Series[0].Points
+	var total decimal.Decimal
+	for _, v := range grid {
+		total = total.Add(v[0].D)
+	}
+	share := func(d decimal.Decimal) string {
+		if total.IsZero() {
+			return ""
+		}
+		txt, _ := figures.Format(figures.Value{Unit: figures.Percent, D: d.DivRound(total, 12)}, "pct0")
+		return txt
+	}
+	if len(ps) > chart.MaxSlices {
+		// Keep the largest MaxSlices-1 in their written order.
+		idx := make([]int, len(ps))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return grid[b][0].D.Cmp(grid[a][0].D) })
+		keep := map[int]bool{}
+		for _, i := range idx[:chart.MaxSlices-1] {
+			keep[i] = true
+		}
+		var kept []chart.Point
+		other := grid[0][0]
+		other.D = decimal.Zero
+		for i, p := range ps {
+			if keep[i] {
+				p.Share = share(grid[i][0].D)
+				kept = append(kept, p)
+				continue
+			}
+			other.D = other.D.Add(grid[i][0].D)
+			other.Places = max(other.Places, grid[i][0].Places)
+		}
+		txt, _ := figures.Format(other, format)
+		f, _ := plotValue(other).Float64()
+		kept = append(kept, chart.Point{Label: chart.Other, Value: f, Text: txt, Share: share(other.D)})
+		c.Series[0].Points = kept
+		return
+	}
+	for i := range ps {
+		ps[i].Share = share(grid[i][0].D)
+	}
 }
 
 // plotValue is the number a value is drawn at: money in its scale, a percent
@@ -445,9 +616,11 @@ func csvField(s string) string {
 	return s
 }
 
+// csv writes the chart's rows with exact values; the byte-order mark makes
+// spreadsheet programs read the display column's € and − as UTF-8.
 func csv(rows []row) []byte {
 	var b bytes.Buffer
-	b.WriteString("series,label,value,display\n")
+	b.WriteString("\uFEFFseries,label,value,display\n")
 	for _, r := range rows {
 		b.WriteString(csvField(r.series) + "," + csvField(r.label) + "," + r.exact + "," + csvField(r.text) + "\n")
 	}
@@ -469,16 +642,19 @@ func (chartRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			_, _ = w.WriteString(`<span class="chart-source">Source: ` + html.EscapeString(strings.Join(c.Sources, "; ")) + `</span>`)
 		}
 		_, _ = w.WriteString(`</figcaption>`)
-		// On a narrow screen the chart keeps a readable size and scrolls
-		// sideways in its frame; the frame takes focus so keyboards can too.
-		_, _ = w.WriteString(`<div class="chart-frame" tabindex="0" role="group" aria-label="` + html.EscapeString(c.Title) + `">`)
+		// Two layouts, one shown by CSS: each fits its screen, so the frame
+		// never scrolls and is no tab stop.
+		_, _ = w.WriteString(`<div class="chart-frame">`)
 		_, _ = w.Write(c.SVG)
+		_, _ = w.Write(c.Narrow)
 		_, _ = w.WriteString(`</div>`)
 		_, _ = w.WriteString(`<details class="chart-data"><summary>Data behind this chart</summary>`)
 		_, _ = w.Write(c.Table)
-		// The CSV travels in the link: no extra file to build, upload or
-		// fetch, and it still works from a saved page.
-		_, _ = w.WriteString(`<p><a download="` + html.EscapeString(c.File) + `" href="data:text/csv;charset=utf-8,` + html.EscapeString(url.PathEscape(string(c.CSV))) + `">Download the data (CSV)</a></p></details></figure>` + "\n")
+		_, _ = w.WriteString(`<p><a download="` + html.EscapeString(c.Download) + `" href="` + html.EscapeString(c.File) + `">Download the data (CSV)</a></p></details>`)
+		// A closed <details> does not print; print shows this copy instead.
+		_, _ = w.WriteString(`<div class="chart-print">`)
+		_, _ = w.Write(c.Table)
+		_, _ = w.WriteString(`</div></figure>` + "\n")
 		return ast.WalkSkipChildren, nil
 	})
 }

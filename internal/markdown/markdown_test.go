@@ -80,7 +80,7 @@ func TestChartsCollected(t *testing.T) {
 	if len(doc.Charts) != 2 || doc.Charts[0].ID != "chart-1" || doc.Charts[1].ID != "chart-2" {
 		t.Fatalf("charts: %d", len(doc.Charts))
 	}
-	if got := string(doc.Charts[1].CSV); got != "series,label,value,display\n,A,1000000000,$1.0B\n,B,2000000000,$2.0B\n" {
+	if got := string(doc.Charts[1].CSV); got != "\uFEFFseries,label,value,display\n,A,1000000000,$1.0B\n,B,2000000000,$2.0B\n" {
 		t.Errorf("CSV = %q", got)
 	}
 	if strings.Count(html, `id="chart-1-t"`) != 1 || strings.Count(html, `id="chart-2-t"`) != 1 {
@@ -161,5 +161,22 @@ func TestFailedValuesDoNotCascade(t *testing.T) {
 	}
 	if len(errs) != 5 {
 		t.Errorf("want 5 errors (b, c, s, u, d), got:\n%v", errs)
+	}
+}
+
+// TestChartCSV: the CSV keeps values machine-readable (exact, a plain
+// minus, no grouping) beside their display text, behind a byte-order mark.
+func TestChartCSV(t *testing.T) {
+	src := "---\ntitle: x\ndate: 2025-01-01\ncurrency: EUR\nscale: million\nfigures: {a: 1234.5678, b: -2.0}\n---\n```chart\ntype: bar\ntitle: One\ndata: {\"Big, \\\"quoted\\\"\": a, Loss: b}\n```\n"
+	_, doc := renderBrief(t, "x.md", []byte(src))
+	if len(doc.Charts) != 1 {
+		t.Fatalf("charts: %d (%v)", len(doc.Charts), doc.Errs)
+	}
+	want := "\uFEFFseries,label,value,display\n,\"Big, \"\"quoted\"\"\",1234567800,\"€1,234.5678M\"\n,Loss,-2000000,−€2.0M\n"
+	if got := string(doc.Charts[0].CSV); got != want {
+		t.Errorf("CSV = %q\nwant  %q", got, want)
+	}
+	if doc.Charts[0].File != "chart-1.csv" || doc.Charts[0].Download != "x-chart-1.csv" {
+		t.Errorf("CSV file %q, saved as %q", doc.Charts[0].File, doc.Charts[0].Download)
 	}
 }

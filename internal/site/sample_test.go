@@ -49,7 +49,7 @@ func TestSampleSite(t *testing.T) {
 		all += string(out.Files[p])
 	}
 	for _, kind := range []string{"bar", "hbar", "stacked", "donut", "pie", "line", "waterfall"} {
-		if !strings.Contains(all, `class="chart-svg chart-`+kind+`"`) {
+		if !strings.Contains(all, `class="chart-svg chart-wide chart-`+kind+`"`) {
 			t.Errorf("no sample brief draws a %s chart", kind)
 		}
 	}
