@@ -222,7 +222,7 @@ func buildKey(src, baseURL string, drafts, strict, noOG bool) string {
 	if err != nil {
 		return ""
 	}
-	key, err := buildcache.Fingerprint(os.DirFS(src), []string{"content", "layouts"},
+	key, err := buildcache.Fingerprint(os.DirFS(src), []string{"content", "layouts", "data/sec"},
 		bin, baseURL, fmt.Sprint(drafts, strict, noOG), time.Now().Format("2006-01-02"))
 	if err != nil {
 		return ""

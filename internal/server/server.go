@@ -111,7 +111,7 @@ func (s *Server) Update(changed []string) {
 	}
 }
 
-// StartWatch watches dir's content/ and layouts/ until ctx ends, rebuilding
+// StartWatch watches dir's content/, layouts/ and data/sec/ until ctx ends, rebuilding
 // after each burst of changes. It returns once the watches are in place, so
 // no edit made after it returns is missed; the channel reports the end.
 func (s *Server) StartWatch(ctx context.Context, dir string, logf func(string, ...any)) (<-chan error, error) {
@@ -119,7 +119,7 @@ func (s *Server) StartWatch(ctx context.Context, dir string, logf func(string, .
 	if err != nil {
 		return nil, err
 	}
-	for _, sub := range []string{"content", "layouts"} {
+	for _, sub := range []string{"content", "layouts", "data/sec"} {
 		p := filepath.Join(dir, sub)
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
 			if err := w.Add(p); err != nil {

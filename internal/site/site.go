@@ -25,6 +25,7 @@ import (
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/markdown"
+	"github.com/briefs/briefs/internal/sec"
 	"github.com/briefs/briefs/layouts"
 )
 
@@ -140,6 +141,9 @@ type Builder struct {
 	changed []change
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
 	OGDrawn int
+	// filings holds the SEC company facts read so far, shared by the
+	// briefs of a company; replaced when data/sec/ changes.
+	filings *sec.Cache
 }
 
 // NewBuilder returns a builder over a source tree holding content/ and
@@ -181,6 +185,7 @@ func (b *Builder) Build() (*Output, diag.List) {
 	}
 	b.entries = map[string]*entry{}
 	b.last = nil
+	b.filings = sec.NewCache(b.fsys)
 	b.render(briefPaths)
 	return b.assemble(errs)
 }
@@ -198,6 +203,8 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		switch {
 		case strings.HasPrefix(p, "layouts/"), p == "content/_index.md":
 			all = true
+		case strings.HasPrefix(p, sec.Dir+"/"):
+			all, b.filings = true, nil
 		case strings.HasPrefix(p, "content/") && strings.HasSuffix(p, ".md") && path.Dir(p) == "content":
 			briefs = append(briefs, p)
 		}
@@ -219,6 +226,9 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		sort.Strings(briefs)
 	} else if b.pages == nil {
 		errs.Extend(b.loadLayouts())
+	}
+	if b.filings == nil {
+		b.filings = sec.NewCache(b.fsys)
 	}
 	b.render(briefs)
 	return b.assemble(errs)
@@ -325,7 +335,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		e.errs = diag.List{{File: e.path, Msg: err.Error()}}
 		return
 	}
-	bf, errs := brief.Parse(e.path, src)
+	bf, errs := brief.ParseChecked(e.path, src, b.filings)
 	e.errs = errs
 	if bf == nil {
 		return
