@@ -41,6 +41,7 @@ usage:
   briefs check [--src DIR] [--strict] [--format text|github|json]
   briefs diff OLD NEW        (two folders or two git revisions)
   briefs new content/SLUG.md
+  briefs fetch sec [--user-agent "Name email"] TICKER...   (SEC company facts into data/sec/)
   briefs version
 `
 
@@ -65,6 +66,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Ser
 		return diff(args[1:], stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr, serve)
+	case "fetch":
+		return fetch(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "briefs", Version)
 		return nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/sec"
 )
 
 func diff(args []string, stdout, stderr io.Writer) error {
@@ -53,9 +54,11 @@ func openTree(arg string) (fs.FS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s is neither a folder nor a git revision", arg)
 	}
+	// The company facts the briefs are checked against, if any.
+	facts, _ := exec.Command("git", "ls-tree", "--name-only", arg, sec.Dir+"/").Output()
 	m := fstest.MapFS{}
-	for _, name := range strings.Fields(string(ls)) {
-		if !strings.HasSuffix(name, ".md") {
+	for _, name := range append(strings.Fields(string(ls)), strings.Fields(string(facts))...) {
+		if !strings.HasSuffix(name, ".md") && !strings.HasSuffix(name, ".json") {
 			continue
 		}
 		data, err := exec.Command("git", "show", arg+":"+name).Output()
@@ -79,6 +82,7 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 		return nil, err
 	}
 	out := map[string]*valueSet{}
+	filings := sec.NewCache(t)
 	for _, p := range paths {
 		if path.Base(p) == "_index.md" {
 			continue
@@ -87,7 +91,7 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		b, _ := brief.Parse(p, src)
+		b, _ := brief.ParseChecked(p, src, filings)
 		vs := &valueSet{values: map[string]string{}}
 		if b == nil {
 			vs.title = "(unreadable)"
@@ -95,12 +99,17 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 			continue
 		}
 		vs.title = b.Title
+		filed := map[*figures.Entry]*brief.XBRLFigure{}
+		for _, x := range b.XBRL {
+			filed[x.Entry] = x
+		}
 		for _, e := range b.Figures.Entries() {
 			add := func(name string, v figures.Value) {
 				text, err := figures.Format(v, e.Format)
 				if err != nil {
 					text, _ = figures.Format(v, "")
 				}
+				text += filingNote(filed[e], name, b.Period)
 				vs.values[name] = text
 				vs.order = append(vs.order, name)
 			}
@@ -119,6 +128,23 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 		out[p] = vs
 	}
 	return out, nil
+}
+
+// filingNote names the filing a checked value agrees with, so that a diff
+// shows when a value's filing changed (a restatement) even if the value
+// did not.
+func filingNote(x *brief.XBRLFigure, name, period string) string {
+	if x == nil {
+		return ""
+	}
+	if _, p, ok := strings.Cut(name, "@"); ok {
+		period = p
+	}
+	f := x.Filings[period]
+	if f == nil {
+		return " (not checked against a filing)"
+	}
+	return fmt.Sprintf(" (%s filed %s, %s)", f.Form, f.Filed, f.Accession)
 }
 
 // DiffMarkdown lists, brief by brief, every figure and derived value that
