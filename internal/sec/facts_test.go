@@ -148,3 +148,36 @@ func (f *countingFS) Open(name string) (fs.File, error) {
 	f.mu.Unlock()
 	return f.MapFS.Open(name)
 }
+
+// FuzzParse feeds company-facts parsing arbitrary bytes: it may refuse them
+// with a positioned error, never panic, and what it accepts decodes or
+// refuses each concept the same way.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(sampleFacts))
+	f.Add([]byte(`{"cik":1,"facts":{"us-gaap":{"X":{"units":{"USD":[{"end":"2024-12-31","val":1,"accn":"a","form":"10-K","filed":"2025-01-01"}]}}}}}`))
+	f.Add([]byte(`{"facts":{"a":{"b":[]}}}`))
+	f.Add([]byte(`{"cik":"0001018724","facts":{}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("f.json", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.json:") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, name := range c.Concepts() {
+			k, err := c.Concept(name)
+			if err == nil && k == nil {
+				t.Fatalf("%s listed but not found", name)
+			}
+			if k == nil {
+				continue // refused with an error
+			}
+			for _, facts := range k.Units {
+				for i := range facts {
+					_ = Match(facts, facts[i].End, Year, 0)
+				}
+			}
+		}
+	})
+}
