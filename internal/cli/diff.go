@@ -142,7 +142,7 @@ func filingNote(x *brief.XBRLFigure, name, period string) string {
 	}
 	f := x.Filings[period]
 	if f == nil {
-		return " (not checked against a filing)"
+		return " (no filing agrees)"
 	}
 	return fmt.Sprintf(" (%s filed %s, %s)", f.Form, f.Filed, f.Accession)
 }
