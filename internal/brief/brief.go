@@ -40,6 +40,8 @@ type Brief struct {
 
 	// CIK is the company's SEC number as written ("" to look the ticker up);
 	// PeriodEnd the period's last day, for checking figures against filings.
+	// The positions are set whenever the field is written, even when its
+	// value is refused (and CIK or PeriodEnd left empty).
 	CIK         string
 	CIKAt       diag.Pos
 	PeriodEnd   time.Time
@@ -342,8 +344,9 @@ func (p *parser) fields(root *yaml.Node) {
 			if !dateRE.MatchString(s) || err != nil {
 				p.errorf(v, "period_end %q must be a real date written YYYY-MM-DD", s)
 			} else {
-				b.PeriodEnd, b.PeriodEndAt = d, pos(v)
+				b.PeriodEnd = d
 			}
+			b.PeriodEndAt = pos(v)
 		default:
 			msg := fmt.Sprintf("unknown field %s", k.Value)
 			if alt := figures.Closest(k.Value, topFields); alt != "" {

@@ -68,6 +68,9 @@ func (c *Cache) Check(b *brief.Brief) diag.List {
 		errs.Add(diag.At(b.Path, p, format, args...))
 	}
 	first := b.XBRL[0].ConceptAt
+	if b.CIK == "" && b.CIKAt.Line > 0 || b.PeriodEnd.IsZero() && b.PeriodEndAt.Line > 0 {
+		return errs // the field is written but refused, and reported there
+	}
 	var cik int64
 	switch {
 	case b.CIK != "":
