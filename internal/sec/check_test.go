@@ -41,7 +41,7 @@ func checkBrief(t *testing.T, fsys fstest.MapFS, head, figs string) (*brief.Brie
 
 func amznFS() fstest.MapFS {
 	return fstest.MapFS{
-		"data/sec/CIK0001018724.json":  {Data: []byte(restatedFacts)},
+		"data/sec/CIK0001018724.json":   {Data: []byte(restatedFacts)},
 		"data/sec/company_tickers.json": {Data: []byte(tickers)},
 	}
 }
