@@ -545,10 +545,6 @@ type xbrlJSON struct {
 	Filings map[string]*brief.Filing `json:"filings,omitempty"`
 }
 
-func newXBRLJSON(x *brief.XBRLFigure) *xbrlJSON {
-	return &xbrlJSON{Concept: x.Concept, Filings: x.Filings}
-}
-
 // figuresJSON lists every figure and derived value of a brief with exact
 // decimals as strings.
 func figuresJSON(bf *brief.Brief) []byte {
@@ -590,7 +586,7 @@ func figuresJSON(bf *brief.Brief) []byte {
 	}
 	filed := map[*figures.Entry]*xbrlJSON{}
 	for _, x := range bf.XBRL {
-		filed[x.Entry] = newXBRLJSON(x)
+		filed[x.Entry] = &xbrlJSON{Concept: x.Concept, Filings: x.Filings}
 	}
 	for _, e := range bf.Figures.Entries() {
 		v := val{Name: e.Name, Kind: "figure", Label: e.Label, Unit: e.Value.Unit.String(), XBRL: filed[e]}
