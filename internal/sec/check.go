@@ -3,7 +3,7 @@ package sec
 import (
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -177,22 +177,17 @@ func (ck *checker) figure(x *brief.XBRLFigure) {
 		proto = e.Series[0].Value
 	}
 	var unit string
+	have := concept.Units()
 	for _, u := range units(proto) {
-		if len(concept.Units[u]) > 0 {
+		if slices.Contains(have, u) {
 			unit = u
 			break
 		}
 	}
 	if unit == "" {
-		var have []string
-		for u := range concept.Units {
-			have = append(have, u)
-		}
-		sort.Strings(have)
 		ck.at(x.ConceptAt, "%s is filed in %s, not in %s", x.Concept, strings.Join(have, ", "), strings.Join(units(proto), " or "))
 		return
 	}
-	facts := concept.Units[unit]
 	var pts []point
 	if len(e.Series) == 0 {
 		pts = append(pts, point{name: e.Name, period: ck.b.Period, end: ck.b.PeriodEnd, kind: ck.anchor.kind, literal: e.Literal, at: x.ValueAt})
@@ -212,15 +207,15 @@ func (ck *checker) figure(x *brief.XBRLFigure) {
 		pts = append(pts, pt)
 	}
 	for _, pt := range pts {
-		ck.point(x, concept, unit, facts, pt, proto)
+		ck.point(x, concept, unit, pt, proto)
 	}
 }
 
-func (ck *checker) point(x *brief.XBRLFigure, concept *Concept, unit string, facts []Fact, pt point, proto figures.Value) {
+func (ck *checker) point(x *brief.XBRLFigure, concept *Concept, unit string, pt point, proto figures.Value) {
 	e := x.Entry
-	matches := Match(facts, pt.end, pt.kind, pt.slack)
+	matches := concept.Match(unit, pt.end, pt.kind, pt.slack)
 	if len(matches) == 0 {
-		have := Periods(facts)
+		have := Periods(concept.Facts(unit))
 		more := ""
 		if len(have) > 12 {
 			more = fmt.Sprintf(" and %d more", len(have)-12)

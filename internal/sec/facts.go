@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -60,11 +61,89 @@ func IndexURL(cik int64, accn string) string {
 }
 
 // Concept is the facts filed for one concept ("us-gaap:OperatingIncomeLoss"),
-// by unit ("USD", "shares", "USD/shares").
+// by unit ("USD", "shares", "USD/shares"). The facts are held compactly
+// (a build may hold a few concepts of a thousand companies) and expanded
+// into Facts only where asked for.
 type Concept struct {
 	Name  string
 	Label string
-	Units map[string][]Fact
+	units map[string]*table
+}
+
+// table is one unit's facts, sorted by end date.
+type table struct {
+	rows    []row
+	filings []filing // shared by the rows: accession, form, fy, fp
+	frames  []string
+	vals    []byte // the values as filed, back to back
+}
+
+// row is a fact in 28 bytes: dates as days since 1970, the rest as indexes.
+type row struct {
+	start, end, filed int32 // start is noStart for an instant
+	filing, frame     uint32
+	val, valLen       uint32
+}
+
+type filing struct {
+	accn, form, fp string
+	fy             int
+}
+
+const noStart = math.MinInt32
+
+func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
+
+func date(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+// Units returns the units the concept is filed in, sorted.
+func (k *Concept) Units() []string {
+	us := make([]string, 0, len(k.units))
+	for u := range k.units {
+		us = append(us, u)
+	}
+	sort.Strings(us)
+	return us
+}
+
+// Facts returns every fact in a unit, sorted by end date.
+func (k *Concept) Facts(unit string) []Fact {
+	t := k.units[unit]
+	if t == nil {
+		return nil
+	}
+	out := make([]Fact, len(t.rows))
+	for i := range t.rows {
+		out[i] = t.fact(&t.rows[i])
+	}
+	return out
+}
+
+// Match is Match over the concept's facts in a unit, expanding only the
+// facts that end near end.
+func (k *Concept) Match(unit string, end time.Time, kind Kind, tolerance int) []Fact {
+	t := k.units[unit]
+	if t == nil {
+		return nil
+	}
+	lo, hi := days(end)-int32(tolerance), days(end)+int32(tolerance)
+	i := sort.Search(len(t.rows), func(i int) bool { return t.rows[i].end >= lo })
+	var near []Fact
+	for ; i < len(t.rows) && t.rows[i].end <= hi; i++ {
+		near = append(near, t.fact(&t.rows[i]))
+	}
+	return Match(near, end, kind, tolerance)
+}
+
+func (t *table) fact(r *row) Fact {
+	fl := t.filings[r.filing]
+	f := Fact{End: date(r.end), Filed: date(r.filed), Accn: fl.accn, Form: fl.form, FY: fl.fy, FP: fl.fp, Frame: t.frames[r.frame]}
+	if r.start != noStart {
+		f.Start = date(r.start)
+	}
+	// Validated when the concept was read.
+	f.Val, _ = decimal.NewFromString(string(t.vals[r.val : r.val+r.valLen]))
+	return f
 }
 
 const dateLayout = "2006-01-02"
@@ -316,20 +395,41 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 	if raw.Units == nil {
 		return nil, &offsetError{msg: fmt.Sprintf("%s has no units", name)}
 	}
-	k := &Concept{Name: name, Units: make(map[string][]Fact, len(raw.Units))}
+	k := &Concept{Name: name, units: make(map[string]*table, len(raw.Units))}
 	if raw.Label != nil {
 		k.Label = *raw.Label
 	}
 	for unit, list := range raw.Units {
-		facts := make([]Fact, 0, len(list))
+		t := &table{rows: make([]row, 0, len(list))}
+		filings, frames := map[filing]uint32{}, map[string]uint32{}
 		for i, fj := range list {
 			f, err := fj.fact()
 			if err != nil {
 				return nil, &offsetError{msg: fmt.Sprintf("%s: fact %d in %s: %v", name, i+1, unit, err)}
 			}
-			facts = append(facts, f)
+			fl := filing{accn: f.Accn, form: f.Form, fp: f.FP, fy: f.FY}
+			fi, ok := filings[fl]
+			if !ok {
+				fi = uint32(len(t.filings))
+				filings[fl] = fi
+				t.filings = append(t.filings, fl)
+			}
+			fr, ok := frames[f.Frame]
+			if !ok {
+				fr = uint32(len(t.frames))
+				frames[f.Frame] = fr
+				t.frames = append(t.frames, f.Frame)
+			}
+			r := row{start: noStart, end: days(f.End), filed: days(f.Filed), filing: fi, frame: fr,
+				val: uint32(len(t.vals)), valLen: uint32(len(fj.Val))}
+			if !f.Start.IsZero() {
+				r.start = days(f.Start)
+			}
+			t.vals = append(t.vals, fj.Val...)
+			t.rows = append(t.rows, r)
 		}
-		k.Units[unit] = facts
+		sort.SliceStable(t.rows, func(i, j int) bool { return t.rows[i].end < t.rows[j].end })
+		k.units[unit] = t
 	}
 	return k, nil
 }

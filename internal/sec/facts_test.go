@@ -35,16 +35,16 @@ func TestOpen(t *testing.T) {
 	if err != nil || k == nil {
 		t.Fatal(k, err)
 	}
-	facts := k.Units["USD"]
+	facts := k.Facts("USD")
 	if len(facts) != 3 || facts[2].Val.String() != "68593000000" || facts[2].Days() != 366 || facts[2].FY != 2024 || facts[2].FP != "FY" {
 		t.Errorf("facts %+v", facts)
 	}
 	eps, _ := c.Concept("us-gaap:EarningsPerShareDiluted")
-	if got := eps.Units["USD/shares"][0].Val.String(); got != "5.53" {
+	if got := eps.Facts("USD/shares")[0].Val.String(); got != "5.53" {
 		t.Errorf("eps %s", got)
 	}
 	shares, _ := c.Concept("dei:EntityCommonStockSharesOutstanding")
-	if f := shares.Units["shares"][0]; !f.Instant() || f.Frame != "CY2024Q4I" {
+	if f := shares.Facts("shares")[0]; !f.Instant() || f.Frame != "CY2024Q4I" {
 		t.Errorf("shares %+v", f)
 	}
 	if k, err := c.Concept("us-gaap:Nope"); k != nil || err != nil {
@@ -173,9 +173,9 @@ func FuzzParse(f *testing.F) {
 			if k == nil {
 				continue // refused with an error
 			}
-			for _, facts := range k.Units {
-				for i := range facts {
-					_ = Match(facts, facts[i].End, Year, 0)
+			for _, unit := range k.Units() {
+				for _, f := range k.Facts(unit) {
+					_ = k.Match(unit, f.End, Year, 0)
 				}
 			}
 		}

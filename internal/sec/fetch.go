@@ -269,8 +269,8 @@ func summarize(c *Company) (*summary, error) {
 			return nil, err
 		}
 		s.concepts++
-		for unit, facts := range k.Units {
-			for _, f := range facts {
+		for _, unit := range k.Units() {
+			for _, f := range k.Facts(unit) {
 				s.facts++
 				s.keys[name+"\x00"+unit+"\x00"+f.Period()+"\x00"+f.Accn+"\x00"+f.Val.String()] = true
 				if f.Filed.After(s.latest.Filed) || f.Filed.Equal(s.latest.Filed) && f.Accn > s.latest.Accn {
