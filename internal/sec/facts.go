@@ -373,8 +373,8 @@ type factJSON struct {
 	End   string      `json:"end"`
 	Val   json.Number `json:"val"`
 	Accn  string      `json:"accn"`
-	FY    *int        `json:"fy"`
-	FP    *string     `json:"fp"`
+	FY    json.Number `json:"fy"`
+	FP    string      `json:"fp"`
 	Form  string      `json:"form"`
 	Filed string      `json:"filed"`
 	Frame string      `json:"frame"`
@@ -403,28 +403,26 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 		t := &table{rows: make([]row, 0, len(list))}
 		filings, frames := map[filing]uint32{}, map[string]uint32{}
 		for i, fj := range list {
-			f, err := fj.fact()
+			start, end, filed, err := fj.check()
 			if err != nil {
 				return nil, &offsetError{msg: fmt.Sprintf("%s: fact %d in %s: %v", name, i+1, unit, err)}
 			}
-			fl := filing{accn: f.Accn, form: f.Form, fp: f.FP, fy: f.FY}
+			fy, _ := strconv.Atoi(string(fj.FY))
+			fl := filing{accn: fj.Accn, form: fj.Form, fp: fj.FP, fy: fy}
 			fi, ok := filings[fl]
 			if !ok {
 				fi = uint32(len(t.filings))
 				filings[fl] = fi
 				t.filings = append(t.filings, fl)
 			}
-			fr, ok := frames[f.Frame]
+			fr, ok := frames[fj.Frame]
 			if !ok {
 				fr = uint32(len(t.frames))
-				frames[f.Frame] = fr
-				t.frames = append(t.frames, f.Frame)
+				frames[fj.Frame] = fr
+				t.frames = append(t.frames, fj.Frame)
 			}
-			r := row{start: noStart, end: days(f.End), filed: days(f.Filed), filing: fi, frame: fr,
+			r := row{start: start, end: end, filed: filed, filing: fi, frame: fr,
 				val: uint32(len(t.vals)), valLen: uint32(len(fj.Val))}
-			if !f.Start.IsZero() {
-				r.start = days(f.Start)
-			}
 			t.vals = append(t.vals, fj.Val...)
 			t.rows = append(t.rows, r)
 		}
@@ -451,48 +449,67 @@ func kindName(k string) string {
 	return "a " + k
 }
 
-func (fj *factJSON) fact() (Fact, error) {
-	var f Fact
-	var err error
-	date := func(field, s string, required bool) (time.Time, error) {
-		if s == "" && !required {
-			return time.Time{}, nil
+// check validates a fact and returns its dates as days since 1970 (start
+// is noStart for an instant). The value is a valid JSON number already.
+func (fj *factJSON) check() (start, end, filed int32, err error) {
+	day := func(field, s string) (int32, error) {
+		d, ok := parseDay(s)
+		if !ok {
+			return 0, fmt.Errorf("%s %q is not a date (YYYY-MM-DD)", field, s)
 		}
-		t, err := time.Parse(dateLayout, s)
-		if err != nil {
-			return t, fmt.Errorf("%s %q is not a date (YYYY-MM-DD)", field, s)
+		return d, nil
+	}
+	if end, err = day("end", fj.End); err != nil {
+		return
+	}
+	start = noStart
+	if fj.Start != "" {
+		if start, err = day("start", fj.Start); err != nil {
+			return
 		}
-		return t, nil
+		if start > end {
+			err = fmt.Errorf("start %s is after end %s", fj.Start, fj.End)
+			return
+		}
 	}
-	if f.End, err = date("end", fj.End, true); err != nil {
-		return f, err
+	if filed, err = day("filed", fj.Filed); err != nil {
+		return
 	}
-	if f.Start, err = date("start", fj.Start, false); err != nil {
-		return f, err
+	switch {
+	case fj.Val == "":
+		err = errors.New("val is missing")
+	case fj.Accn == "":
+		err = errors.New("accn (the accession number) is missing")
 	}
-	if !f.Start.IsZero() && f.Start.After(f.End) {
-		return f, fmt.Errorf("start %s is after end %s", fj.Start, fj.End)
+	return
+}
+
+// parseDay reads YYYY-MM-DD as days since 1970 (faster than time.Parse,
+// which matters when a build reads thousands of facts).
+func parseDay(s string) (int32, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, false
 	}
-	if f.Filed, err = date("filed", fj.Filed, true); err != nil {
-		return f, err
+	num := func(t string) int {
+		n := 0
+		for i := 0; i < len(t); i++ {
+			c := t[i]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
 	}
-	if fj.Val == "" {
-		return f, errors.New("val is missing")
+	y, m, d := num(s[:4]), num(s[5:7]), num(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 {
+		return 0, false
 	}
-	if f.Val, err = decimal.NewFromString(string(fj.Val)); err != nil {
-		return f, fmt.Errorf("val %s is not a number", fj.Val)
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 2024-02-30 would roll over into March
+		return 0, false
 	}
-	if fj.Accn == "" {
-		return f, errors.New("accn (the accession number) is missing")
-	}
-	f.Accn, f.Form, f.Frame = fj.Accn, fj.Form, fj.Frame
-	if fj.FY != nil {
-		f.FY = *fj.FY
-	}
-	if fj.FP != nil {
-		f.FP = *fj.FP
-	}
-	return f, nil
+	return days(t), true
 }
 
 func readSpan(fsys fs.FS, name string, sp span) ([]byte, error) {
