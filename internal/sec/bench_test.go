@@ -145,7 +145,7 @@ func briefFor(i, companies int, checked bool) string {
 // corpus writes the plain and the checked site once per size and reuses it.
 func corpus(b *testing.B) (plain, checked string, mb float64) {
 	briefs, companies, concepts := benchSize()
-	root := filepath.Join(os.TempDir(), fmt.Sprintf("briefs-sec-bench-%d-%d-%d", briefs, companies, concepts))
+	root := filepath.Join(os.TempDir(), fmt.Sprintf("briefs-sec-bench-v1-%d-%d-%d", briefs, companies, concepts))
 	plain, checked = filepath.Join(root, "plain"), filepath.Join(root, "checked")
 	done := filepath.Join(root, "done")
 	if _, err := os.Stat(done); err != nil {
