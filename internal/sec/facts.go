@@ -334,12 +334,6 @@ func (c *Company) Concepts() []string {
 	return names
 }
 
-// Has tells whether the file has the concept.
-func (c *Company) Has(name string) bool {
-	_, ok := c.spans[name]
-	return ok
-}
-
 // Concept decodes the named concept's facts (once; later calls share them).
 // It returns nil and no error when the file has no such concept.
 func (c *Company) Concept(name string) (*Concept, error) {
