@@ -86,8 +86,8 @@ func TestDiffShowsFilingChange(t *testing.T) {
 	// A restatement: a 10-K/A filed later repeats 2024 operating income.
 	p := filepath.Join(newDir, "data", "sec", "CIK0001018724.json")
 	data, _ := os.ReadFile(p)
-	restated := strings.Replace(string(data), `"OperatingIncomeLoss":{"label":"Operating Income (Loss)","units":{"USD":[`,
-		`"OperatingIncomeLoss":{"label":"Operating Income (Loss)","units":{"USD":[{"start":"2024-01-01","end":"2024-12-31","val":68610000000,"accn":"0001018724-25-000099","form":"10-K/A","filed":"2025-06-30"},`, 1)
+	restated := strings.Replace(string(data), `"OperatingIncomeLoss":{"units":{"USD":[`,
+		`"OperatingIncomeLoss":{"units":{"USD":[{"start":"2024-01-01","end":"2024-12-31","val":68610000000,"accn":"0001018724-25-000099","form":"10-K/A","filed":"2025-06-30"},`, 1)
 	if restated == string(data) {
 		t.Fatal("fixture not edited")
 	}
