@@ -51,6 +51,17 @@ type Brief struct {
 	Figures  *figures.Set
 	Checks   []Check
 
+	// CIK is the company's SEC number as written ("" to look the ticker up);
+	// PeriodEnd the period's last day, for checking figures against filings.
+	// The positions are set whenever the field is written, even when its
+	// value is refused (and CIK or PeriodEnd left empty).
+	CIK         string
+	CIKAt       diag.Pos
+	PeriodEnd   time.Time
+	PeriodEndAt diag.Pos
+	// XBRL lists the figures that name an XBRL concept, in file order.
+	XBRL []*XBRLFigure
+
 	// Src is the whole file; Body the Markdown after the frontmatter, which
 	// starts at byte BodyOffset of Src.
 	Src        []byte
@@ -89,6 +100,44 @@ func TagSlug(tag string) string {
 	return sb.String()
 }
 
+// XBRLFigure is a figure checked against, or imported from, the facts a
+// company filed with the SEC.
+type XBRLFigure struct {
+	Entry     *figures.Entry
+	Concept   string
+	ConceptAt diag.Pos
+	// Imported marks a figure without a value, which takes the filed one,
+	// shown with Decimals decimals.
+	Imported bool
+	Decimals int32
+	// ValueAt is the position of the typed value; PointAt that of each
+	// series value by period.
+	ValueAt diag.Pos
+	PointAt map[string]diag.Pos
+	// Filings holds the fact each value was checked against, by period (the
+	// brief's own period for a single value); the checker fills it.
+	Filings map[string]*Filing
+}
+
+// Filing is the filed fact a figure agrees with.
+type Filing struct {
+	Concept   string `json:"concept"`
+	Unit      string `json:"unit"`
+	Form      string `json:"form"`
+	Accession string `json:"accession"`
+	Filed     string `json:"filed"` // YYYY-MM-DD
+	URL       string `json:"url"`   // the filing's index on EDGAR
+	Value     string `json:"value"` // exact, in whole units
+	Start     string `json:"start,omitempty"`
+	End       string `json:"end"`
+}
+
+// Filings checks a brief's XBRL figures against filed facts and fills in
+// the imported ones; the site build passes one backed by data/sec/.
+type Filings interface {
+	Check(b *Brief) diag.List
+}
+
 // Check is one entry of checks:.
 type Check struct {
 	Text string
@@ -104,11 +153,13 @@ var (
 	nameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	dateRE  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	idRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
+	cikRE   = regexp.MustCompile(`^\d{1,10}$`)
+	xbrlRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:[A-Za-z_][A-Za-z0-9_]*$`)
 	yamlErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 	bom     = []byte{0xEF, 0xBB, 0xBF}
 )
 
-var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "headline", "currency", "scale", "sources", "figures", "derived", "checks"}
+var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "headline", "currency", "scale", "sources", "figures", "derived", "checks", "cik", "period_end"}
 
 // nodeFormat makes adrg/frontmatter decode into a yaml.v3 Node instead of
 // its default yaml.v2 path, which loses positions, order and duplicates.
@@ -119,6 +170,14 @@ var nodeFormat = frontmatter.NewFormat("---", "---", func(data []byte, v any) er
 // Parse reads a brief. It returns every problem found, not only the first;
 // the brief is nil only when the frontmatter could not be read at all.
 func Parse(file string, src []byte) (*Brief, diag.List) {
+	return ParseChecked(file, src, nil)
+}
+
+// ParseChecked is Parse with the figures that name an XBRL concept checked
+// against filings (before derived values are computed, so that imported
+// values and filing citations flow into them). Without filings, imported
+// figures have no value.
+func ParseChecked(file string, src []byte, filings Filings) (*Brief, diag.List) {
 	var errs diag.List
 	b := &Brief{Path: file, Src: src, Lines: diag.NewLines(src), Currency: "USD", Scale: figures.Scales[3]}
 	root, body, ok := readFrontmatter(file, src, &errs)
@@ -129,7 +188,7 @@ func Parse(file string, src []byte) (*Brief, diag.List) {
 	b.BodyOffset = len(src) - len(body)
 	b.badUTF8(&errs)
 
-	p := &parser{b: b, errs: &errs}
+	p := &parser{b: b, errs: &errs, filings: filings}
 	p.fields(root)
 	return b, errs
 }
@@ -249,8 +308,9 @@ func hasClosingFence(src []byte) bool {
 }
 
 type parser struct {
-	b    *Brief
-	errs *diag.List
+	b       *Brief
+	errs    *diag.List
+	filings Filings
 }
 
 // pos maps a node of the frontmatter to its file position: the YAML
@@ -385,6 +445,21 @@ func (p *parser) fields(root *yaml.Node) {
 			derivedNode = v
 		case "checks":
 			checksNode = v
+		case "cik":
+			b.CIK, b.CIKAt = p.str(v, "cik"), pos(v)
+			if !cikRE.MatchString(b.CIK) {
+				p.errorf(v, "cik must be the company's SEC number, up to 10 digits such as 1018724, not %q", b.CIK)
+				b.CIK = ""
+			}
+		case "period_end":
+			s := p.str(v, "period_end")
+			d, err := time.Parse("2006-01-02", s)
+			if !dateRE.MatchString(s) || err != nil {
+				p.errorf(v, "period_end %q must be a real date written YYYY-MM-DD", s)
+			} else {
+				b.PeriodEnd = d
+			}
+			b.PeriodEndAt = pos(v)
 		default:
 			msg := fmt.Sprintf("unknown field %s", k.Value)
 			if alt := figures.Closest(k.Value, topFields); alt != "" {
@@ -433,6 +508,7 @@ func (p *parser) fields(root *yaml.Node) {
 	if figNode != nil {
 		p.figures(figNode)
 	}
+	p.filed()
 	if derivedNode != nil {
 		p.derived(derivedNode)
 	}
@@ -527,7 +603,7 @@ func (p *parser) source(id string) *figures.Source {
 	return nil
 }
 
-var figureFields = []string{"value", "values", "label", "unit", "currency", "scale", "source"}
+var figureFields = []string{"value", "values", "label", "unit", "currency", "scale", "source", "xbrl", "decimals"}
 
 // labelFromKey makes "aws_net_sales" into "AWS net sales"-like text:
 // underscores become spaces and the first letter is capitalised.
@@ -553,7 +629,7 @@ func (p *parser) figures(n *yaml.Node) {
 		}
 		e := &figures.Entry{Name: k.Value, Label: labelFromKey(k.Value), Pos: pos(k)}
 		val := figures.Value{Unit: figures.Money, Currency: p.b.Currency, Scale: p.b.Scale}
-		var valueNode, valuesNode *yaml.Node
+		var valueNode, valuesNode, xbrlNode, decimalsNode *yaml.Node
 		ok := true
 		switch v.Kind {
 		case yaml.ScalarNode:
@@ -583,6 +659,10 @@ func (p *parser) figures(n *yaml.Node) {
 						ok = false
 					}
 					val.Scale = sc
+				case "xbrl":
+					xbrlNode = fv
+				case "decimals":
+					decimalsNode = fv
 				case "source":
 					id := p.str(fv, "source")
 					e.Source = p.source(id)
@@ -691,6 +771,8 @@ func (p *parser) figures(n *yaml.Node) {
 			// In time order, whatever order the YAML lists them in: the
 			// previous period, a chart's axis and a table all follow it.
 			slices.SortStableFunc(e.Series, func(a, b figures.Point) int { return period.Compare(a.Period, b.Period) })
+		case xbrlNode != nil:
+			// Imported from the filing by p.filed.
 		default:
 			p.errorf(k, "figure %s has no value", k.Value)
 			ok = false
@@ -698,8 +780,73 @@ func (p *parser) figures(n *yaml.Node) {
 		if !ok {
 			e.Failed = true
 		}
+		if xbrlNode != nil || decimalsNode != nil {
+			p.xbrl(e, val, k, valueNode, valuesNode, xbrlNode, decimalsNode)
+		}
 		p.errs.Add(p.b.Figures.Add(e))
 	})
+}
+
+// xbrl records a figure that names the XBRL concept it is filed under.
+func (p *parser) xbrl(e *figures.Entry, val figures.Value, k, valueNode, valuesNode, xbrlNode, decimalsNode *yaml.Node) {
+	if xbrlNode == nil {
+		p.errorf(decimalsNode, "decimals applies to a value imported from a filing: add xbrl: us-gaap:Concept")
+		return
+	}
+	x := &XBRLFigure{Entry: e, Concept: p.str(xbrlNode, "xbrl"), ConceptAt: pos(xbrlNode), Decimals: 1}
+	if !xbrlRE.MatchString(x.Concept) {
+		p.errorf(xbrlNode, "xbrl must name a concept with its taxonomy, such as us-gaap:OperatingIncomeLoss, not %q", x.Concept)
+		e.Failed = true
+		return
+	}
+	if val.Unit != figures.Money {
+		x.Decimals = 0
+	}
+	if decimalsNode != nil {
+		n, err := strconv.Atoi(p.str(decimalsNode, "decimals"))
+		if err != nil || n < 0 || n > 6 {
+			p.errorf(decimalsNode, "decimals must be a whole number from 0 to 6, not %q", decimalsNode.Value)
+		} else {
+			x.Decimals = int32(n)
+		}
+		if valueNode != nil || valuesNode != nil {
+			p.errorf(decimalsNode, "decimals is for an imported value; a typed value keeps the decimals it is written with")
+		}
+	}
+	switch {
+	case valueNode != nil:
+		x.ValueAt = pos(valueNode)
+	case valuesNode != nil:
+		x.PointAt = map[string]diag.Pos{}
+		if valuesNode.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(valuesNode.Content); i += 2 {
+				x.PointAt[valuesNode.Content[i].Value] = pos(valuesNode.Content[i+1])
+			}
+		}
+	default:
+		x.Imported = true
+		x.ValueAt = pos(xbrlNode)
+		e.Value = val
+		e.Value.Places = x.Decimals
+	}
+	p.b.XBRL = append(p.b.XBRL, x)
+}
+
+// filed checks the XBRL figures against filings. Without filings, or when
+// the check cannot import a value, an imported figure fails quietly or with
+// the checker's error, so that its uses do not report it again.
+func (p *parser) filed() {
+	if len(p.b.XBRL) == 0 {
+		return
+	}
+	if p.filings != nil {
+		p.errs.Extend(p.filings.Check(p.b))
+	}
+	for _, x := range p.b.XBRL {
+		if x.Imported && x.Filings[p.b.Period] == nil {
+			x.Entry.Failed, x.Entry.HasValue = true, false
+		}
+	}
 }
 
 func plainDigits(s string) bool {

@@ -98,6 +98,7 @@ usage:
   briefs check [--src DIR] [--strict] [--format text|github|json]
   briefs diff OLD NEW        (two folders or two git revisions)
   briefs new content/SLUG.md
+  briefs fetch sec [--user-agent "Name email"] TICKER...   (SEC company facts into data/sec/)
   briefs version
 `
 
@@ -122,6 +123,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Ser
 		return diff(args[1:], stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr, serve)
+	case "fetch":
+		return fetch(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "briefs", Version)
 		return nil
@@ -294,7 +297,7 @@ func buildKey(src, baseURL string, drafts, strict, noOG bool) string {
 	if err != nil {
 		return ""
 	}
-	key, err := buildcache.Fingerprint(os.DirFS(src), []string{"content", "layouts"},
+	key, err := buildcache.Fingerprint(os.DirFS(src), []string{"content", "layouts", "data/sec"},
 		bin, baseURL, fmt.Sprint(drafts, strict, noOG), time.Now().Format("2006-01-02"))
 	if err != nil {
 		return ""

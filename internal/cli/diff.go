@@ -17,6 +17,7 @@ import (
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/plural"
+	"github.com/briefs/briefs/internal/sec"
 )
 
 func diff(args []string, stdout, stderr io.Writer) error {
@@ -87,6 +88,20 @@ func openTree(arg string) (fs.FS, error) {
 		}
 		names, objects = append(names, p), append(objects, f[2])
 	}
+	// The company facts the briefs are checked against, if any.
+	secDir := strings.TrimSuffix(string(prefix), "\n") + sec.Dir
+	if ls, err := exec.Command("git", "ls-tree", "-z", "--full-tree", arg+":"+secDir).Output(); err == nil {
+		for _, rec := range strings.Split(string(ls), "\x00") {
+			info, name, ok := strings.Cut(rec, "\t")
+			f := strings.Fields(info)
+			if !ok || len(f) != 3 || f[1] != "blob" || !strings.HasSuffix(name, ".json") {
+				continue
+			}
+			p := sec.Dir + "/" + name
+			m[p] = &fstest.MapFile{}
+			names, objects = append(names, p), append(objects, f[2])
+		}
+	}
 	blobs, err := catBlobs(objects)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s at %s: %v", dir, arg, err)
@@ -140,6 +155,7 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 		return nil, err
 	}
 	out := map[string]*valueSet{}
+	filings := sec.NewCache(t)
 	for _, p := range paths {
 		vs := &valueSet{values: map[string]string{}}
 		src, err := content.ReadFile(t, p)
@@ -148,7 +164,7 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 			out[p] = vs
 			continue
 		}
-		b, _ := brief.Parse(p, src)
+		b, _ := brief.ParseChecked(p, src, filings)
 		if b == nil {
 			vs.title = "(unreadable)"
 			out[p] = vs
@@ -158,12 +174,17 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 		if !b.Updated.IsZero() {
 			vs.updated = b.Updated.Format("2006-01-02")
 		}
+		filed := map[*figures.Entry]*brief.XBRLFigure{}
+		for _, x := range b.XBRL {
+			filed[x.Entry] = x
+		}
 		for _, e := range b.Figures.Entries() {
 			add := func(name string, v figures.Value) {
 				text, err := figures.Format(v, e.Format)
 				if err != nil {
 					text, _ = figures.Format(v, "")
 				}
+				text += filingNote(filed[e], name, b.Period)
 				vs.values[name] = text
 				vs.order = append(vs.order, name)
 			}
@@ -182,6 +203,23 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 		out[p] = vs
 	}
 	return out, nil
+}
+
+// filingNote names the filing a checked value agrees with, so that a diff
+// shows when a value's filing changed (a restatement) even if the value
+// did not.
+func filingNote(x *brief.XBRLFigure, name, period string) string {
+	if x == nil {
+		return ""
+	}
+	if _, p, ok := strings.Cut(name, "@"); ok {
+		period = p
+	}
+	f := x.Filings[period]
+	if f == nil {
+		return " (no filing agrees)"
+	}
+	return fmt.Sprintf(" (%s filed %s, %s)", f.Form, f.Filed, f.Accession)
 }
 
 // DiffMarkdown lists, brief by brief, every figure and derived value that

@@ -462,6 +462,10 @@ func TestLiveReload(t *testing.T) {
 	if err := os.WriteFile(p, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The brief checks figures against the company facts beside it.
+	if err := os.CopyFS(filepath.Join(dir, "data", "sec"), os.DirFS(filepath.Join(root(t), "data", "sec"))); err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -117,7 +116,7 @@ func (s *Server) Update(changed []string) {
 	}
 }
 
-// StartWatch watches dir's content/ and layouts/ until ctx ends, rebuilding
+// StartWatch watches dir's content/, layouts/ and data/sec/ until ctx ends, rebuilding
 // after each burst of changes. It returns once the watches are in place, so
 // no edit made after it returns is missed; the channel reports the end.
 func (s *Server) StartWatch(ctx context.Context, dir string, logf func(string, ...any)) (<-chan error, error) {
@@ -146,7 +145,17 @@ func (s *Server) StartWatch(ctx context.Context, dir string, logf func(string, .
 }
 
 // watched are the site's folders whose files the server watches.
-var watched = []string{"content", "layouts"}
+var watched = []string{"content", "layouts", "data/sec"}
+
+// watchedFolder returns the watched folder rel lies in (or is), or "".
+func watchedFolder(rel string) string {
+	for _, w := range watched {
+		if rel == w || strings.HasPrefix(rel, w+"/") {
+			return w
+		}
+	}
+	return ""
+}
 
 // watchDir watches p if it is a folder.
 func watchDir(w *fsnotify.Watcher, p string) error {
@@ -172,8 +181,8 @@ func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher, dir string, log
 				continue // editor swap and backup files
 			}
 			rel = filepath.ToSlash(rel)
-			top, _, _ := strings.Cut(rel, "/")
-			if !slices.Contains(watched, top) {
+			top := watchedFolder(rel)
+			if top == "" {
 				continue // the site folder's other files
 			}
 			if rel == top && !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {

@@ -490,6 +490,13 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 	return out, errs
 }
 
+// xbrlJSON is what figures.json says of a figure checked against filings:
+// its concept and, by period, the filing each value agrees with.
+type xbrlJSON struct {
+	Concept string                   `json:"concept"`
+	Filings map[string]*brief.Filing `json:"filings,omitempty"`
+}
+
 // figuresJSON lists every figure and derived value of a brief with exact
 // decimals as strings.
 func figuresJSON(bf *brief.Brief) []byte {
@@ -512,6 +519,7 @@ func figuresJSON(bf *brief.Brief) []byte {
 		Expr        string            `json:"expr,omitempty"`
 		Computation string            `json:"computation,omitempty"`
 		Sources     []string          `json:"sources,omitempty"`
+		XBRL        *xbrlJSON         `json:"xbrl,omitempty"`
 	}
 	doc := struct {
 		Slug    string `json:"slug"`
@@ -528,8 +536,12 @@ func figuresJSON(bf *brief.Brief) []byte {
 	for _, s := range bf.Sources {
 		doc.Sources = append(doc.Sources, src{s.ID, s.Title, s.URL, s.Date})
 	}
+	filed := map[*figures.Entry]*xbrlJSON{}
+	for _, x := range bf.XBRL {
+		filed[x.Entry] = &xbrlJSON{Concept: x.Concept, Filings: x.Filings}
+	}
 	for _, e := range bf.Figures.Entries() {
-		v := val{Name: e.Name, Kind: "figure", Label: e.Label, Unit: e.Value.Unit.String()}
+		v := val{Name: e.Name, Kind: "figure", Label: e.Label, Unit: e.Value.Unit.String(), XBRL: filed[e]}
 		if e.Derived {
 			v.Kind, v.Expr, v.Computation = "derived", e.ExprText, e.Computation
 		}

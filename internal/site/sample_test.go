@@ -8,21 +8,23 @@ import (
 	"testing/fstest"
 )
 
-// sampleFS copies the repository's own content/ into memory.
+// sampleFS copies the repository's own content/ and data/sec/ into memory.
 func sampleFS(t *testing.T) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
 	root := os.DirFS("../..")
-	err := fs.WalkDir(root, "content", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	for _, dir := range []string{"content", "data/sec"} {
+		err := fs.WalkDir(root, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(root, p)
+			m[p] = &fstest.MapFile{Data: data}
 			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		data, err := fs.ReadFile(root, p)
-		m[p] = &fstest.MapFile{Data: data}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return m
 }
@@ -36,8 +38,9 @@ func TestSampleSite(t *testing.T) {
 	}
 	page := file(t, out, "amazon-fy2024/index.html")
 	for _, want := range []string{
-		`<data value="0.1687" title="= 107.6 ÷ 638.0 · Amazon Q4 2024 Earnings Release">16.9%</data>`,
-		`<data value="0.5802" title="= 39.8 ÷ 68.6 · Amazon Q4 2024 Earnings Release">58.0%</data>`,
+		`<data value="0.1687" title="= 107.6 ÷ 638.0 · Amazon Q4 2024 Earnings Release; Amazon.com, Inc. Form 10-K filed 2025-02-07 (SEC accession 0001018724-25-000004)">16.9%</data>`,
+		`<data value="0.5802" title="= 39.8 ÷ 68.6 · Amazon Q4 2024 Earnings Release; Amazon.com, Inc. Form 10-K filed 2025-02-07 (SEC accession 0001018724-25-000004)">58.0%</data>`,
+		`<a href="https://www.sec.gov/Archives/edgar/data/1018724/000101872425000004/0001018724-25-000004-index.htm">Amazon.com, Inc. Form 10-K filed 2025-02-07 (SEC accession 0001018724-25-000004)</a>`,
 		`<del>$68.8 billion</del>`,
 	} {
 		if !strings.Contains(page, want) {

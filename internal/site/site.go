@@ -27,6 +27,7 @@ import (
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/fonts"
 	"github.com/briefs/briefs/internal/markdown"
+	"github.com/briefs/briefs/internal/sec"
 	"github.com/briefs/briefs/layouts"
 )
 
@@ -150,6 +151,9 @@ type Builder struct {
 	changed []change
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
 	OGDrawn int
+	// filings holds the SEC company facts read so far, shared by the
+	// briefs of a company; replaced when data/sec/ changes.
+	filings *sec.Cache
 }
 
 // NewBuilder returns a builder over a source tree holding content/ and
@@ -188,6 +192,7 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	b.entries = map[string]*entry{}
 	b.last = nil
 	b.ogWritten = nil
+	b.filings = sec.NewCache(b.fsys)
 	b.render(ctx, briefPaths)
 	if ctx.Err() != nil {
 		b.entries = map[string]*entry{}
@@ -210,6 +215,8 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		// The folders themselves: created, deleted or moved as a whole.
 		case p == "layouts" || strings.HasPrefix(p, "layouts/"), p == content.Dir, p == content.Index:
 			all = true
+		case strings.HasPrefix(p, sec.Dir+"/"):
+			all, b.filings = true, nil
 		case content.IsBrief(p):
 			briefs = append(briefs, p)
 		}
@@ -232,6 +239,9 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		sort.Strings(briefs)
 	} else if b.pages == nil {
 		errs.Extend(b.loadLayouts())
+	}
+	if b.filings == nil {
+		b.filings = sec.NewCache(b.fsys)
 	}
 	b.render(context.Background(), briefs)
 	return b.assemble(errs)
@@ -381,7 +391,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		e.errs = diag.List{{File: e.path, Msg: unwrapPath(err).Error()}}
 		return
 	}
-	bf, errs := brief.Parse(e.path, src)
+	bf, errs := brief.ParseChecked(e.path, src, b.filings)
 	e.errs = errs
 	if bf == nil {
 		return

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/briefs/briefs/internal/sec"
+)
+
+// fetch runs briefs fetch SOURCE ...; sec is the only source so far.
+func fetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "sec" {
+		fmt.Fprintln(stderr, "usage: briefs fetch sec [--src DIR] [--user-agent \"Name email\"] TICKER...")
+		return &ExitError{Code: 2}
+	}
+	fs := flags("fetch sec", stderr)
+	src := fs.String("src", ".", "the site's source folder (the files go to SRC/data/sec/)")
+	ua := fs.String("user-agent", os.Getenv("BRIEFS_SEC_USER_AGENT"), "who is asking, as the SEC requires: \"Name email@example.com\" (default $BRIEFS_SEC_USER_AGENT)")
+	base := fs.String("sec-base-url", os.Getenv("BRIEFS_SEC_BASE_URL"), "serve both SEC hosts from this URL instead (tests; default $BRIEFS_SEC_BASE_URL)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "usage: briefs fetch sec [--src DIR] [--user-agent \"Name email\"] TICKER...")
+		return &ExitError{Code: 2}
+	}
+	if *ua == "" {
+		fmt.Fprintf(stderr, "briefs fetch sec: %v\n", sec.ErrNoUserAgent)
+		return &ExitError{Code: 2}
+	}
+	c := &sec.Client{UserAgent: *ua, BaseURL: *base}
+	if err := c.Fetch(ctx, filepath.Join(*src, filepath.FromSlash(sec.Dir)), fs.Args(), stdout); err != nil {
+		fmt.Fprintf(stderr, "briefs fetch sec: %v\n", err)
+		return &ExitError{Code: 1}
+	}
+	return nil
+}

@@ -1,0 +1,599 @@
+// Package sec reads the SEC's XBRL "company facts" files and ticker map,
+// matches a brief's figures with the facts filed for their period, and
+// downloads the files from the SEC (briefs fetch sec).
+package sec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/shopspring/decimal"
+)
+
+// Fact is one value of a concept as one filing reports it.
+type Fact struct {
+	// Start is zero for an instant (a balance-sheet value).
+	Start, End time.Time
+	Val        decimal.Decimal
+	Accn, Form string
+	FY         int
+	FP, Frame  string
+	Filed      time.Time
+}
+
+// Instant tells whether the fact is a value at a point in time.
+func (f *Fact) Instant() bool { return f.Start.IsZero() }
+
+// Days is the length of the fact's period, both ends included (a calendar
+// year is 365 or 366), and 0 for an instant.
+func (f *Fact) Days() int {
+	if f.Instant() {
+		return 0
+	}
+	return int(f.End.Sub(f.Start).Hours()/24) + 1
+}
+
+// Period describes the fact's period: "2024-01-01 to 2024-12-31" or, for an
+// instant, "2024-12-31".
+func (f *Fact) Period() string {
+	if f.Instant() {
+		return f.End.Format(dateLayout)
+	}
+	return f.Start.Format(dateLayout) + " to " + f.End.Format(dateLayout)
+}
+
+// IndexURL is the address of the filing's index page on EDGAR.
+func IndexURL(cik int64, accn string) string {
+	return fmt.Sprintf("https://www.sec.gov/Archives/edgar/data/%d/%s/%s-index.htm", cik, strings.ReplaceAll(accn, "-", ""), accn)
+}
+
+// Concept is the facts filed for one concept ("us-gaap:OperatingIncomeLoss"),
+// by unit ("USD", "shares", "USD/shares"). The facts are held compactly
+// (a build may hold a few concepts of a thousand companies) and expanded
+// into Facts only where asked for.
+type Concept struct {
+	Name  string
+	Label string
+	units map[string]*table
+}
+
+// table is one unit's facts, sorted by end date.
+type table struct {
+	rows    []row
+	filings []filing // shared by the rows: accession, form, fy, fp
+	frames  []string
+	vals    []byte // the values as filed, back to back
+}
+
+// row is a fact in 28 bytes: dates as days since 1970, the rest as indexes.
+type row struct {
+	start, end, filed int32 // start is noStart for an instant
+	filing, frame     uint32
+	val, valLen       uint32
+}
+
+type filing struct {
+	accn, form, fp string
+	fy             int
+}
+
+const noStart = math.MinInt32
+
+func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
+
+func date(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+// Units returns the units the concept is filed in, sorted.
+func (k *Concept) Units() []string {
+	us := make([]string, 0, len(k.units))
+	for u := range k.units {
+		us = append(us, u)
+	}
+	sort.Strings(us)
+	return us
+}
+
+// Facts returns every fact in a unit, sorted by end date.
+func (k *Concept) Facts(unit string) []Fact {
+	t := k.units[unit]
+	if t == nil {
+		return nil
+	}
+	out := make([]Fact, len(t.rows))
+	for i := range t.rows {
+		out[i] = t.fact(&t.rows[i])
+	}
+	return out
+}
+
+// Match is Match over the concept's facts in a unit, expanding only the
+// facts that end near end.
+func (k *Concept) Match(unit string, end time.Time, kind Kind, tolerance int) []Fact {
+	t := k.units[unit]
+	if t == nil {
+		return nil
+	}
+	lo, hi := days(end)-int32(tolerance), days(end)+int32(tolerance)
+	i := sort.Search(len(t.rows), func(i int) bool { return t.rows[i].end >= lo })
+	var near []Fact
+	for ; i < len(t.rows) && t.rows[i].end <= hi; i++ {
+		near = append(near, t.fact(&t.rows[i]))
+	}
+	return Match(near, end, kind, tolerance)
+}
+
+func (t *table) fact(r *row) Fact {
+	fl := t.filings[r.filing]
+	f := Fact{End: date(r.end), Filed: date(r.filed), Accn: fl.accn, Form: fl.form, FY: fl.fy, FP: fl.fp, Frame: t.frames[r.frame]}
+	if r.start != noStart {
+		f.Start = date(r.start)
+	}
+	// Validated when the concept was read.
+	f.Val, _ = decimal.NewFromString(string(t.vals[r.val : r.val+r.valLen]))
+	return f
+}
+
+const dateLayout = "2006-01-02"
+
+// span is where a concept's JSON value lies in its file.
+type span struct{ start, end int64 }
+
+// Company is one company-facts file. Opening it reads the whole file once to
+// index where each concept lies; a concept's facts are decoded only when
+// asked for, so a build keeps just the concepts its briefs name.
+type Company struct {
+	// File is the file's path as shown in messages (data/sec/CIK0001018724.json).
+	File string
+	CIK  int64
+	Name string
+
+	fsys  fs.FS
+	spans map[string]span
+
+	mu       sync.Mutex
+	concepts map[string]*Concept
+}
+
+// FileName is the name the SEC gives a company's facts file.
+func FileName(cik int64) string { return fmt.Sprintf("CIK%010d.json", cik) }
+
+// Open indexes the company-facts file at name in fsys. A malformed file is a
+// *diag.Error at the offending position.
+func Open(fsys fs.FS, name string) (*Company, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the company facts: %v", unwrapPath(err))}
+	}
+	defer f.Close()
+	c, err := scan(f)
+	if err != nil {
+		return nil, positioned(fsys, name, err)
+	}
+	c.File, c.fsys = name, fsys
+	return c, nil
+}
+
+// Parse indexes company facts held in memory (a download being checked).
+func Parse(name string, data []byte) (*Company, error) {
+	c, err := scan(bytes.NewReader(data))
+	if err != nil {
+		return nil, positionedData(name, data, err)
+	}
+	c.File, c.fsys = name, memFS{name: name, data: data}
+	return c, nil
+}
+
+// offsetError is a problem at a byte offset of a file; syntax marks a JSON
+// syntax error, whose exact position and wording the caller recovers by
+// validating the whole file.
+type offsetError struct {
+	off    int64
+	msg    string
+	syntax bool
+}
+
+func (e *offsetError) Error() string { return e.msg }
+
+// scan reads a company-facts file token by token. Each concept's value is
+// read as raw bytes and only its position kept, so memory stays small
+// however large the file.
+func scan(r io.Reader) (*Company, error) {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	c := &Company{spans: map[string]span{}, concepts: map[string]*Concept{}}
+	bad := func(format string, args ...any) error {
+		return &offsetError{off: dec.InputOffset(), msg: fmt.Sprintf(format, args...)}
+	}
+	wrap := func(err error) error {
+		if err == nil {
+			return nil
+		}
+		var oe *offsetError
+		if errors.As(err, &oe) {
+			return err
+		}
+		return &offsetError{off: dec.InputOffset(), msg: err.Error(), syntax: true}
+	}
+	open := func(what string) error {
+		t, err := dec.Token()
+		if err != nil {
+			return wrap(err)
+		}
+		if d, ok := t.(json.Delim); !ok || d != '{' {
+			return bad("%s must be an object", what)
+		}
+		return nil
+	}
+	key := func() (string, error) {
+		t, err := dec.Token()
+		if err != nil {
+			return "", wrap(err)
+		}
+		return t.(string), nil // inside an object the decoder only yields string keys
+	}
+	closeObj := func() error {
+		_, err := dec.Token()
+		return wrap(err)
+	}
+	var raw json.RawMessage
+	if err := open("the company facts"); err != nil {
+		return nil, err
+	}
+	sawFacts := false
+	for dec.More() {
+		k, err := key()
+		if err != nil {
+			return nil, err
+		}
+		switch k {
+		case "cik":
+			if err := dec.Decode(&raw); err != nil {
+				return nil, wrap(err)
+			}
+			n, err := strconv.ParseInt(strings.Trim(string(raw), `"`), 10, 64)
+			if err != nil || n <= 0 {
+				return nil, bad("cik must be a number, not %s", raw)
+			}
+			c.CIK = n
+		case "entityName":
+			if err := dec.Decode(&c.Name); err != nil {
+				return nil, wrap(err)
+			}
+		case "facts":
+			sawFacts = true
+			if err := open("facts"); err != nil {
+				return nil, err
+			}
+			for dec.More() {
+				tax, err := key()
+				if err != nil {
+					return nil, err
+				}
+				if err := open("facts." + tax); err != nil {
+					return nil, err
+				}
+				for dec.More() {
+					name, err := key()
+					if err != nil {
+						return nil, err
+					}
+					if err := dec.Decode(&raw); err != nil {
+						return nil, wrap(err)
+					}
+					end := dec.InputOffset()
+					if len(raw) == 0 || raw[0] != '{' {
+						return nil, &offsetError{off: end - int64(len(raw)), msg: fmt.Sprintf("%s:%s must be an object with units", tax, name)}
+					}
+					c.spans[tax+":"+name] = span{end - int64(len(raw)), end}
+				}
+				if err := closeObj(); err != nil {
+					return nil, err
+				}
+			}
+			if err := closeObj(); err != nil {
+				return nil, err
+			}
+		default:
+			if err := dec.Decode(&raw); err != nil {
+				return nil, wrap(err)
+			}
+		}
+	}
+	if err := closeObj(); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, bad("unexpected data after the company facts")
+	}
+	if !sawFacts {
+		return nil, &offsetError{off: 0, msg: "no facts: this is not an SEC company-facts file"}
+	}
+	return c, nil
+}
+
+// Concepts returns the names of every concept in the file, sorted.
+func (c *Company) Concepts() []string {
+	names := make([]string, 0, len(c.spans))
+	for n := range c.spans {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Concept decodes the named concept's facts (once; later calls share them).
+// It returns nil and no error when the file has no such concept.
+func (c *Company) Concept(name string) (*Concept, error) {
+	sp, ok := c.spans[name]
+	if !ok {
+		return nil, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if k, ok := c.concepts[name]; ok {
+		return k, nil
+	}
+	data, err := readSpan(c.fsys, c.File, sp)
+	if err != nil {
+		return nil, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err)}
+	}
+	k, err := decodeConcept(name, data)
+	if err != nil {
+		var oe *offsetError
+		if errors.As(err, &oe) {
+			oe.off += sp.start
+		}
+		return nil, positioned(c.fsys, c.File, err)
+	}
+	c.concepts[name] = k
+	return k, nil
+}
+
+type factJSON struct {
+	Start string      `json:"start"`
+	End   string      `json:"end"`
+	Val   json.Number `json:"val"`
+	Accn  string      `json:"accn"`
+	FY    json.Number `json:"fy"`
+	FP    string      `json:"fp"`
+	Form  string      `json:"form"`
+	Filed string      `json:"filed"`
+	Frame string      `json:"frame"`
+}
+
+func decodeConcept(name string, data []byte) (*Concept, error) {
+	var raw struct {
+		Label *string               `json:"label"`
+		Units map[string][]factJSON `json:"units"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, &offsetError{off: te.Offset, msg: fmt.Sprintf("%s: %s must be %s, not %s", name, te.Field, typeName(te.Type), te.Value)}
+		}
+		return nil, &offsetError{msg: fmt.Sprintf("%s: %v", name, err)}
+	}
+	if raw.Units == nil {
+		return nil, &offsetError{msg: fmt.Sprintf("%s has no units", name)}
+	}
+	k := &Concept{Name: name, units: make(map[string]*table, len(raw.Units))}
+	if raw.Label != nil {
+		k.Label = *raw.Label
+	}
+	for unit, list := range raw.Units {
+		t := &table{rows: make([]row, 0, len(list))}
+		filings, frames := map[filing]uint32{}, map[string]uint32{}
+		for i, fj := range list {
+			start, end, filed, err := fj.check()
+			if err != nil {
+				return nil, &offsetError{msg: fmt.Sprintf("%s: fact %d in %s: %v", name, i+1, unit, err)}
+			}
+			fy, _ := strconv.Atoi(string(fj.FY))
+			fl := filing{accn: fj.Accn, form: fj.Form, fp: fj.FP, fy: fy}
+			fi, ok := filings[fl]
+			if !ok {
+				fi = uint32(len(t.filings))
+				filings[fl] = fi
+				t.filings = append(t.filings, fl)
+			}
+			fr, ok := frames[fj.Frame]
+			if !ok {
+				fr = uint32(len(t.frames))
+				frames[fj.Frame] = fr
+				t.frames = append(t.frames, fj.Frame)
+			}
+			r := row{start: start, end: end, filed: filed, filing: fi, frame: fr,
+				val: uint32(len(t.vals)), valLen: uint32(len(fj.Val))}
+			t.vals = append(t.vals, fj.Val...)
+			t.rows = append(t.rows, r)
+		}
+		sort.SliceStable(t.rows, func(i, j int) bool { return t.rows[i].end < t.rows[j].end })
+		k.units[unit] = t
+	}
+	return k, nil
+}
+
+func typeName(t reflect.Type) string {
+	if t == reflect.TypeFor[json.Number]() {
+		return "a number"
+	}
+	return kindName(t.Kind().String())
+}
+
+func kindName(k string) string {
+	switch k {
+	case "string":
+		return "text"
+	case "int", "int64", "float64":
+		return "a number"
+	}
+	return "a " + k
+}
+
+// check validates a fact and returns its dates as days since 1970 (start
+// is noStart for an instant). The value is a valid JSON number already.
+func (fj *factJSON) check() (start, end, filed int32, err error) {
+	day := func(field, s string) (int32, error) {
+		d, ok := parseDay(s)
+		if !ok {
+			return 0, fmt.Errorf("%s %q is not a date (YYYY-MM-DD)", field, s)
+		}
+		return d, nil
+	}
+	if end, err = day("end", fj.End); err != nil {
+		return
+	}
+	start = noStart
+	if fj.Start != "" {
+		if start, err = day("start", fj.Start); err != nil {
+			return
+		}
+		if start > end {
+			err = fmt.Errorf("start %s is after end %s", fj.Start, fj.End)
+			return
+		}
+	}
+	if filed, err = day("filed", fj.Filed); err != nil {
+		return
+	}
+	switch {
+	case fj.Val == "":
+		err = errors.New("val is missing")
+	case fj.Accn == "":
+		err = errors.New("accn (the accession number) is missing")
+	}
+	return
+}
+
+// parseDay reads YYYY-MM-DD as days since 1970 (faster than time.Parse,
+// which matters when a build reads thousands of facts).
+func parseDay(s string) (int32, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, false
+	}
+	num := func(t string) int {
+		n := 0
+		for i := 0; i < len(t); i++ {
+			c := t[i]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d := num(s[:4]), num(s[5:7]), num(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 2024-02-30 would roll over into March
+		return 0, false
+	}
+	return days(t), true
+}
+
+func readSpan(fsys fs.FS, name string, sp span) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, sp.end-sp.start)
+	if ra, ok := f.(io.ReaderAt); ok {
+		_, err = ra.ReadAt(buf, sp.start)
+	} else {
+		if _, err = io.CopyN(io.Discard, f, sp.start); err == nil {
+			_, err = io.ReadFull(f, buf)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the file changed while the build read it: %v", err)
+	}
+	return buf, nil
+}
+
+// positioned turns a scan error into a *diag.Error with line and column,
+// reading the file again only on this failure path.
+func positioned(fsys fs.FS, name string, err error) error {
+	var oe *offsetError
+	if !errors.As(err, &oe) {
+		return &diag.Error{File: name, Msg: err.Error()}
+	}
+	data, rerr := fs.ReadFile(fsys, name)
+	if rerr != nil {
+		return &diag.Error{File: name, Msg: oe.msg}
+	}
+	return positionedData(name, data, err)
+}
+
+func positionedData(name string, data []byte, err error) error {
+	var oe *offsetError
+	if !errors.As(err, &oe) {
+		return &diag.Error{File: name, Msg: err.Error()}
+	}
+	off, msg := oe.off, oe.msg
+	if oe.syntax {
+		// The decoder's own offsets are relative to the value it was reading;
+		// validating the whole file gives the exact place and wording.
+		var v json.RawMessage
+		uerr := json.Unmarshal(data, &v)
+		var se *json.SyntaxError
+		switch {
+		case errors.As(uerr, &se) && se.Offset >= int64(len(data)):
+			off, msg = int64(len(data)), se.Error() // cut short: point past the end
+		case errors.As(uerr, &se):
+			off, msg = max(se.Offset-1, 0), se.Error()
+		case uerr != nil:
+			msg = uerr.Error()
+		}
+	}
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line, col := 1, 1
+	start := int64(bytes.LastIndexByte(data[:off], '\n') + 1)
+	line += bytes.Count(data[:off], []byte("\n"))
+	col += utf8.RuneCount(data[start:off])
+	return &diag.Error{File: name, Line: line, Col: col, Msg: msg}
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// memFS serves one in-memory file, so that a Company parsed from a download
+// decodes its concepts like one opened from disk.
+type memFS struct {
+	name string
+	data []byte
+}
+
+func (m memFS) Open(name string) (fs.File, error) {
+	if name != m.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return &memFile{Reader: bytes.NewReader(m.data)}, nil
+}
+
+type memFile struct{ *bytes.Reader }
+
+func (*memFile) Stat() (fs.FileInfo, error) { return nil, errors.New("not supported") }
+func (*memFile) Close() error               { return nil }
