@@ -144,6 +144,15 @@ func (s *Server) StartWatch(ctx context.Context, dir string, logf func(string, .
 	return done, nil
 }
 
+// siteTypes are the content types of what a site holds, whatever the
+// machine's /etc/mime.types says (a minimal system has none for CSV or
+// WOFF2, and the preview would serve them as octet-stream).
+var siteTypes = map[string]string{
+	".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+	".csv": "text/csv; charset=utf-8", ".json": "application/json", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
+	".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2", ".ttf": "font/ttf",
+}
+
 // watched are the site's folders whose files the server watches.
 var watched = []string{"content", "layouts", "data/sec"}
 
@@ -462,7 +471,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			data = []byte("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1></body></html>")
 		}
 	}
-	ctype := mime.TypeByExtension(path.Ext(name))
+	ctype := siteTypes[path.Ext(name)]
+	if ctype == "" {
+		ctype = mime.TypeByExtension(path.Ext(name))
+	}
 	if ctype == "" {
 		ctype = "application/octet-stream"
 	}

@@ -364,3 +364,20 @@ func benchmarkEdit(b *testing.B, n int) {
 
 func BenchmarkEditToReload1k(b *testing.B)  { benchmarkEdit(b, 1000) }
 func BenchmarkEditToReload10k(b *testing.B) { benchmarkEdit(b, 10000) }
+
+// TestContentTypes: what a site holds is served with its own type whatever
+// the machine's mime.types says (CSV and WOFF2 lack one on a minimal system).
+func TestContentTypes(t *testing.T) {
+	l := start(t, map[string]string{"content/good.md": brief + "\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"})
+	for p, want := range map[string]string{"/good/chart-1.csv": "text/csv; charset=utf-8", "/good/figures.json": "application/json", "/feed.xml": "application/xml"} {
+		req, _ := http.NewRequest("GET", l.base+p, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || got != want {
+			t.Errorf("%s: %d %q, want %q", p, resp.StatusCode, got, want)
+		}
+	}
+}

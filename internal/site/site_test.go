@@ -513,3 +513,13 @@ func TestOGImagesReused(t *testing.T) {
 		t.Errorf("og:image does not name an output file")
 	}
 }
+
+// TestKickerWithoutCompany: a brief with a period but no company shows the
+// period alone, with no stray separator before it.
+func TestKickerWithoutCompany(t *testing.T) {
+	fsys := fstest.MapFS{"content/a.md": {Data: []byte("---\ntitle: A\ndate: 2025-01-01\nperiod: FY2024\n---\nBody.\n")}}
+	page := file(t, build(t, fsys, Options{}), "a/index.html")
+	if !strings.Contains(page, `<p class="kicker">FY2024</p>`) {
+		t.Errorf("kicker: %s", regexp.MustCompile(`<p class="kicker">.*?</p>`).FindString(page))
+	}
+}
