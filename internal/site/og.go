@@ -25,7 +25,7 @@ func newOGSpec(bf *brief.Brief, site string) *ogSpec {
 		}
 	}
 	h := sha256.New()
-	for _, s := range []string{"og-v1", c.Site, c.Kicker, c.Title, c.Figure, c.FigureLabel} {
+	for _, s := range []string{"og-v2", c.Site, c.Kicker, c.Title, c.Figure, c.FigureLabel} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -50,12 +50,37 @@ func (b *Builder) ogImage(o *ogSpec) []byte {
 			return data
 		}
 	}
-	data, err := ogimage.Draw(o.card)
+	d, err := b.ogDrawer()
+	if err != nil {
+		return nil
+	}
+	data, err = d.Draw(o.card)
+	b.ogMu.Lock()
+	b.ogIdle = append(b.ogIdle, d)
+	b.ogMu.Unlock()
 	if err != nil {
 		return nil
 	}
 	b.remember(o.name, data, true)
 	return data
+}
+
+// ogDrawer returns an idle drawer, or a new one when every drawer is in
+// use (so there are never more than workers).
+func (b *Builder) ogDrawer() (*ogimage.Drawer, error) {
+	b.ogMu.Lock()
+	if n := len(b.ogIdle); n > 0 {
+		d := b.ogIdle[n-1]
+		b.ogIdle = b.ogIdle[:n-1]
+		b.ogMu.Unlock()
+		return d, nil
+	}
+	b.ogMu.Unlock()
+	fonts, err := ogimage.DefaultFonts()
+	if err != nil {
+		return nil, err
+	}
+	return ogimage.NewDrawer(fonts)
 }
 
 // remember caches an image, unless the build streams (then nothing is kept).

@@ -25,6 +25,7 @@ import (
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/markdown"
+	"github.com/briefs/briefs/internal/ogimage"
 	"github.com/briefs/briefs/layouts"
 )
 
@@ -123,6 +124,9 @@ type Builder struct {
 	entries map[string]*entry
 	ogMu    sync.Mutex
 	ogCache map[string][]byte
+	// ogIdle holds the OpenGraph drawers no worker is using: at most one
+	// per worker is ever made, and each keeps its glyphs across images.
+	ogIdle []*ogimage.Drawer
 	// lists caches rendered list pages by list folder; nextLists is being
 	// filled by the running assemble. Both reset when layouts reload.
 	lists, nextLists map[string]*listCache
