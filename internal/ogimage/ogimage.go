@@ -111,10 +111,13 @@ const (
 type Drawer struct {
 	site, kicker, title, titleSmall, label *face
 	figure                                 [3]*face
-	frame                                  []uint8 // the canvas before any text
-	canvas                                 *image.Paletted
-	dirty                                  [Height]bool // rows text was drawn on
-	enc                                    *encoder
+	// raw is the canvas as PNG scanlines: a filter byte (0) before each
+	// row, so canvas.Pix starts at raw[1] and its stride is rowLen.
+	raw    []uint8
+	canvas *image.Paletted
+	frame  []uint8      // raw before any text
+	dirty  [Height]bool // rows text was drawn on
+	enc    *encoder
 }
 
 // NewDrawer returns a drawer setting cards in the given fonts.
@@ -129,12 +132,13 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 		titleSmall: newFace(f.Title, sizeTitleSmall),
 		label:      newFace(f.UI, sizeLabel),
 		figure:     [3]*face{newFace(f.UI, sizeFigure), newFace(f.UI, sizeFigureSmall), newFace(f.UI, sizeFigureTiny)},
-		canvas:     image.NewPaletted(image.Rect(0, 0, Width, Height), palette),
-		enc:        newEncoder(),
+		raw:        make([]uint8, rowLen*Height),
 	}
+	d.canvas = &image.Paletted{Pix: d.raw[1:], Stride: rowLen, Rect: image.Rect(0, 0, Width, Height), Palette: palette}
 	d.fill(image.Rect(0, 0, Width, 12), index(inkAccent, levels-1))
 	d.fill(image.Rect(margin, 110, Width-margin, 113), index(inkText, levels-1))
-	d.frame = bytes.Clone(d.canvas.Pix)
+	d.frame = bytes.Clone(d.raw)
+	d.enc = newEncoder()
 	return d, nil
 }
 
@@ -149,7 +153,12 @@ func (d *Drawer) fill(r image.Rectangle, ix uint8) {
 
 // Draw renders the card as PNG. The bytes are the caller's to keep.
 func (d *Drawer) Draw(c Card) ([]byte, error) {
-	copy(d.canvas.Pix, d.frame)
+	// Only the rows the last card drew on differ from the frame.
+	for y, dirty := range d.dirty {
+		if dirty {
+			copy(d.raw[y*rowLen:(y+1)*rowLen], d.frame[y*rowLen:])
+		}
+	}
 	d.dirty = [Height]bool{}
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
@@ -189,7 +198,7 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)
 		}
 	}
-	return d.enc.encode(d.canvas.Pix, d.frame, &d.dirty), nil
+	return d.enc.encode(d.raw, &d.dirty), nil
 }
 
 // text draws s with its baseline's left end at (x, y) and returns where
@@ -219,7 +228,7 @@ func (d *Drawer) blit(g *glyph, x, y int, ink int) {
 			continue
 		}
 		d.dirty[py] = true
-		row := d.canvas.Pix[py*d.canvas.Stride : (py+1)*d.canvas.Stride]
+		row := d.canvas.Pix[py*d.canvas.Stride : py*d.canvas.Stride+Width]
 		cov := g.cov[j*g.w : (j+1)*g.w]
 		for i, l := range cov {
 			px := x + g.dx + i

@@ -61,8 +61,10 @@ func TestDrawDecodesToCanvas(t *testing.T) {
 		if b := img.Bounds(); b.Dx() != Width || b.Dy() != Height {
 			t.Errorf("size %v", b)
 		}
-		if !bytes.Equal(img.Pix, d.canvas.Pix) {
-			t.Errorf("%q: decoded pixels differ from the canvas", c.Title)
+		for y := 0; y < Height; y++ {
+			if !bytes.Equal(img.Pix[y*img.Stride:y*img.Stride+Width], d.canvas.Pix[y*d.canvas.Stride:y*d.canvas.Stride+Width]) {
+				t.Fatalf("%q: decoded row %d differs from the canvas", c.Title, y)
+			}
 		}
 		if len(img.Palette) != len(palette) {
 			t.Errorf("palette of %d colours, want %d", len(img.Palette), len(palette))

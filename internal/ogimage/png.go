@@ -4,20 +4,22 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"hash/adler32"
 	"hash/crc32"
 )
 
 // The PNG is written here rather than by image/png, because nearly all of
 // a card is rows the text does not touch: those rows (runs of the frame:
 // paper, the bar, the rule) are compressed once per drawer and copied into
-// every image, and only the rows under text are compressed anew. Each run
+// every image, and only the rows under text are compressed anew. The
+// canvas is laid out as PNG scanlines, so it is compressed where it lies. Each run
 // is a self-contained piece of the deflate stream (compressed from a reset
 // state and ended by a sync flush), so the pieces join into one valid
 // stream and an image's bytes do not depend on what the drawer drew
 // before.
 
-// row is one scanline as PNG stores it: a filter byte (0, none) and the
-// palette indices.
+// rowLen is one scanline as PNG stores it: a filter byte (0, none) and
+// the row's palette indices.
 const rowLen = 1 + Width
 
 // piece is a compressed run of rows with what the zlib checksum needs of
@@ -30,59 +32,35 @@ type piece struct {
 
 type encoder struct {
 	zw     *flate.Writer
-	raw    []byte
 	frames map[[2]int]*piece
 	out    bytes.Buffer
 }
 
 func newEncoder() *encoder {
 	zw, _ := flate.NewWriter(nil, flate.BestSpeed) // the level is valid
-	return &encoder{zw: zw, raw: make([]byte, 0, rowLen*Height), frames: map[[2]int]*piece{}}
+	return &encoder{zw: zw, frames: map[[2]int]*piece{}}
 }
 
 const adlerMod = 65521
 
-// compress deflates rows [lo, hi) of pix into a self-contained piece.
-func (e *encoder) compress(pix []uint8, lo, hi int, dst *bytes.Buffer) piece {
-	raw := e.raw[:0]
-	for y := lo; y < hi; y++ {
-		raw = append(raw, 0)
-		raw = append(raw, pix[y*Width:(y+1)*Width]...)
-	}
+// compress deflates scanlines [lo, hi) of raw into a self-contained piece.
+func (e *encoder) compress(raw []uint8, lo, hi int, dst *bytes.Buffer) piece {
+	data := raw[lo*rowLen : hi*rowLen]
 	start := dst.Len()
 	e.zw.Reset(dst)
-	_, _ = e.zw.Write(raw) // writes to a bytes.Buffer do not fail
+	_, _ = e.zw.Write(data) // writes to a bytes.Buffer do not fail
 	_ = e.zw.Flush()
-	p := piece{z: dst.Bytes()[start:], n: uint64(len(raw))}
-	p.sum, p.w = sums(raw)
+	p := piece{z: dst.Bytes()[start:], n: uint64(len(data))}
+	// Adler-32 from (1, 0) over data is (1+sum, n+w).
+	c := adler32.Checksum(data)
+	p.sum = (uint64(c&0xffff) + adlerMod - 1) % adlerMod
+	p.w = (uint64(c>>16) + adlerMod - p.n%adlerMod) % adlerMod
 	return p
 }
 
-// sums returns the sum of raw's bytes and the sum of each byte times its
-// distance from the end, both modulo adlerMod; zero bytes, most of a
-// card, are skipped eight at a time.
-func sums(raw []byte) (sum, w uint64) {
-	n := uint64(len(raw))
-	i := 0
-	for i < len(raw) {
-		if i+8 <= len(raw) && binary.LittleEndian.Uint64(raw[i:]) == 0 {
-			i += 8
-			continue
-		}
-		x := uint64(raw[i])
-		sum += x
-		w += x * (n - uint64(i))
-		i++
-		if i&0xfff == 0 {
-			sum, w = sum%adlerMod, w%adlerMod
-		}
-	}
-	return sum % adlerMod, w % adlerMod
-}
-
-// encode writes pix (Width×Height palette indices) as a PNG, compressing
-// anew only the rows marked dirty.
-func (e *encoder) encode(pix, frame []uint8, dirty *[Height]bool) []byte {
+// encode returns raw (Height scanlines) as a PNG, compressing anew only
+// the rows marked dirty; the others are the frame's.
+func (e *encoder) encode(raw []uint8, dirty *[Height]bool) []byte {
 	e.out.Reset()
 	out := &e.out
 	out.WriteString("\x89PNG\r\n\x1a\n")
@@ -107,12 +85,12 @@ func (e *encoder) encode(pix, frame []uint8, dirty *[Height]bool) []byte {
 			end++
 		}
 		if dirty[y] {
-			add(e.compress(pix, y, end, out))
+			add(e.compress(raw, y, end, out))
 		} else {
 			p := e.frames[[2]int{y, end}]
 			if p == nil {
 				var z bytes.Buffer
-				q := e.compress(frame, y, end, &z)
+				q := e.compress(raw, y, end, &z)
 				q.z = bytes.Clone(q.z)
 				p = &q
 				e.frames[[2]int{y, end}] = p
