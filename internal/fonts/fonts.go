@@ -58,3 +58,6 @@ func read(name string) []byte {
 	}
 	return data
 }
+
+// TextBold is the bold face of Briefs Text, which sets headlines.
+func TextBold() Face { return Text[2] }

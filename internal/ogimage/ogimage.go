@@ -1,19 +1,22 @@
 // Package ogimage draws a brief's OpenGraph image (1200×630 PNG): the site,
 // the company and period, the title and the headline figure.
+//
+// A Drawer keeps everything an image needs from one image to the next (font
+// faces, rasterized glyphs, the canvas, the PNG encoder's buffers), so
+// drawing many images costs little more than encoding them. A Drawer is not
+// safe for concurrent use: give each worker its own.
 package ogimage
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
-	"image/png"
 	"strings"
 	"sync"
 
 	"github.com/golang/freetype/truetype"
 	"github.com/wcharczuk/go-chart/v2/roboto"
-	"golang.org/x/image/font"
 	"golang.org/x/image/math/fixed"
 )
 
@@ -23,102 +26,250 @@ const (
 	Height = 630
 )
 
-// Card is what an image shows.
+// margin is the space left and right of everything on the card.
+const margin = 60
+
+// Card is what an image shows. Every line is cut with an ellipsis where it
+// would not fit; a Kicker of the form "Company · Period" keeps its last
+// part whole and cuts the rest.
 type Card struct {
 	Site, Kicker, Title string
 	Figure, FigureLabel string
 }
 
-var (
-	fontOnce sync.Once
-	ttf      *truetype.Font
-	fontErr  error
-)
-
-var (
-	paper  = color.RGBA{0xfb, 0xfa, 0xf6, 0xff}
-	ink    = color.RGBA{0x1a, 0x1a, 0x1a, 0xff}
-	muted  = color.RGBA{0x55, 0x52, 0x4c, 0xff}
-	accent = color.RGBA{0x8c, 0x1c, 0x13, 0xff}
-	blue   = color.RGBA{0x1f, 0x5f, 0x8b, 0xff}
-)
-
-// Draw renders the card as PNG.
-func Draw(c Card) ([]byte, error) {
-	fontOnce.Do(func() { ttf, fontErr = truetype.Parse(roboto.Roboto) })
-	if fontErr != nil {
-		return nil, fontErr
-	}
-	img := image.NewRGBA(image.Rect(0, 0, Width, Height))
-	draw.Draw(img, img.Bounds(), image.NewUniform(paper), image.Point{}, draw.Src)
-	draw.Draw(img, image.Rect(0, 0, Width, 12), image.NewUniform(accent), image.Point{}, draw.Src)
-	draw.Draw(img, image.Rect(60, 110, Width-60, 113), image.NewUniform(ink), image.Point{}, draw.Src)
-	faces := map[float64]font.Face{}
-	face := func(size float64) font.Face {
-		if f, ok := faces[size]; ok {
-			return f
-		}
-		f := truetype.NewFace(ttf, &truetype.Options{Size: size, DPI: 72, Hinting: font.HintingFull})
-		faces[size] = f
-		return f
-	}
-	text := func(s string, size float64, x, y int, col color.Color) {
-		d := &font.Drawer{Dst: img, Src: image.NewUniform(col), Face: face(size), Dot: fixed.P(x, y)}
-		d.DrawString(s)
-	}
-	text(c.Site, 30, 60, 88, muted)
-	y := 175
-	if c.Kicker != "" {
-		text(strings.ToUpper(c.Kicker), 26, 60, y, accent)
-		y += 30
-	}
-	size := 64.0
-	lines := wrap(face(size), c.Title, Width-120)
-	if len(lines) > 3 {
-		size = 50
-		lines = wrap(face(size), c.Title, Width-120)
-		if len(lines) > 3 {
-			lines = append(lines[:2], strings.TrimSpace(lines[2])+"…")
-		}
-	}
-	for _, l := range lines {
-		y += int(size * 1.15)
-		text(l, size, 60, y, ink)
-	}
-	if c.Figure != "" {
-		text(c.Figure, 110, 60, Height-80, blue)
-		fw := font.MeasureString(face(110), c.Figure).Ceil()
-		label := c.FigureLabel
-		for len(label) > 0 && font.MeasureString(face(30), label).Ceil() > Width-120-fw-30 {
-			label = label[:len(label)-1]
-		}
-		text(label, 30, 60+fw+30, Height-85, muted)
-	}
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+// Fonts are the typefaces a card is set in. A parsed font is read-only and
+// may be shared by any number of drawers.
+type Fonts struct {
+	// Title sets the brief's title.
+	Title *truetype.Font
+	// UI sets the site's name, the kicker, the figure and its label.
+	UI *truetype.Font
 }
 
-func wrap(f font.Face, s string, max int) []string {
-	var lines []string
-	cur := ""
-	for _, w := range strings.Fields(s) {
-		try := w
-		if cur != "" {
-			try = cur + " " + w
+var defaultFonts = sync.OnceValues(func() (Fonts, error) {
+	f, err := truetype.Parse(roboto.Roboto)
+	if err != nil {
+		return Fonts{}, fmt.Errorf("parsing roboto: %w", err)
+	}
+	return Fonts{Title: f, UI: f}, nil
+})
+
+// DefaultFonts returns Roboto for every part of the card.
+func DefaultFonts() (Fonts, error) { return defaultFonts() }
+
+// The card's inks. Each is drawn at levels-1 antialiasing steps over the
+// paper, so the whole card fits a palette of 1+len(inks)*(levels-1) colours:
+// an 8-bit paletted PNG a quarter the size of a full-colour one.
+var (
+	paper = color.RGBA{0xfb, 0xfa, 0xf6, 0xff}
+	inks  = [...]color.RGBA{
+		inkText:   {0x1a, 0x1a, 0x1a, 0xff},
+		inkMuted:  {0x55, 0x52, 0x4c, 0xff},
+		inkAccent: {0x8c, 0x1c, 0x13, 0xff},
+		inkFigure: {0x1f, 0x5f, 0x8b, 0xff},
+	}
+)
+
+const (
+	inkText = iota
+	inkMuted
+	inkAccent
+	inkFigure
+)
+
+// levels is the number of coverage steps of an ink, paper (0) included.
+// Sixteen steps are what the eye resolves on antialiased edges.
+const levels = 16
+
+var palette = func() color.Palette {
+	p := color.Palette{paper}
+	for _, c := range inks {
+		for l := 1; l < levels; l++ {
+			mix := func(a, b uint8) uint8 { return uint8((int(a)*(levels-1-l) + int(b)*l + (levels-1)/2) / (levels - 1)) }
+			p = append(p, color.RGBA{mix(paper.R, c.R), mix(paper.G, c.G), mix(paper.B, c.B), 0xff})
 		}
-		if cur != "" && font.MeasureString(f, try).Ceil() > max {
-			lines = append(lines, cur)
-			cur = w
+	}
+	return p
+}()
+
+// index is the palette index of ink at coverage level l (1..levels-1).
+func index(ink int, l uint8) uint8 { return uint8(1+ink*(levels-1)) + l - 1 }
+
+// Type sizes, in pixels.
+const (
+	sizeSite        = 30
+	sizeKicker      = 26
+	sizeTitle       = 64
+	sizeTitleSmall  = 50
+	sizeFigure      = 110
+	sizeFigureSmall = 84
+	sizeFigureTiny  = 64
+	sizeLabel       = 30
+)
+
+// Drawer draws cards. It is not safe for concurrent use.
+type Drawer struct {
+	site, kicker, title, titleSmall, label *face
+	figure                                 [3]*face
+	// raw is the canvas as PNG scanlines: a filter byte (0) before each
+	// row, so canvas.Pix starts at raw[1] and its stride is rowLen.
+	raw    []uint8
+	canvas *image.Paletted
+	frame  []uint8      // raw before any text
+	dirty  [Height]bool // rows text was drawn on
+	enc    *encoder
+}
+
+// NewDrawer returns a drawer setting cards in the given fonts.
+func NewDrawer(f Fonts) (*Drawer, error) {
+	if f.Title == nil || f.UI == nil {
+		return nil, fmt.Errorf("ogimage: a title and a UI font are needed")
+	}
+	d := &Drawer{
+		site:       newFace(f.UI, sizeSite),
+		kicker:     newFace(f.UI, sizeKicker),
+		title:      newFace(f.Title, sizeTitle),
+		titleSmall: newFace(f.Title, sizeTitleSmall),
+		label:      newFace(f.UI, sizeLabel),
+		figure:     [3]*face{newFace(f.UI, sizeFigure), newFace(f.UI, sizeFigureSmall), newFace(f.UI, sizeFigureTiny)},
+		raw:        make([]uint8, rowLen*Height),
+	}
+	d.canvas = &image.Paletted{Pix: d.raw[1:], Stride: rowLen, Rect: image.Rect(0, 0, Width, Height), Palette: palette}
+	d.fill(image.Rect(0, 0, Width, 12), index(inkAccent, levels-1))
+	d.fill(image.Rect(margin, 110, Width-margin, 113), index(inkText, levels-1))
+	d.frame = bytes.Clone(d.raw)
+	d.enc = newEncoder()
+	return d, nil
+}
+
+func (d *Drawer) fill(r image.Rectangle, ix uint8) {
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := d.canvas.Pix[y*d.canvas.Stride:]
+		for x := r.Min.X; x < r.Max.X; x++ {
+			row[x] = ix
+		}
+	}
+}
+
+// Draw renders the card as PNG. The bytes are the caller's to keep.
+func (d *Drawer) Draw(c Card) ([]byte, error) {
+	// Only the rows the last card drew on differ from the frame.
+	for y, dirty := range d.dirty {
+		if dirty {
+			copy(d.raw[y*rowLen:(y+1)*rowLen], d.frame[y*rowLen:])
+		}
+	}
+	d.dirty = [Height]bool{}
+	const measure = Width - 2*margin
+	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
+	y := 175
+	if c.Kicker != "" {
+		d.text(d.kicker, d.kicker.fitKicker(strings.ToUpper(c.Kicker), measure), margin, y, inkAccent)
+		y += 30
+	}
+	title := d.title
+	lines := title.wrap(c.Title, measure)
+	if len(lines) > 3 {
+		title = d.titleSmall
+		lines = title.wrap(c.Title, measure)
+	}
+	if len(lines) > 3 {
+		// Cut the third line, with what follows it, by measurement.
+		lines = append(lines[:2], title.fit(strings.Join(lines[2:], " "), measure))
+	}
+	lead := int(title.size * 1.15)
+	for _, l := range lines {
+		y += lead
+		d.text(title, l, margin, y, inkText)
+	}
+	if c.Figure != "" {
+		// The figure shrinks before its label loses more than it must.
+		const labelRoom, gap = 300, 30
+		fig := d.figure[0]
+		for _, f := range d.figure[1:] {
+			if fig.width(c.Figure).Ceil() <= measure-labelRoom-gap {
+				break
+			}
+			fig = f
+		}
+		figure := fig.fit(c.Figure, measure)
+		x := d.text(fig, figure, margin, Height-80, inkFigure)
+		if room := Width - margin - (x + gap); room > 0 {
+			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)
+		}
+	}
+	return d.enc.encode(d.raw, &d.dirty), nil
+}
+
+// text draws s with its baseline's left end at (x, y) and returns where
+// the baseline ends.
+func (d *Drawer) text(f *face, s string, x, y int, ink int) int {
+	dot := fixed.I(x)
+	prev := rune(-1)
+	for _, r := range s {
+		if prev >= 0 {
+			dot += f.kern(prev, r)
+		}
+		g := f.glyph(r)
+		d.blit(g, dot.Round(), y, ink)
+		dot += g.advance
+		prev = r
+	}
+	return dot.Ceil()
+}
+
+// blit draws a glyph's coverage in ink. Where it meets earlier strokes of
+// the same ink (a tight kerning pair), coverages add as in "over".
+func (d *Drawer) blit(g *glyph, x, y int, ink int) {
+	base := index(ink, 1)
+	for j := 0; j < g.h; j++ {
+		py := y + g.dy + j
+		if py < 0 || py >= Height {
 			continue
 		}
-		cur = try
+		d.dirty[py] = true
+		row := d.canvas.Pix[py*d.canvas.Stride : py*d.canvas.Stride+Width]
+		cov := g.cov[j*g.w : (j+1)*g.w]
+		for i, l := range cov {
+			px := x + g.dx + i
+			if l == 0 || px < 0 || px >= Width {
+				continue
+			}
+			switch p := row[px]; {
+			case p == 0:
+				row[px] = base + l - 1
+			case p >= base && p < base+levels-1:
+				old := p - base + 1
+				sum := int(old) + int(l) - (int(old)*int(l)+(levels-1)/2)/(levels-1)
+				row[px] = base + uint8(sum) - 1
+			case 2*int(l) >= levels-1:
+				row[px] = base + l - 1
+			}
+		}
 	}
-	if cur != "" {
-		lines = append(lines, cur)
+}
+
+var pool = sync.Pool{New: func() any {
+	f, err := DefaultFonts()
+	if err != nil {
+		return err
 	}
-	return lines
+	d, err := NewDrawer(f)
+	if err != nil {
+		return err
+	}
+	return d
+}}
+
+// Draw renders the card as PNG in the default fonts, with a drawer from a
+// shared pool. Builds that draw many images keep a Drawer per worker.
+func Draw(c Card) ([]byte, error) {
+	switch v := pool.Get().(type) {
+	case *Drawer:
+		defer pool.Put(v)
+		return v.Draw(c)
+	case error:
+		return nil, v
+	}
+	return nil, fmt.Errorf("ogimage: no drawer")
 }

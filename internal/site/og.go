@@ -1,8 +1,13 @@
 package site
 
 import (
+	"fmt"
+	"sync"
+
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/briefs/briefs/internal/fonts"
+	"github.com/golang/freetype/truetype"
 	"io/fs"
 
 	"github.com/briefs/briefs/internal/brief"
@@ -25,7 +30,7 @@ func newOGSpec(bf *brief.Brief, site string) *ogSpec {
 		}
 	}
 	h := sha256.New()
-	for _, s := range []string{"og-v1", c.Site, c.Kicker, c.Title, c.Figure, c.FigureLabel} {
+	for _, s := range []string{"og-v3", c.Site, c.Kicker, c.Title, c.Figure, c.FigureLabel} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -50,13 +55,52 @@ func (b *Builder) ogImage(o *ogSpec) []byte {
 			return data
 		}
 	}
-	data, err := ogimage.Draw(o.card)
+	d, err := b.ogDrawer()
+	if err != nil {
+		return nil
+	}
+	data, err = d.Draw(o.card)
+	b.ogMu.Lock()
+	b.ogIdle = append(b.ogIdle, d)
+	b.ogMu.Unlock()
 	if err != nil {
 		return nil
 	}
 	b.remember(o.name, data, true)
 	return data
 }
+
+// ogDrawer returns an idle drawer, or a new one when every drawer is in
+// use (so there are never more than workers).
+func (b *Builder) ogDrawer() (*ogimage.Drawer, error) {
+	b.ogMu.Lock()
+	if n := len(b.ogIdle); n > 0 {
+		d := b.ogIdle[n-1]
+		b.ogIdle = b.ogIdle[:n-1]
+		b.ogMu.Unlock()
+		return d, nil
+	}
+	b.ogMu.Unlock()
+	f, err := cardFonts()
+	if err != nil {
+		return nil, err
+	}
+	return ogimage.NewDrawer(f)
+}
+
+// cardFonts are the page's own: the title in the bold serif of headlines,
+// the rest in the sans of the site's UI and charts.
+var cardFonts = sync.OnceValues(func() (ogimage.Fonts, error) {
+	title, err := truetype.Parse(fonts.TextBold().TTF())
+	if err != nil {
+		return ogimage.Fonts{}, fmt.Errorf("parsing the title font: %w", err)
+	}
+	ui, err := truetype.Parse(fonts.Sans())
+	if err != nil {
+		return ogimage.Fonts{}, fmt.Errorf("parsing the sans font: %w", err)
+	}
+	return ogimage.Fonts{Title: title, UI: ui}, nil
+})
 
 // remember caches an image, unless the build streams (then nothing is kept).
 func (b *Builder) remember(name string, data []byte, drawn bool) {

@@ -27,6 +27,7 @@ import (
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/fonts"
 	"github.com/briefs/briefs/internal/markdown"
+	"github.com/briefs/briefs/internal/ogimage"
 	"github.com/briefs/briefs/internal/sec"
 	"github.com/briefs/briefs/layouts"
 )
@@ -134,6 +135,9 @@ type Builder struct {
 	ogCache    map[string][]byte
 	// ogWritten holds the images a streaming build has written.
 	ogWritten map[string]bool
+	// ogIdle holds the OpenGraph drawers no worker is using: at most one
+	// per worker is ever made, and each keeps its glyphs across images.
+	ogIdle []*ogimage.Drawer
 	// lists caches rendered list pages by list folder; nextLists is being
 	// filled by the running assemble. Both reset when layouts reload.
 	lists, nextLists map[string]*listCache
