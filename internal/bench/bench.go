@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -152,12 +151,7 @@ func runBuild(bin, dir string, extra ...string) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("%s %v: %v\n%s", bin, args, err, out.String())
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var peak int64
-	if ru != nil {
-		peak = ru.Maxrss // KiB on Linux
-	}
-	return Result{Wall: wall, PeakKB: peak, Output: strings.TrimSpace(out.String())}, nil
+	return Result{Wall: wall, PeakKB: peakKB(cmd.ProcessState), Output: strings.TrimSpace(out.String())}, nil
 }
 
 // stampPath records when a bench last deleted its files (in the folder the
@@ -245,7 +239,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				}
 				// Each run starts with nothing left to flush to disk, so
 				// one run's writes are not charged to the next.
-				syscall.Sync()
+				syncDisks()
 				fmt.Fprintf(stderr, "%d briefs: %s (%d of %d)…\n", n, st.name, rep+1, *reps)
 				r, err := runBuild(bin, dir, st.flags...)
 				if err != nil {
@@ -276,7 +270,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	syscall.Sync()
+	syncDisks()
 	type corpus struct {
 		n   int
 		dir string
