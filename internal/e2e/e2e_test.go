@@ -441,6 +441,12 @@ func TestHTMLValid(t *testing.T) {
 		t.Fatalf("vnu: %v %v\n%s", err, jerr, outb)
 	}
 	for _, m := range res.Messages {
+		// The checker's CSS validator predates paint-order (CSS Fill and
+		// Stroke, SVG 2), which every current browser supports; the chart
+		// labels' halo needs it. Nothing else is excused.
+		if strings.Contains(m.Message, "“paint-order”: Property “paint-order” doesn't exist") {
+			continue
+		}
 		t.Errorf("%s:%d: %s: %s", strings.TrimPrefix(m.URL, "file:"+dir), m.LastLine, m.Type, m.Message)
 	}
 	if len(files) < 10 {

@@ -30,7 +30,7 @@ func TestNetlifyWarmDeploy(t *testing.T) {
 	need(t, "node", err == nil)
 
 	site := t.TempDir()
-	for _, p := range []string{"netlify.toml", "Makefile", "go.mod", "go.sum", "content", "layouts", "netlify"} {
+	for _, p := range []string{"netlify.toml", "Makefile", "go.mod", "go.sum", "content", "layouts", "data", "netlify"} {
 		if err := os.CopyFS(filepath.Join(site, p), os.DirFS(filepath.Join(repo, p))); err != nil {
 			// os.CopyFS copies folders; files are copied here.
 			data, rerr := os.ReadFile(filepath.Join(repo, p))
