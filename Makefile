@@ -38,7 +38,7 @@ bench:
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
 	@for t in FuzzParseLiteral FuzzParseExpr FuzzParseCheck; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./internal/figures || exit 1; done
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/brief
+	@for p in brief sec period; do $(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/$$p || exit 1; done
 	@for t in FuzzRender FuzzProse; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./internal/markdown || exit 1; done
 	$(GO) test -run '^$$' -fuzz '^FuzzChart$$' -fuzztime $(FUZZTIME) ./internal/chart
 
