@@ -44,6 +44,13 @@ func At(file string, p Pos, format string, args ...any) *Error {
 	return &Error{File: file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)}
 }
 
+// Warnf returns a warning at p in file.
+func Warnf(file string, p Pos, format string, args ...any) *Error {
+	e := At(file, p, format, args...)
+	e.Warning = true
+	return e
+}
+
 // List collects every problem of a run so that all of them are reported, not
 // only the first.
 type List []*Error

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"fmt"
+	"github.com/briefs/briefs/internal/diag"
 	"regexp"
 	"strings"
 
@@ -174,8 +175,7 @@ func (d *Doc) checkNumber(off int, typed, num string, neg bool, unit figures.Uni
 				if c.period != "" {
 					ref += "@" + c.period
 				}
-				d.errorAt(off, "hand-typed %s matches %s: write %s so it stays in step with the data", typed, ref, suggestRef(ref, v, unit, places, exp, short))
-				d.Errs[len(d.Errs)-1].Warning = true
+				d.Errs.Add(diag.Warnf(d.Brief.Path, d.Brief.Pos(off), "hand-typed %s matches %s: write %s so it stays in step with the data", typed, ref, suggestRef(ref, v, unit, places, exp, short)))
 				return
 			}
 			diff := shown.Sub(t).Abs()
