@@ -550,7 +550,7 @@ func (p *parser) figures(n *yaml.Node) {
 				e.Failed = true
 				break
 			}
-			e.Value, e.Literal = fv, lit
+			e.Value, e.Literal, e.ValueAt = fv, lit, pos(valueNode)
 		case valuesNode != nil:
 			if valuesNode.Kind != yaml.MappingNode {
 				p.errorf(valuesNode, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
@@ -559,7 +559,7 @@ func (p *parser) figures(n *yaml.Node) {
 			p.pairs(valuesNode, func(pk, pv *yaml.Node) {
 				fv, lit, good := read(pv)
 				if good {
-					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit})
+					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit, At: pos(pv)})
 				} else {
 					e.Failed = true
 				}

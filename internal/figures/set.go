@@ -21,6 +21,8 @@ type Point struct {
 	Period  string
 	Value   Value
 	Literal string
+	// At is where the value is written.
+	At diag.Pos
 }
 
 // Entry is a named figure or derived value.
@@ -56,6 +58,8 @@ type Entry struct {
 	// company gave for the same period; Note says why.
 	Restated bool
 	Note     string
+	// ValueAt is where a single value is written.
+	ValueAt diag.Pos
 
 	state uint8
 }

@@ -119,7 +119,7 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, e
 		if err != nil {
 			text, _ = figures.Format(e.Value, "")
 		}
-		v.Values = append(v.Values, valueRow{Label: e.Label, Text: text, Data: e.Value.DataValue(), How: how(e)})
+		v.Values = append(v.Values, valueRow{Label: e.Label, Text: text, Data: e.Value.DataValue(), How: how(e) + restatedNote(e)})
 	}
 	d := &pageData{
 		Root: "../", Title: bf.Title + " · " + b.site.Title, OGTitle: bf.Title,
@@ -129,6 +129,14 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, e
 		d.OGImage = b.abs(og.path())
 	}
 	return b.execute("brief.html", d)
+}
+
+// restatedNote marks a value that replaces an older brief's.
+func restatedNote(e *figures.Entry) string {
+	if !e.Restated {
+		return ""
+	}
+	return " · restated: " + e.Note
 }
 
 // how says where a value comes from: the computation of a derived value,
@@ -189,6 +197,9 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 			continue
 		}
 		cands = append(cands, cand{p, r})
+	}
+	for _, co := range b.companies {
+		errs.Extend(co.errs)
 	}
 	out := make([]*rendered, 0, len(cands))
 	slugs := make(map[string]string, len(cands))

@@ -82,9 +82,32 @@ func (o *Output) Paths() []string {
 type entry struct {
 	path string
 	gone bool
-	errs diag.List
+	// fm is the brief as read (nil when its frontmatter is unreadable) and
+	// key its company.
+	fm  *brief.Brief
+	key string
+	// readErrs and resolveErrs are the errors of reading the brief and of
+	// resolving its values; errs adds those of rendering it.
+	readErrs, resolveErrs diag.List
+	errs                  diag.List
+	// deps are the periods of the company this brief read values from
+	// (allPeriods: it asked which periods exist).
+	deps map[string]bool
 	// good is the last rendering without errors.
 	good *rendered
+}
+
+// reads tells whether the brief read a value from any of the periods.
+func (e *entry) reads(periods map[string]bool) bool {
+	if e.deps[allPeriods] && len(periods) > 0 {
+		return true
+	}
+	for p := range periods {
+		if e.deps[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // rendered is one brief's output. When the build streams its files to a
@@ -122,8 +145,10 @@ type Builder struct {
 	site    brief.Site
 	siteErr diag.List
 	entries map[string]*entry
-	ogMu    sync.Mutex
-	ogCache map[string][]byte
+	// companies groups the entries by company key.
+	companies map[string]*company
+	ogMu      sync.Mutex
+	ogCache   map[string][]byte
 	// ogWritten holds the images a streaming build has written.
 	ogWritten map[string]bool
 	// lists caches rendered list pages by list folder; nextLists is being
@@ -187,11 +212,12 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 		}
 	}
 	b.entries = map[string]*entry{}
+	b.companies = nil
 	b.last = nil
 	b.ogWritten = nil
 	b.render(ctx, briefPaths)
 	if ctx.Err() != nil {
-		b.entries = map[string]*entry{}
+		b.entries, b.companies = map[string]*entry{}, nil
 		return nil, errs
 	}
 	return b.assemble(errs)
@@ -250,73 +276,265 @@ func (b *Builder) loadSite() {
 	b.site, b.siteErr = s, errs
 }
 
-// render parses and renders the given brief files in parallel; a file that
-// no longer exists is dropped. When ctx is cancelled it stops handing out
-// work and returns once the briefs in progress are done, leaving the
-// entries untouched.
+// render reads the given brief files, resolves their values and those of
+// every brief that reads from them, and renders those briefs, in parallel;
+// a file that no longer exists is dropped. When ctx is cancelled it stops
+// handing out work and returns once the briefs in progress are done.
 func (b *Builder) render(ctx context.Context, paths []string) {
 	if len(paths) == 0 {
 		return
 	}
-	type job struct {
-		path string
-		e    *entry
+	// 1. Read each changed brief's frontmatter.
+	read := make([]*entry, len(paths))
+	parallel(ctx, len(paths), func() func(int) {
+		return func(i int) { read[i] = b.readOne(paths[i]) }
+	})
+	if ctx.Err() != nil {
+		return
 	}
-	jobs := make(chan job)
+	// 2. Install them, noting the companies and periods they touch.
+	touched := map[string]map[string]bool{}
+	touch := func(e *entry) {
+		if e == nil || e.fm == nil || e.key == "" {
+			return
+		}
+		if touched[e.key] == nil {
+			touched[e.key] = map[string]bool{}
+		}
+		touched[e.key][e.fm.Period] = true
+	}
+	marked := map[*entry]bool{}
+	prevGood := map[*entry]*rendered{}
+	prevKey := map[*entry]orderKey{}
+	for _, ne := range read {
+		prev := b.entries[ne.path]
+		touch(prev)
+		if ne.gone {
+			if prev != nil {
+				delete(b.entries, ne.path)
+				b.orderDirty, b.moved = true, true
+			}
+			continue
+		}
+		if prev != nil {
+			ne.good = prev.good
+			prevGood[ne], prevKey[ne] = prev.good, prev.sortKey()
+		} else {
+			prevKey[ne] = orderKey{}
+		}
+		touch(ne)
+		b.entries[ne.path] = ne
+		marked[ne] = true
+	}
+	// 3. Group briefs by company; a company whose list of briefs changed
+	// re-renders every brief (each links to its neighbours).
+	b.group(touched)
+	for key, periods := range touched {
+		co := b.companies[key]
+		if co == nil {
+			continue
+		}
+		if co.sig != co.prevSig {
+			for _, m := range co.members {
+				marked[m] = true
+			}
+		}
+		// Every brief that read a value from a changed period, and in turn
+		// every brief that read from those.
+		for more := true; more; {
+			more = false
+			for _, m := range co.members {
+				if marked[m] || !m.reads(periods) {
+					continue
+				}
+				marked[m] = true
+				periods[m.fm.Period] = true
+				more = true
+			}
+		}
+	}
+	// 4. Resolve the marked briefs' values, one goroutine per company.
+	var todo []*entry
+	groups := map[*company][]*entry{}
+	var alone []*entry
+	for _, e := range b.sortedEntries() {
+		if !marked[e] {
+			continue
+		}
+		if _, ok := prevGood[e]; !ok && e.good != nil {
+			prevGood[e], prevKey[e] = e.good, e.sortKey()
+		}
+		todo = append(todo, e)
+		if e.fm == nil {
+			continue
+		}
+		e.deps = map[string]bool{}
+		e.fm.Figures.Reset()
+		co := b.companies[e.key]
+		e.fm.Figures.SetResolver(&resolver{co: co, self: e})
+		if co == nil {
+			alone = append(alone, e)
+		} else {
+			groups[co] = append(groups[co], e)
+		}
+	}
+	cos := make([]*company, 0, len(groups))
+	for co := range groups {
+		cos = append(cos, co)
+	}
+	sort.Slice(cos, func(i, j int) bool { return cos[i].key < cos[j].key })
+	parallel(ctx, len(cos)+len(alone), func() func(int) {
+		return func(i int) {
+			if i >= len(cos) {
+				e := alone[i-len(cos)]
+				e.resolveErrs = e.fm.Resolve(&resolver{self: e})
+				return
+			}
+			co := cos[i]
+			co.resolving, co.cycles = true, nil
+			for _, e := range groups[co] {
+				e.resolveErrs = e.fm.Resolve(&resolver{co: co, self: e})
+			}
+			co.resolving, co.cycles = false, nil
+		}
+	})
+	for key := range touched {
+		if co := b.companies[key]; co != nil {
+			co.check()
+		}
+	}
+	// 5. Render them.
+	parallel(ctx, len(todo), func() func(int) {
+		r, err := chart.NewRenderer()
+		return func(i int) {
+			e := todo[i]
+			if err != nil {
+				e.errs = diag.List{{File: e.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
+				return
+			}
+			b.renderOne(e, r)
+		}
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	for _, e := range todo {
+		if prevKey[e] != e.sortKey() {
+			b.orderDirty, b.moved = true, true
+		}
+		if pg, ok := prevGood[e]; ok && pg != e.good {
+			b.changed = append(b.changed, change{pg, e.good})
+		}
+	}
+}
+
+// parallel runs n jobs on GOMAXPROCS workers; each worker makes its job
+// function once (with its own state) from worker. It stops handing out
+// jobs when ctx is cancelled.
+func parallel(ctx context.Context, n int, worker func() func(int)) {
+	if n == 0 {
+		return
+	}
+	jobs := make(chan int)
 	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(paths))
-	results := make([]*entry, len(paths))
-	for w := 0; w < workers; w++ {
+	for w := 0; w < min(runtime.GOMAXPROCS(0), n); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := chart.NewRenderer()
-			for j := range jobs {
-				if ctx.Err() != nil {
-					continue
+			fn := worker()
+			for i := range jobs {
+				if ctx.Err() == nil {
+					fn(i)
 				}
-				if err != nil {
-					j.e.errs = diag.List{{File: j.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
-					continue
-				}
-				b.renderOne(j.e, r)
 			}
 		}()
 	}
-	for i, p := range paths {
-		prev := b.entries[p]
-		e := &entry{path: p}
-		if prev != nil {
-			e.good = prev.good
-		}
-		results[i] = e
+	for i := 0; i < n && ctx.Err() == nil; i++ {
 		select {
-		case jobs <- job{p, e}:
+		case jobs <- i:
 		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
 		}
 	}
 	close(jobs)
 	wg.Wait()
-	if ctx.Err() != nil {
-		return
+}
+
+// readOne reads a brief's frontmatter; a streaming build drops the body
+// until the brief renders, so that a large site is not held in memory.
+func (b *Builder) readOne(p string) *entry {
+	e := &entry{path: p}
+	src, err := fs.ReadFile(b.fsys, p)
+	if err != nil {
+		if _, statErr := fs.Stat(b.fsys, p); statErr != nil {
+			e.gone = true
+			return e
+		}
+		e.readErrs = diag.List{{File: p, Msg: err.Error()}}
+		return e
 	}
-	for _, e := range results {
-		prev, existed := b.entries[e.path]
-		if e.gone {
-			delete(b.entries, e.path) // deleted file
-			b.orderDirty, b.moved = true, true
+	e.fm, e.readErrs = brief.Read(p, src)
+	if e.fm != nil {
+		e.key = companyKey(e.fm)
+		if b.opts.Sink != nil {
+			e.fm.DropSource()
+		}
+	}
+	return e
+}
+
+// sortedEntries returns the entries by path.
+func (b *Builder) sortedEntries() []*entry {
+	out := make([]*entry, 0, len(b.entries))
+	for _, e := range b.entries {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+// group puts the briefs of the touched companies (all, the first time)
+// into their companies, keeping each company's identity so that
+// resolvers stay valid.
+func (b *Builder) group(touched map[string]map[string]bool) {
+	if b.companies == nil {
+		b.companies = map[string]*company{}
+	}
+	for key := range touched {
+		if co := b.companies[key]; co != nil {
+			co.members = co.members[:0]
+		}
+	}
+	for _, e := range b.sortedEntries() {
+		if e.fm == nil || e.key == "" || touched[e.key] == nil {
 			continue
 		}
-		if !existed || prev.sortKey() != e.sortKey() {
-			b.orderDirty, b.moved = true, true
+		co := b.companies[e.key]
+		if co == nil {
+			co = &company{key: e.key}
+			b.companies[e.key] = co
 		}
-		if existed && prev.good != e.good {
-			b.changed = append(b.changed, change{prev.good, e.good})
+		co.members = append(co.members, e)
+	}
+	for key := range touched {
+		co := b.companies[key]
+		if co == nil {
+			continue
 		}
-		b.entries[e.path] = e
+		if len(co.members) == 0 {
+			delete(b.companies, key)
+			continue
+		}
+		co.sortMembers()
+		co.prevSig, co.sig = co.sig, co.signature()
+		co.name, co.ticker = "", ""
+		for _, m := range co.members {
+			if m.fm.Company != "" {
+				co.name = m.fm.Company
+			}
+			if m.fm.Ticker != "" {
+				co.ticker = m.fm.Ticker
+			}
+		}
 	}
 }
 
@@ -342,21 +560,23 @@ func (e *entry) sortKey() orderKey {
 }
 
 func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
-	src, err := fs.ReadFile(b.fsys, e.path)
-	if err != nil {
-		if _, statErr := fs.Stat(b.fsys, e.path); statErr != nil {
-			e.gone = true
-			return
-		}
-		e.errs = diag.List{{File: e.path, Msg: err.Error()}}
-		return
-	}
-	bf, errs := brief.Parse(e.path, src)
-	e.errs = errs
+	e.errs = append(append(diag.List{}, e.readErrs...), e.resolveErrs...)
+	bf := e.fm
 	if bf == nil {
 		return
 	}
-	if len(errs.Errors(b.opts.Strict)) > 0 {
+	if bf.Src == nil {
+		src, err := fs.ReadFile(b.fsys, e.path)
+		if err == nil && !bf.SetSource(src) {
+			err = errors.New("the file changed during the build: build again")
+		}
+		if err != nil {
+			e.errs.Add(&diag.Error{File: e.path, Msg: err.Error()})
+			return
+		}
+		defer bf.DropSource()
+	}
+	if len(e.errs.Errors(b.opts.Strict)) > 0 {
 		// Render anyway to report reference and chart errors too.
 		_, doc := b.conv.Render(bf, r)
 		e.errs.Extend(doc.Errs)

@@ -513,3 +513,97 @@ func TestOGImagesReused(t *testing.T) {
 		t.Errorf("og:image does not name an output file")
 	}
 }
+
+func TestCompanyAcrossBriefs(t *testing.T) {
+	out := build(t, loadSite(t, "testdata/company.txtar"), Options{NoOG: true})
+	for name, wants := range map[string][]string{
+		"acme-fy2023/index.html": {
+			// growth(sales) compares with the FY2022 brief's figure.
+			`<data value="0.2000" title="= 120.0 ÷ 100.0 − 1 · Acme 2023 annual report; Acme 2022 annual report">20.0%</data>`,
+			`<data value="100000000000" title="Net sales · Acme 2022 annual report">$100.0 billion</data>`,
+			// A derived value of another brief, and one computed from it.
+			`<data value="0.1000" title="= 10.0% · Acme 2022 annual report">10.0%</data>`,
+			`<data value="0.0500">5.0%</data>`,
+		},
+		"acme-fy2024/index.html": {
+			`<data value="0.5000" title="= 150.0 ÷ 100.0 − 100% · Acme 2024 annual report; Acme 2022 annual report">50.0%</data>`,
+			// The range gathers FY2022 from its brief and FY2023, FY2024 from the series.
+			`<th scope="row">FY2022</th><td class="num">$100.0B</td>`,
+			`<th scope="row">FY2023</th><td class="num">$120.0B</td>`,
+			`<th scope="row">FY2024</th><td class="num">$150.0B</td>`,
+		},
+	} {
+		page := file(t, out, name)
+		for _, want := range wants {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s lacks %s", name, want)
+			}
+		}
+	}
+}
+
+// TestCompanyErrors edits the company fixture into each mistake a writer
+// can make across briefs and expects every error at its position.
+func TestCompanyErrors(t *testing.T) {
+	tests := []struct {
+		name       string
+		file, from string
+		to         string
+		want       []string
+	}{
+		{"unknown period", "content/acme-fy2023.md", "{{ sales@FY2022 }}", "{{ sales@FY2021 }}",
+			[]string{"content/acme-fy2023.md:18:36: ACME has no brief for FY2021 that holds sales (its briefs cover FY2022, FY2024)"}},
+		{"unknown name", "content/acme-fy2023.md", "margin - margin@FY2022", "margin - margn@FY2022",
+			[]string{"content/acme-fy2023.md:15:34: margn@FY2022: the ACME FY2022 brief (content/acme-fy2022.md) has no margn (did you mean margin?)"}},
+		{"no company", "content/acme-fy2023.md", "company: Acme Corp.\nticker: ACME\n", "",
+			[]string{"content/acme-fy2023.md:13:34: margin@FY2022 is not in this brief, and the brief names no company whose other briefs could hold it: set ticker or company",
+				"content/acme-fy2023.md:14:31: growth needs a series with at least two periods; sales is not one",
+				"content/acme-fy2023.md:16:36: sales@FY2022 is not in this brief",
+				"content/acme-fy2023.md:17:1: margin@FY2022 is not in this brief"}},
+		{"cycle", "content/acme-fy2022.md", "expr: profit / sales", "expr: margin_change@FY2023",
+			[]string{"content/acme-fy2022.md:14:18: cycle across briefs: margin@FY2022 → margin_change@FY2023 → margin@FY2022",
+				"content/acme-fy2023.md:15:34: cycle across briefs: margin@FY2022 → margin_change@FY2023 → margin@FY2022"}},
+		{"two numbers", "content/acme-fy2024.md", "FY2023: 120.0", "FY2023: 121.0",
+			[]string{"content/acme-fy2023.md:11:19: sales@FY2023 is 120.0 here but 121.0 in content/acme-fy2024.md:11:29",
+				"content/acme-fy2024.md:11:29: sales@FY2023 is 121.0 here but 120.0 in content/acme-fy2023.md:11:19"}},
+		{"period end out of order", "content/acme-fy2024.md", "period_end: 2024-12-31", "period_end: 2023-06-30",
+			[]string{"content/acme-fy2024.md:7:13: period_end 2023-06-30 of FY2024 is before period_end 2023-12-31 of the earlier period FY2023"}},
+		{"restated without note", "content/acme-fy2024.md", "label: Net sales, source: r24", "label: Net sales, restated: true, source: r24",
+			[]string{"content/acme-fy2024.md:11:3: figure sales is restated: give the reason in note"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := loadSite(t, "testdata/company.txtar")
+			src := string(fsys[tt.file].Data)
+			if !strings.Contains(src, tt.from) {
+				t.Fatalf("%s lacks %q", tt.file, tt.from)
+			}
+			fsys[tt.file] = &fstest.MapFile{Data: []byte(strings.Replace(src, tt.from, tt.to, 1))}
+			_, errs := Build(fsys, Options{Now: now, NoOG: true})
+			var got []string
+			for _, e := range errs.Errors(false) {
+				got = append(got, e.Error())
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("errors:\n%s\nwant %d", strings.Join(got, "\n"), len(tt.want))
+			}
+			for i := range tt.want {
+				if !strings.HasPrefix(got[i], tt.want[i]) {
+					t.Errorf("got  %s\nwant %s…", got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestRestated accepts a newer brief's different value when it says why.
+func TestRestated(t *testing.T) {
+	fsys := loadSite(t, "testdata/company.txtar")
+	src := string(fsys["content/acme-fy2024.md"].Data)
+	src = strings.Replace(src, "FY2023: 120.0, FY2024: 150.0}, label: Net sales,", "FY2023: 121.0, FY2024: 150.0}, label: Net sales, restated: true, note: Acme moved a unit into sales,", 1)
+	fsys["content/acme-fy2024.md"] = &fstest.MapFile{Data: []byte(src)}
+	out := build(t, fsys, Options{NoOG: true})
+	if page := file(t, out, "acme-fy2024/index.html"); !strings.Contains(page, "restated") || !strings.Contains(page, "Acme moved a unit into sales") {
+		t.Errorf("the restated value is not marked on its page")
+	}
+}
