@@ -375,7 +375,9 @@ func mergeSources(a, b []*Source) []*Source {
 	for _, s := range b {
 		dup := false
 		for _, t := range out {
-			if t == s {
+			// Briefs of one company cite the same source each in their own
+			// frontmatter: the same source, shown once.
+			if t == s || *t == *s {
 				dup = true
 			}
 		}

@@ -125,7 +125,7 @@ func (d *Doc) resolve(r *Ref) {
 	e, ok := set.Get(r.Name)
 	if !ok && r.Period != "" && r.Format != "label" && r.Format != "source" {
 		// name@PERIOD may come from another brief of the company.
-		e, ok = &figures.Entry{Name: r.Name, Label: strings.ReplaceAll(r.Name, "_", " ") + " " + r.Period}, true
+		e, ok = &figures.Entry{Name: r.Name, Label: strings.ReplaceAll(r.Name, "_", " ")}, true
 	}
 	if !ok {
 		msg := fmt.Sprintf("unknown name %s", r.Name)
@@ -182,6 +182,9 @@ func (d *Doc) resolve(r *Ref) {
 		// The value may come from another brief, with its own sources.
 		cp := *e
 		cp.Sources = srcs
+		if r.Period != d.Brief.Period {
+			cp.Label += ", " + r.Period
+		}
 		e = &cp
 	} else if !e.HasValue {
 		if e.Derived {

@@ -520,7 +520,7 @@ func TestCompanyAcrossBriefs(t *testing.T) {
 		"acme-fy2023/index.html": {
 			// growth(sales) compares with the FY2022 brief's figure.
 			`<data value="0.2000" title="= 120.0 ÷ 100.0 − 1 · Acme 2023 annual report; Acme 2022 annual report">20.0%</data>`,
-			`<data value="100000000000" title="Net sales · Acme 2022 annual report">$100.0 billion</data>`,
+			`<data value="100000000000" title="Net sales, FY2022 · Acme 2022 annual report">$100.0 billion</data>`,
 			// A derived value of another brief, and one computed from it.
 			`<data value="0.1000" title="= 10.0% · Acme 2022 annual report">10.0%</data>`,
 			`<data value="0.0500">5.0%</data>`,
