@@ -28,6 +28,8 @@ type pageData struct {
 	CSS         string
 	Brief       *briefView
 	List        *listView
+	Company     *companyView
+	Companies   *companiesView
 }
 
 type tagLink struct{ Name, URL string }
@@ -44,6 +46,9 @@ type briefView struct {
 	Body              template.HTML
 	Values            []valueRow
 	Sources           []*figures.Source
+	// CompanyLink, Prev and Next link to the company's page and to its
+	// briefs for the periods before and after this one.
+	CompanyLink, Prev, Next *navLink
 }
 
 type listItem struct {
@@ -101,13 +106,14 @@ func (b *Builder) execute(name string, d *pageData) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, error) {
+func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec, e *entry) ([]byte, error) {
 	v := &briefView{
 		Root: "../", Title: bf.Title, Summary: bf.Summary,
 		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
 		Company: bf.Company, Ticker: bf.Ticker, Period: bf.Period,
 		Body: template.HTML(body), Sources: bf.Sources,
 	}
+	v.CompanyLink, v.Prev, v.Next = b.nav(e)
 	for _, t := range bf.Tags {
 		v.Tags = append(v.Tags, tagLink{Name: t, URL: "tags/" + TagSlug(t) + "/"})
 	}
@@ -418,6 +424,11 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	if err := b.writeLists(out.Files, pub); err != nil {
 		return fail(err)
 	}
+	coPaths, err := b.writeCompanies(out.Files, pub)
+	if err != nil {
+		return fail(err)
+	}
+	b.coPaths = coPaths
 	notFound, err := b.execute("404.html", &pageData{Root: "/", Title: "Page not found · " + b.site.Title, OGTitle: "Page not found"})
 	if err != nil {
 		return fail(err)
@@ -467,7 +478,27 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 		}
 		return nil, errs
 	}
+	coPaths, err := b.writeCompanies(files, pub)
+	if err != nil {
+		if !errors.Is(err, errLayouts) {
+			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+		}
+		return nil, errs
+	}
+	// A brief that moved to another company leaves a page behind.
+	stale := false
+	for p := range b.coPaths {
+		if !coPaths[p] {
+			delete(files, p)
+			stale = true
+		}
+	}
+	stale = stale || len(coPaths) != len(b.coPaths)
+	b.coPaths = coPaths
 	files["feed.xml"] = b.feed(pub)
+	if stale {
+		files["sitemap.xml"] = b.sitemap(out, pub)
+	}
 	b.last = out
 	return out, errs
 }

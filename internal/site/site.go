@@ -122,6 +122,8 @@ type rendered struct {
 	charts int
 	og     *ogSpec
 	ogData []byte
+	// co is what the company's pages need of the brief (nil: no company).
+	co *coPart
 }
 
 // meta is what lists, feeds and ordering need of a brief.
@@ -166,6 +168,11 @@ type Builder struct {
 	// of assembling every file again.
 	last    *Output
 	changed []change
+	// coPages caches company pages by company key; coPaths are the
+	// company pages of the last output; chartR draws their charts.
+	coPages map[string]*companyCache
+	coPaths map[string]bool
+	chartR  *chart.Renderer
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
 	OGDrawn int
 }
@@ -591,6 +598,9 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		meta: meta{Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, Date: bf.Date, Draft: bf.Draft, Tags: bf.Tags}}
 	out.files["figures.json"] = figuresJSON(bf)
 	out.item = item(bf)
+	if e.key != "" {
+		out.co = newCoPart(bf, e.key, &out.item)
+	}
 	if !b.opts.NoOG && b.publishable(out.meta) {
 		out.og = newOGSpec(bf, b.site.Title)
 		// Briefs whose cards show the same thing (same title, no headline)
@@ -599,7 +609,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 			out.ogData = b.ogImage(out.og)
 		}
 	}
-	page, err := b.briefPage(bf, body, out.og)
+	page, err := b.briefPage(bf, body, out.og, e)
 	if errors.Is(err, errLayouts) {
 		return
 	}
@@ -689,7 +699,7 @@ func (b *Builder) loadLayouts() diag.List {
 	// Each page kind is base + its "main": parse them into separate sets.
 	base := minified("text/x-template", read("base.html"))
 	sets := map[string]*template.Template{}
-	for _, name := range []string{"brief.html", "list.html", "404.html"} {
+	for _, name := range []string{"brief.html", "list.html", "404.html", "companies.html", "company.html"} {
 		set := template.New(name).Option("missingkey=error")
 		if _, err := set.Parse(string(base)); err != nil {
 			errs.Add(templateError("layouts/base.html", err))
@@ -703,13 +713,15 @@ func (b *Builder) loadLayouts() diag.List {
 	}
 	font := chart.FontFile()
 	fontPath := "fonts/chart." + hash10(font) + ".ttf"
-	css := minified("text/css", bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath)))
+	// The company pages' rules live in their own file, served as one sheet.
+	sheet := append(append(read("site.css"), '\n'), read("companies.css")...)
+	css := minified("text/css", bytes.ReplaceAll(sheet, []byte("{{FONT}}"), []byte("../"+fontPath)))
 	b.cssPath = "css/site." + hash10(css) + ".css"
 	b.assets = map[string][]byte{fontPath: font, b.cssPath: css, "favicon.svg": minified("image/svg+xml", read("favicon.svg"))}
 	if len(errs) == 0 {
 		b.pages = sets
 	}
-	b.lists = nil
+	b.lists, b.coPages = nil, nil
 	return errs
 }
 

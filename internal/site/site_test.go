@@ -607,3 +607,62 @@ func TestRestated(t *testing.T) {
 		t.Errorf("the restated value is not marked on its page")
 	}
 }
+
+func TestCompanyPages(t *testing.T) {
+	fsys := loadSite(t, "testdata/company.txtar")
+	src := string(fsys["content/acme-fy2024.md"].Data)
+	src = strings.Replace(src, "FY2023: 120.0, FY2024: 150.0}, label: Net sales,", "FY2023: 121.0, FY2024: 150.0}, label: Net sales, restated: true, note: Acme moved a unit into sales,", 1)
+	src = strings.Replace(src, "period: FY2024\n", "period: FY2024\nheadline: sales\n", 1)
+	fsys["content/acme-fy2024.md"] = &fstest.MapFile{Data: []byte(src)}
+	out := build(t, fsys, Options{NoOG: true, BaseURL: "https://x.example/"})
+	list := file(t, out, "companies/index.html")
+	for _, want := range []string{
+		`<a href="../companies/acme/">Acme Corp.</a>`,
+		`<data value="150000000000">$150.0 billion</data> <span>Net sales</span>`,
+		`aria-label="Net sales: FY2022 $100.0 billion, FY2023 $121.0 billion, FY2024 $150.0 billion"`,
+	} {
+		if !strings.Contains(list, want) {
+			t.Errorf("/companies/ lacks %s", want)
+		}
+	}
+	page := file(t, out, "companies/acme/index.html")
+	for _, want := range []string{
+		`<th scope="col" class="num">FY2022</th><th scope="col" class="num">FY2023</th><th scope="col" class="num">FY2024</th>`,
+		// The restated value wins over the FY2023 brief's, and says so.
+		`<th scope="row">Net sales</th><td class="num"><data value="100000000000">$100.0 billion</data></td><td class="num"><data value="121000000000">$121.0 billion</data> <a class="restated" href="#restated-1">restated</a></td>`,
+		`<li id="restated-1">Restated: Net sales, FY2023: Acme moved a unit into sales</li>`,
+		// A derived value of two periods is a row; one of one period is not.
+		`<th scope="row">Operating margin</th>`,
+		`class="chart-svg chart-line"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("company page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "Growth over two years") {
+		t.Errorf("a value of one period is in the company table")
+	}
+	// Newest first.
+	if a, b, c := strings.Index(page, "Acme in 2024"), strings.Index(page, "Acme in 2023"), strings.Index(page, "Acme in 2022"); !(a < b && b < c) {
+		t.Errorf("briefs not newest first: %d %d %d", a, b, c)
+	}
+	mid := file(t, out, "acme-fy2023/index.html")
+	for _, want := range []string{
+		`<a href="../companies/acme/">All briefs on Acme Corp.</a>`,
+		`<a rel="prev" href="../acme-fy2022/">Previous: FY2022 · Acme in 2022</a>`,
+		`<a rel="next" href="../acme-fy2024/">Next: FY2024 · Acme in 2024</a>`,
+	} {
+		if !strings.Contains(mid, want) {
+			t.Errorf("FY2023 brief lacks %s", want)
+		}
+	}
+	if first := file(t, out, "acme-fy2022/index.html"); strings.Contains(first, `rel="prev"`) {
+		t.Errorf("the first brief links to a previous one")
+	}
+	sm := file(t, out, "sitemap.xml")
+	for _, want := range []string{"https://x.example/companies/", "https://x.example/companies/acme/"} {
+		if !strings.Contains(sm, "<loc>"+want+"</loc>") {
+			t.Errorf("sitemap lacks %s", want)
+		}
+	}
+}
