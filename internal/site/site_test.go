@@ -336,6 +336,11 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		fsys[fmt.Sprintf("content/gen-%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Generated %d\ndate: 2024-01-%02d\ntags: [cloud, t%d]\nfigures: {a: %d.5}\n---\nValue {{ a }}.\n", i, i%28+1, i%3, i))}
 	}
+	for name, f := range loadSite(t, "testdata/company.txtar") {
+		if name != "content/_index.md" {
+			fsys[name] = f
+		}
+	}
 	opts := Options{Now: now, KeepLastGood: true, BaseURL: "https://x.example/", NoOG: true}
 	b := NewBuilder(fsys, opts)
 	if _, errs := b.Build(); errs.Err() != nil {
@@ -362,6 +367,19 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		}},
 		{"chart removed", "content/amazon.md", edit("content/amazon.md", "type: donut", "type: bar")},
 		{"prose again", "content/meta.md", edit("content/meta.md", "The apps earned", "The apps made")},
+		// Across briefs: a figure other briefs read (FY2023's prose, growth
+		// and margin change, FY2024's two-year growth and range chart).
+		{"figure read by others", "content/acme-fy2022.md", edit("content/acme-fy2022.md", "value: 100.0", "value: 96.0")},
+		{"derived read by others", "content/acme-fy2022.md", edit("content/acme-fy2022.md", "expr: profit / sales", "expr: profit / sales - 1%")},
+		{"neighbour's title", "content/acme-fy2023.md", edit("content/acme-fy2023.md", "title: Acme in 2023", "title: Acme's 2023")},
+		{"restated", "content/acme-fy2024.md", edit("content/acme-fy2024.md", "FY2023: 120.0, FY2024: 150.0}, label: Net sales,", "FY2023: 125.0, FY2024: 150.0}, label: Net sales, restated: true, note: new segments,")},
+		{"new period", "content/acme-fy2025.md", func() {
+			fsys["content/acme-fy2025.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Acme in 2025\ndate: 2025-05-01\nticker: ACME\nperiod: FY2025\nfigures:\n  sales: 160.0\n  profit: 20.0\nderived:\n  margin: profit / sales\n  g: growth(sales)\n---\n{{ g }} after {{ sales@FY2024 }}.\n")}
+		}},
+		{"company moves", "content/acme-fy2025.md", func() {
+			fsys["content/acme-fy2025.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Acme in 2025\ndate: 2025-05-01\nticker: ACMX\nperiod: FY2025\nfigures:\n  sales: 160.0\n---\n{{ sales }}.\n")}
+		}},
+		{"drafted", "content/acme-fy2024.md", edit("content/acme-fy2024.md", "period: FY2024\n", "period: FY2024\ndraft: true\n")},
 	}
 	for _, st := range steps {
 		st.do()
