@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing/fstest"
 
-	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/site"
 )
 
 func diff(args []string, stdout, stderr io.Writer) error {
@@ -71,13 +71,20 @@ type valueSet struct {
 	title  string
 	values map[string]string
 	order  []string
+	// src is the brief's file: a brief whose file is the same on both
+	// sides changed only through the briefs it reads from.
+	src []byte
 }
 
+// readValues reads every brief's values as the site shows them: resolved
+// across each company's briefs, so that an edit to one brief shows up in
+// the briefs that read from it.
 func readValues(t fs.FS) (map[string]*valueSet, error) {
 	paths, err := fs.Glob(t, "content/*.md")
 	if err != nil {
 		return nil, err
 	}
+	briefs, _ := site.Briefs(t)
 	out := map[string]*valueSet{}
 	for _, p := range paths {
 		if path.Base(p) == "_index.md" {
@@ -87,8 +94,8 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		b, _ := brief.Parse(p, src)
-		vs := &valueSet{values: map[string]string{}}
+		b := briefs[p]
+		vs := &valueSet{values: map[string]string{}, src: src}
 		if b == nil {
 			vs.title = "(unreadable)"
 			out[p] = vs
@@ -181,7 +188,11 @@ func DiffMarkdown(oldTree, newTree fs.FS, oldName, newName string) (string, erro
 			continue
 		}
 		changed++
-		fmt.Fprintf(&b, "\n### %s: %s\n\n| Value | Before | After |\n|---|---|---|\n%s\n", p, cell(n.title), strings.Join(rows, "\n"))
+		why := ""
+		if bytes.Equal(o.src, n.src) {
+			why = " (file unchanged: it reads values from other briefs that changed)"
+		}
+		fmt.Fprintf(&b, "\n### %s: %s%s\n\n| Value | Before | After |\n|---|---|---|\n%s\n", p, cell(n.title), why, strings.Join(rows, "\n"))
 	}
 	if changed == 0 {
 		b.WriteString("\nNo figure or derived value changed.\n")

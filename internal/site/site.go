@@ -173,6 +173,8 @@ type Builder struct {
 	coPages map[string]*companyCache
 	coPaths map[string]bool
 	chartR  *chart.Renderer
+	// resolveOnly stops after resolving values (Briefs).
+	resolveOnly bool
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
 	OGDrawn int
 }
@@ -267,6 +269,39 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 	}
 	b.render(context.Background(), briefs)
 	return b.assemble(errs)
+}
+
+// Briefs reads every brief of a source tree and resolves its values as a
+// build does (name@PERIOD across each company's briefs), without rendering:
+// the briefs by path, and the errors of reading and resolving them.
+func Briefs(fsys fs.FS) (map[string]*brief.Brief, diag.List) {
+	b := NewBuilder(fsys, Options{})
+	b.resolveOnly = true
+	var errs diag.List
+	paths, err := fs.Glob(fsys, "content/*.md")
+	if err != nil {
+		errs.Add(&diag.Error{File: "content", Msg: err.Error()})
+	}
+	var briefs []string
+	for _, p := range paths {
+		if path.Base(p) != "_index.md" {
+			briefs = append(briefs, p)
+		}
+	}
+	b.render(context.Background(), briefs)
+	out := map[string]*brief.Brief{}
+	for _, e := range b.sortedEntries() {
+		errs.Extend(e.readErrs)
+		errs.Extend(e.resolveErrs)
+		if e.fm != nil {
+			out[e.path] = e.fm
+		}
+	}
+	for _, co := range b.companies {
+		errs.Extend(co.errs)
+	}
+	errs.Sort()
+	return out, errs
 }
 
 func (b *Builder) loadSite() {
@@ -409,6 +444,9 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 		if co := b.companies[key]; co != nil {
 			co.check()
 		}
+	}
+	if b.resolveOnly {
+		return
 	}
 	// 5. Render them.
 	parallel(ctx, len(todo), func() func(int) {
