@@ -87,12 +87,20 @@ type resolver struct {
 	self *entry
 }
 
+// read records that the brief read name at period.
+func (e *entry) read(period, name string) {
+	if e.deps[period] == nil {
+		e.deps[period] = map[string]bool{}
+	}
+	e.deps[period][name] = true
+}
+
 // allPeriods is the dependency of a brief that asked which periods exist.
 const allPeriods = "*"
 
 // Value implements figures.Resolver.
 func (r *resolver) Value(name, period string) (figures.Value, string, []*figures.Source, error) {
-	r.self.deps[period] = true
+	r.self.read(period, name)
 	co := r.co
 	if co == nil {
 		return figures.Value{}, "", nil, fmt.Errorf("%s@%s is not in this brief, and the brief names no company whose other briefs could hold it: set ticker or company", name, period)
@@ -155,7 +163,7 @@ func (r *resolver) Value(name, period string) (figures.Value, string, []*figures
 
 // Periods implements figures.Resolver.
 func (r *resolver) Periods(name string) []string {
-	r.self.deps[allPeriods] = true
+	r.self.read(allPeriods, name)
 	if r.co == nil {
 		return nil
 	}

@@ -90,21 +90,41 @@ type entry struct {
 	// resolving its values; errs adds those of rendering it.
 	readErrs, resolveErrs diag.List
 	errs                  diag.List
-	// deps are the periods of the company this brief read values from
-	// (allPeriods: it asked which periods exist).
-	deps map[string]bool
+	// deps are the values of the company this brief read, by period and
+	// name (allPeriods: it asked which periods hold the name).
+	deps map[string]map[string]bool
 	// good is the last rendering without errors.
 	good *rendered
 }
 
-// reads tells whether the brief read a value from any of the periods.
-func (e *entry) reads(periods map[string]bool) bool {
-	if e.deps[allPeriods] && len(periods) > 0 {
-		return true
+// changes are the values of a company that an edit may have changed:
+// period → names, where the name "" stands for every name (an edited
+// brief's period).
+type changes map[string]map[string]bool
+
+func (c changes) add(period, name string) {
+	if c[period] == nil {
+		c[period] = map[string]bool{}
 	}
-	for p := range periods {
-		if e.deps[p] {
-			return true
+	c[period][name] = true
+}
+
+// reads tells whether the brief read a value that may have changed.
+func (e *entry) reads(c changes) bool {
+	for p, names := range e.deps {
+		for n := range names {
+			if p == allPeriods {
+				// Which periods hold n changes only with an edited brief.
+				for _, cn := range c {
+					if cn[""] || cn[n] {
+						return true
+					}
+				}
+				continue
+			}
+			if cn := c[p]; cn[""] || cn[n] {
+				return true
+			}
 		}
 	}
 	return false
@@ -335,15 +355,15 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 		return
 	}
 	// 2. Install them, noting the companies and periods they touch.
-	touched := map[string]map[string]bool{}
+	touched := map[string]changes{}
 	touch := func(e *entry) {
 		if e == nil || e.fm == nil || e.key == "" {
 			return
 		}
 		if touched[e.key] == nil {
-			touched[e.key] = map[string]bool{}
+			touched[e.key] = changes{}
 		}
-		touched[e.key][e.fm.Period] = true
+		touched[e.key].add(e.fm.Period, "")
 	}
 	marked := map[*entry]bool{}
 	prevGood := map[*entry]*rendered{}
@@ -371,7 +391,7 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	// 3. Group briefs by company; a company whose list of briefs changed
 	// re-renders every brief (each links to its neighbours).
 	b.group(touched)
-	for key, periods := range touched {
+	for key, ch := range touched {
 		co := b.companies[key]
 		if co == nil {
 			continue
@@ -381,17 +401,22 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 				marked[m] = true
 			}
 		}
-		// Every brief that read a value from a changed period, and in turn
-		// every brief that read from those.
+		// Every brief that read a value that may have changed, and in turn
+		// every brief that read its derived values (its figures are as
+		// they were).
+		done := map[*entry]bool{}
 		for more := true; more; {
 			more = false
 			for _, m := range co.members {
-				if marked[m] || !m.reads(periods) {
+				if done[m] || !m.reads(ch) {
 					continue
 				}
-				marked[m] = true
-				periods[m.fm.Period] = true
-				more = true
+				done[m], marked[m], more = true, true, true
+				for _, fe := range m.fm.Figures.Entries() {
+					if fe.Derived {
+						ch.add(m.fm.Period, fe.Name)
+					}
+				}
 			}
 		}
 	}
@@ -410,7 +435,7 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 		if e.fm == nil {
 			continue
 		}
-		e.deps = map[string]bool{}
+		e.deps = map[string]map[string]bool{}
 		e.fm.Figures.Reset()
 		co := b.companies[e.key]
 		e.fm.Figures.SetResolver(&resolver{co: co, self: e})
@@ -540,7 +565,7 @@ func (b *Builder) sortedEntries() []*entry {
 // group puts the briefs of the touched companies (all, the first time)
 // into their companies, keeping each company's identity so that
 // resolvers stay valid.
-func (b *Builder) group(touched map[string]map[string]bool) {
+func (b *Builder) group(touched map[string]changes) {
 	if b.companies == nil {
 		b.companies = map[string]*company{}
 	}
