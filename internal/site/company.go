@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
 )
@@ -31,14 +30,6 @@ type company struct {
 	resolving bool
 	stack     []string
 	cycles    map[string]string
-}
-
-// companyKey names a brief's company: its ticker, else its company name.
-func companyKey(bf *brief.Brief) string {
-	if bf.Ticker != "" {
-		return bf.Ticker
-	}
-	return bf.Company
 }
 
 // companySlug is a company's URL segment under /companies/.
@@ -89,11 +80,16 @@ type resolver struct {
 
 // read records that the brief read name at period.
 func (e *entry) read(period, name string) {
-	if e.deps[period] == nil {
-		e.deps[period] = map[string]bool{}
+	for _, d := range e.deps {
+		if d.period == period && d.name == name {
+			return
+		}
 	}
-	e.deps[period][name] = true
+	e.deps = append(e.deps, dep{period, name})
 }
+
+// dep is a value a brief read from its company: name at period.
+type dep struct{ period, name string }
 
 // allPeriods is the dependency of a brief that asked which periods exist.
 const allPeriods = "*"

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
+	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/shopspring/decimal"
 )
@@ -61,7 +63,9 @@ func companyURL(key string) string { return "companies/" + companySlug(key) + "/
 // nav finds a brief's company page and its previous and next published
 // briefs in the company's time order.
 func (b *Builder) nav(e *entry) (co, prev, next *navLink) {
+	b.coMu.Lock() // a streaming build adds companies as it goes
 	c := b.companies[e.key]
+	b.coMu.Unlock()
 	if c == nil {
 		return nil, nil, nil
 	}
@@ -213,18 +217,61 @@ func companyParts(pub []*rendered) (map[string][]*coPart, []string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		ps := by[k]
-		sort.SliceStable(ps, func(i, j int) bool {
-			if c, ok := figures.ComparePeriods(ps[i].period, ps[j].period); ok && c != 0 {
-				return c > 0
-			}
-			if !ps[i].date.Equal(ps[j].date) {
-				return ps[i].date.After(ps[j].date)
-			}
-			return ps[i].item.URL < ps[j].item.URL
-		})
+		sortParts(by[k])
 	}
 	return by, keys
+}
+
+// sortParts puts a company's briefs newest first: the latest period
+// first, then the latest date.
+func sortParts(ps []*coPart) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if c, ok := figures.ComparePeriods(ps[i].period, ps[j].period); ok && c != 0 {
+			return c > 0
+		}
+		if !ps[i].date.Equal(ps[j].date) {
+			return ps[i].date.After(ps[j].date)
+		}
+		return ps[i].item.URL < ps[j].item.URL
+	})
+}
+
+// streamCompany writes the company page of a streaming build's group of
+// briefs (one company's, or one brief without a company) and drops what
+// the build read of them: nothing renders them again.
+func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
+	key := group[0].key
+	var parts []*coPart
+	for _, e := range group {
+		if e.good != nil && e.good.co != nil && b.publishable(e.good.meta) && len(e.errs.Errors(b.opts.Strict)) == 0 {
+			parts = append(parts, e.good.co)
+		}
+	}
+	if key != "" && len(parts) > 0 {
+		sortParts(parts)
+		page, item, err := b.companyPage(key, parts, r)
+		if err == nil {
+			err = b.opts.Sink.WriteFile(companyURL(key)+"index.html", page)
+		}
+		if err != nil {
+			if !errors.Is(err, errLayouts) {
+				group[0].errs.Add(&diag.Error{File: group[0].path, Msg: fmt.Sprintf("writing the company page: %v", err)})
+			}
+		} else {
+			b.coMu.Lock()
+			if b.coItems == nil {
+				b.coItems = map[string]*companyItem{}
+			}
+			b.coItems[key] = item
+			b.coMu.Unlock()
+		}
+	}
+	for _, e := range group {
+		e.fm = nil
+		if e.good != nil {
+			e.good.co = nil
+		}
+	}
 }
 
 // companyCache is a company page rendered last time, reused while its
@@ -253,17 +300,31 @@ func sameParts(a, b []*coPart) bool {
 func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[string]bool, error) {
 	by, keys := companyParts(pub)
 	written := map[string]bool{}
-	if len(keys) == 0 {
+	var items []*companyItem
+	if b.opts.Sink != nil {
+		// The pages went to the sink as each company was done.
+		for k, it := range b.coItems {
+			items = append(items, it)
+			written[companyURL(k)+"index.html"] = true
+		}
+		keys = nil
+	} else if len(keys) == 0 {
 		b.coPages = nil
 		return written, nil
 	}
 	next := map[string]*companyCache{}
-	var items []*companyItem
 	for _, k := range keys {
 		parts := by[k]
 		c := b.coPages[k]
 		if c == nil || !sameParts(c.parts, parts) {
-			page, item, err := b.companyPage(k, parts)
+			if b.chartR == nil {
+				r, err := chart.NewRenderer()
+				if err != nil {
+					return nil, err
+				}
+				b.chartR = r
+			}
+			page, item, err := b.companyPage(k, parts, b.chartR)
 			if err != nil {
 				return nil, err
 			}
@@ -276,7 +337,16 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 		items = append(items, c.item)
 	}
 	b.coPages = next
-	sort.SliceStable(items, func(i, j int) bool { return strings.ToLower(items[i].Name) < strings.ToLower(items[j].Name) })
+	if len(items) == 0 {
+		return written, nil
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, c := strings.ToLower(items[i].Name), strings.ToLower(items[j].Name)
+		if a != c {
+			return a < c
+		}
+		return items[i].URL < items[j].URL
+	})
 	d := &pageData{Root: "../", Title: "Companies · " + b.site.Title, OGTitle: "Companies", Description: b.site.Description,
 		Canonical: b.abs("companies/"), Companies: &companiesView{Items: items}}
 	page, err := b.execute("companies.html", d)
@@ -289,7 +359,7 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 }
 
 // companyPage renders one company's page and its row on /companies/.
-func (b *Builder) companyPage(key string, parts []*coPart) ([]byte, *companyItem, error) {
+func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([]byte, *companyItem, error) {
 	latest := parts[0]
 	for _, p := range parts[1:] {
 		if c, ok := figures.ComparePeriods(p.period, latest.period); ok && c > 0 {
@@ -359,7 +429,7 @@ func (b *Builder) companyPage(key string, parts []*coPart) ([]byte, *companyItem
 		}
 	}
 	for i, n := range heads {
-		svg, err := b.trendChart(fmt.Sprintf("trend-%d", i+1), h.labels[n]+", by period", h.series(n))
+		svg, err := trendChart(r, fmt.Sprintf("trend-%d", i+1), h.labels[n]+", by period", h.series(n))
 		if err == nil && svg != "" {
 			v.Charts = append(v.Charts, template.HTML(svg))
 		}
@@ -403,16 +473,9 @@ func sameUnit(vs []*histValue) bool {
 
 // trendChart draws a line chart of one value over periods, as a figure
 // like a brief's charts.
-func (b *Builder) trendChart(id, title string, vs []*histValue) (string, error) {
+func trendChart(r *chart.Renderer, id, title string, vs []*histValue) (string, error) {
 	if len(vs) < 2 || !sameUnit(vs) {
 		return "", nil
-	}
-	if b.chartR == nil {
-		r, err := chart.NewRenderer()
-		if err != nil {
-			return "", err
-		}
-		b.chartR = r
 	}
 	last := vs[len(vs)-1].v
 	ser := chart.Series{Name: title}
@@ -438,7 +501,7 @@ func (b *Builder) trendChart(id, title string, vs []*histValue) (string, error) 
 	case figures.Percent:
 		c.Suffix = "%"
 	}
-	svg, err := b.chartR.SVG(c)
+	svg, err := r.SVG(c)
 	if err != nil {
 		return "", err
 	}

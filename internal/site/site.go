@@ -92,7 +92,8 @@ type entry struct {
 	errs                  diag.List
 	// deps are the values of the company this brief read, by period and
 	// name (allPeriods: it asked which periods hold the name).
-	deps map[string]map[string]bool
+	// A few per brief: a slice is smaller than a map.
+	deps []dep
 	// good is the last rendering without errors.
 	good *rendered
 }
@@ -111,20 +112,18 @@ func (c changes) add(period, name string) {
 
 // reads tells whether the brief read a value that may have changed.
 func (e *entry) reads(c changes) bool {
-	for p, names := range e.deps {
-		for n := range names {
-			if p == allPeriods {
-				// Which periods hold n changes only with an edited brief.
-				for _, cn := range c {
-					if cn[""] || cn[n] {
-						return true
-					}
+	for _, d := range e.deps {
+		if d.period == allPeriods {
+			// Which periods hold a name changes only with an edited brief.
+			for _, cn := range c {
+				if cn[""] || cn[d.name] {
+					return true
 				}
-				continue
 			}
-			if cn := c[p]; cn[""] || cn[n] {
-				return true
-			}
+			continue
+		}
+		if cn := c[d.period]; cn[""] || cn[d.name] {
+			return true
 		}
 	}
 	return false
@@ -193,6 +192,10 @@ type Builder struct {
 	coPages map[string]*companyCache
 	coPaths map[string]bool
 	chartR  *chart.Renderer
+	// coItems are the rows of /companies/ of a streaming build, whose
+	// company pages are written as each company is done.
+	coMu    sync.Mutex
+	coItems map[string]*companyItem
 	// resolveOnly stops after resolving values (Briefs).
 	resolveOnly bool
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
@@ -241,7 +244,7 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 		}
 	}
 	b.entries = map[string]*entry{}
-	b.companies = nil
+	b.companies, b.coItems = nil, nil
 	b.last = nil
 	b.ogWritten = nil
 	b.render(ctx, briefPaths)
@@ -346,10 +349,14 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	if len(paths) == 0 {
 		return
 	}
+	if b.opts.Sink != nil && len(b.entries) == 0 && !b.resolveOnly {
+		b.renderStreaming(ctx, paths)
+		return
+	}
 	// 1. Read each changed brief's frontmatter.
 	read := make([]*entry, len(paths))
 	parallel(ctx, len(paths), func() func(int) {
-		return func(i int) { read[i] = b.readOne(paths[i]) }
+		return func(i int) { read[i] = b.readOne(paths[i], b.opts.Sink == nil) }
 	})
 	if ctx.Err() != nil {
 		return
@@ -435,7 +442,7 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 		if e.fm == nil {
 			continue
 		}
-		e.deps = map[string]map[string]bool{}
+		e.deps = nil
 		e.fm.Figures.Reset()
 		co := b.companies[e.key]
 		e.fm.Figures.SetResolver(&resolver{co: co, self: e})
@@ -473,16 +480,38 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	if b.resolveOnly {
 		return
 	}
-	// 5. Render them.
-	parallel(ctx, len(todo), func() func(int) {
+	// 5. Render them. A streaming build renders company by company, writes
+	// each company's page as soon as its briefs are done and then drops
+	// what it read of them, so that a large site is never all in memory.
+	jobs := make([][]*entry, 0, len(todo))
+	if b.opts.Sink != nil {
+		at := map[string]int{}
+		for _, e := range todo {
+			if i, ok := at[e.key]; ok && e.key != "" {
+				jobs[i] = append(jobs[i], e)
+				continue
+			}
+			at[e.key] = len(jobs)
+			jobs = append(jobs, []*entry{e})
+		}
+	} else {
+		for _, e := range todo {
+			jobs = append(jobs, []*entry{e})
+		}
+	}
+	parallel(ctx, len(jobs), func() func(int) {
 		r, err := chart.NewRenderer()
 		return func(i int) {
-			e := todo[i]
-			if err != nil {
-				e.errs = diag.List{{File: e.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
-				return
+			for _, e := range jobs[i] {
+				if err != nil {
+					e.errs = diag.List{{File: e.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
+					continue
+				}
+				b.renderOne(e, r)
 			}
-			b.renderOne(e, r)
+			if b.opts.Sink != nil && err == nil {
+				b.streamCompany(jobs[i], r)
+			}
 		}
 	})
 	if ctx.Err() != nil {
@@ -496,6 +525,133 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 			b.changed = append(b.changed, change{pg, e.good})
 		}
 	}
+}
+
+// renderStreaming is a streaming build's render: it groups the briefs by
+// company from a quick look at each file, then reads, resolves and renders
+// one company at a time, writes its pages and forgets it. Only a company's
+// briefs are ever in memory together.
+func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
+	keys := make([]string, len(paths))
+	gone := make([]bool, len(paths))
+	parallel(ctx, len(paths), func() func(int) {
+		return func(i int) {
+			src, err := fs.ReadFile(b.fsys, paths[i])
+			if err != nil {
+				_, statErr := fs.Stat(b.fsys, paths[i])
+				gone[i] = statErr != nil
+				return
+			}
+			key, ok := brief.QuickKey(src)
+			if !ok {
+				if bf, _ := brief.Read(paths[i], src); bf != nil {
+					key = bf.Key()
+				}
+			}
+			keys[i] = key
+		}
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	var jobs [][]string
+	at := map[string]int{}
+	for i, p := range paths {
+		if gone[i] {
+			continue
+		}
+		if j, ok := at[keys[i]]; ok && keys[i] != "" {
+			jobs[j] = append(jobs[j], p)
+			continue
+		}
+		at[keys[i]] = len(jobs)
+		jobs = append(jobs, []string{p})
+	}
+	results := make([][]*entry, len(jobs))
+	b.companies = map[string]*company{}
+	parallel(ctx, len(jobs), func() func(int) {
+		r, rerr := chart.NewRenderer()
+		return func(j int) {
+			group := make([]*entry, 0, len(jobs[j]))
+			key := ""
+			for _, p := range jobs[j] {
+				e := b.readOne(p, true)
+				if e.gone {
+					continue
+				}
+				key = e.key
+				group = append(group, e)
+			}
+			results[j] = group
+			var co *company
+			if len(group) > 0 && key != "" {
+				co = &company{key: key}
+				for _, e := range group {
+					if e.fm != nil && e.key == key {
+						co.members = append(co.members, e)
+					} else if e.fm != nil {
+						// Never expected: QuickKey is sure only when Read agrees.
+						e.readErrs.Add(&diag.Error{File: e.path, Line: 1, Col: 1, Msg: fmt.Sprintf("internal error: the brief was grouped with company %s but names %s", key, e.key)})
+					}
+				}
+				co.sortMembers()
+				co.sig = co.signature()
+				for _, m := range co.members {
+					if m.fm.Company != "" {
+						co.name = m.fm.Company
+					}
+					if m.fm.Ticker != "" {
+						co.ticker = m.fm.Ticker
+					}
+				}
+				b.coMu.Lock()
+				b.companies[key] = co
+				b.coMu.Unlock()
+			}
+			if co != nil {
+				co.resolving = true
+			}
+			rvs := make([]*resolver, len(group))
+			for i, e := range group {
+				if e.fm == nil {
+					continue
+				}
+				rvs[i] = &resolver{self: e}
+				if co != nil && e.key == co.key {
+					rvs[i].co = co
+				}
+				e.fm.Figures.SetResolver(rvs[i])
+			}
+			for i, e := range group {
+				if e.fm != nil {
+					e.resolveErrs = e.fm.Resolve(rvs[i])
+				}
+			}
+			if co != nil {
+				co.resolving, co.cycles = false, nil
+				co.check()
+			}
+			for _, e := range group {
+				if rerr != nil {
+					e.errs = diag.List{{File: e.path, Msg: fmt.Sprintf("cannot load the chart font: %v", rerr)}}
+					continue
+				}
+				b.renderOne(e, r)
+			}
+			if rerr == nil {
+				b.streamCompany(group, r)
+			}
+		}
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	for _, group := range results {
+		for _, e := range group {
+			b.entries[e.path] = e
+		}
+	}
+	b.orderDirty, b.moved = true, true
 }
 
 // parallel runs n jobs on GOMAXPROCS workers; each worker makes its job
@@ -529,9 +685,9 @@ func parallel(ctx context.Context, n int, worker func() func(int)) {
 	wg.Wait()
 }
 
-// readOne reads a brief's frontmatter; a streaming build drops the body
+// readOne reads a brief's frontmatter; unless keep, it drops the body
 // until the brief renders, so that a large site is not held in memory.
-func (b *Builder) readOne(p string) *entry {
+func (b *Builder) readOne(p string, keep bool) *entry {
 	e := &entry{path: p}
 	src, err := fs.ReadFile(b.fsys, p)
 	if err != nil {
@@ -544,8 +700,8 @@ func (b *Builder) readOne(p string) *entry {
 	}
 	e.fm, e.readErrs = brief.Read(p, src)
 	if e.fm != nil {
-		e.key = companyKey(e.fm)
-		if b.opts.Sink != nil {
+		e.key = e.fm.Key()
+		if !keep {
 			e.fm.DropSource()
 		}
 	}
