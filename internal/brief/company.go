@@ -64,9 +64,13 @@ func QuickKey(src []byte) (key string, ok bool) {
 			return "", false
 		}
 		seen[k] = true
-		var s string
-		if err := yaml.Unmarshal([]byte(v), &s); err != nil {
-			return "", false
+		s := v
+		if strings.ContainsAny(v, "\"'#:\\") || v == "~" || v == "null" || v == "Null" || v == "NULL" {
+			// Quotes, comments and the like: let YAML read the scalar.
+			s = ""
+			if err := yaml.Unmarshal([]byte(v), &s); err != nil {
+				return "", false
+			}
 		}
 		if k == "ticker" {
 			ticker = s
