@@ -136,7 +136,9 @@ type companyItem struct {
 }
 
 type companiesView struct {
-	Items []*companyItem
+	Items       []*companyItem
+	Page, Pages int
+	Prev, Next  string
 }
 
 // history is a company's values by name and period, one per fact: a
@@ -201,8 +203,8 @@ func (h *history) series(name string) []*histValue {
 	return out
 }
 
-// companyParts groups the published briefs' company parts by company,
-// each newest first: the latest period first, then the latest date.
+// companyParts groups the published briefs' company parts by company, in
+// publication order (writeCompanies sorts those it renders).
 func companyParts(pub []*rendered) (map[string][]*coPart, []string) {
 	by := map[string][]*coPart{}
 	var keys []string
@@ -216,10 +218,24 @@ func companyParts(pub []*rendered) (map[string][]*coPart, []string) {
 		by[r.co.key] = append(by[r.co.key], r.co)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		sortParts(by[k])
-	}
 	return by, keys
+}
+
+// sameSet tells whether a and b hold the same parts, in any order.
+func sameSet(a, b []*coPart) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			found = found || x == y
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // sortParts puts a company's briefs newest first: the latest period
@@ -274,24 +290,35 @@ func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
 	}
 }
 
+// companyIndex is /companies/ as rendered last time.
+type companyIndex struct {
+	items []*companyItem
+	pages int
+	page  []byte
+}
+
+// companiesPerPage is how many companies a page of /companies/ lists.
+const companiesPerPage = 50
+
+// sameRows tells whether two lists of /companies/ show the same rows.
+func sameRows(a, b []*companyItem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && *a[i] != *b[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // companyCache is a company page rendered last time, reused while its
 // briefs' renderings are the same.
 type companyCache struct {
 	parts []*coPart
 	page  []byte
 	item  *companyItem
-}
-
-func sameParts(a, b []*coPart) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // writeCompanies writes /companies/ and a page per company, reusing the
@@ -316,7 +343,8 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 	for _, k := range keys {
 		parts := by[k]
 		c := b.coPages[k]
-		if c == nil || !sameParts(c.parts, parts) {
+		if c == nil || !sameSet(c.parts, parts) {
+			sortParts(parts)
 			if b.chartR == nil {
 				r, err := chart.NewRenderer()
 				if err != nil {
@@ -347,14 +375,46 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 		}
 		return items[i].URL < items[j].URL
 	})
-	d := &pageData{Root: "../", Title: "Companies · " + b.site.Title, OGTitle: "Companies", Description: b.site.Description,
-		Canonical: b.abs("companies/"), Companies: &companiesView{Items: items}}
-	page, err := b.execute("companies.html", d)
-	if err != nil {
-		return nil, err
+	// /companies/ is paginated like the home page; a page is reused while
+	// its rows are the same, so an edit re-renders at most one or two.
+	per := companiesPerPage
+	pages := (len(items) + per - 1) / per
+	next2 := map[string]*companyIndex{}
+	for p := 1; p <= pages; p++ {
+		lo, hi := (p-1)*per, min(p*per, len(items))
+		rel := "companies/"
+		if p > 1 {
+			rel += "page/" + strconv.Itoa(p) + "/"
+		}
+		if c := b.coIndex[rel]; c != nil && c.pages == pages && sameRows(c.items, items[lo:hi]) {
+			next2[rel] = c
+		} else {
+			v := &companiesView{Items: items[lo:hi], Page: p, Pages: pages}
+			if p > 1 {
+				v.Prev = "companies/"
+				if p > 2 {
+					v.Prev += "page/" + strconv.Itoa(p-1) + "/"
+				}
+			}
+			if p < pages {
+				v.Next = "companies/page/" + strconv.Itoa(p+1) + "/"
+			}
+			title := "Companies"
+			if p > 1 {
+				title += fmt.Sprintf(" (page %d)", p)
+			}
+			d := &pageData{Root: strings.Repeat("../", strings.Count(rel, "/")), Title: title + " · " + b.site.Title, OGTitle: title,
+				Description: b.site.Description, Canonical: b.abs(rel), Companies: v}
+			page, err := b.execute("companies.html", d)
+			if err != nil {
+				return nil, err
+			}
+			next2[rel] = &companyIndex{items: items[lo:hi], pages: pages, page: page}
+		}
+		files[rel+"index.html"] = next2[rel].page
+		written[rel+"index.html"] = true
 	}
-	files["companies/index.html"] = page
-	written["companies/index.html"] = true
+	b.coIndex = next2
 	return written, nil
 }
 

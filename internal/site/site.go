@@ -190,6 +190,7 @@ type Builder struct {
 	// coPages caches company pages by company key; coPaths are the
 	// company pages of the last output; chartR draws their charts.
 	coPages map[string]*companyCache
+	coIndex map[string]*companyIndex
 	coPaths map[string]bool
 	chartR  *chart.Renderer
 	// coItems are the rows of /companies/ of a streaming build, whose
@@ -431,10 +432,12 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	var todo []*entry
 	groups := map[*company][]*entry{}
 	var alone []*entry
-	for _, e := range b.sortedEntries() {
-		if !marked[e] {
-			continue
-		}
+	markedList := make([]*entry, 0, len(marked))
+	for e := range marked {
+		markedList = append(markedList, e)
+	}
+	sort.Slice(markedList, func(i, j int) bool { return markedList[i].path < markedList[j].path })
+	for _, e := range markedList {
 		if _, ok := prevGood[e]; !ok && e.good != nil {
 			prevGood[e], prevKey[e] = e.good, e.sortKey()
 		}
@@ -730,7 +733,8 @@ func (b *Builder) group(touched map[string]changes) {
 			co.members = co.members[:0]
 		}
 	}
-	for _, e := range b.sortedEntries() {
+	// Members are sorted below, so map order does not matter here.
+	for _, e := range b.entries {
 		if e.fm == nil || e.key == "" || touched[e.key] == nil {
 			continue
 		}
@@ -940,7 +944,7 @@ func (b *Builder) loadLayouts() diag.List {
 	if len(errs) == 0 {
 		b.pages = sets
 	}
-	b.lists, b.coPages = nil, nil
+	b.lists, b.coPages, b.coIndex = nil, nil, nil
 	return errs
 }
 

@@ -690,3 +690,20 @@ func TestCompanyPages(t *testing.T) {
 		}
 	}
 }
+
+// TestCompaniesPaginated: /companies/ of a large site is paged like the
+// home page.
+func TestCompaniesPaginated(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := 0; i < companiesPerPage+1; i++ {
+		fsys[fmt.Sprintf("content/c%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: C%d\ndate: 2024-01-01\nticker: T%03d\nperiod: FY2024\nfigures: {a: 1.0}\n---\n{{ a }}\n", i, i))}
+	}
+	out := build(t, fsys, Options{NoOG: true})
+	first, second := file(t, out, "companies/index.html"), file(t, out, "companies/page/2/index.html")
+	if strings.Count(first, `<li>`) != companiesPerPage || !strings.Contains(first, `<a rel="next" href="../companies/page/2/">`) {
+		t.Errorf("first page of companies: %d rows, or no link to the next", strings.Count(first, `<li>`))
+	}
+	if !strings.Contains(second, `<a href="../../../companies/t050/">`) || !strings.Contains(second, `<a rel="prev" href="../../../companies/">`) {
+		t.Errorf("second page of companies lacks its company or its link back")
+	}
+}
