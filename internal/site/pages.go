@@ -429,6 +429,9 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 		return fail(err)
 	}
 	b.coPaths = coPaths
+	if b.opts.Sink != nil {
+		out.Companies = len(b.coItems)
+	}
 	notFound, err := b.execute("404.html", &pageData{Root: "/", Title: "Page not found · " + b.site.Title, OGTitle: "Page not found"})
 	if err != nil {
 		return fail(err)

@@ -66,6 +66,9 @@ type Output struct {
 	Files  map[string][]byte
 	Briefs int
 	Charts int
+	// Companies counts the company pages a streaming build wrote to its
+	// sink (they are not in Files).
+	Companies int
 }
 
 // Paths returns the output paths in sorted order.
