@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -541,15 +542,21 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 	keys := make([]string, len(paths))
 	gone := make([]bool, len(paths))
 	parallel(ctx, len(paths), func() func(int) {
+		buf := make([]byte, quickRead)
 		return func(i int) {
-			src, err := fs.ReadFile(b.fsys, paths[i])
+			// The head of the file holds the frontmatter: read no more.
+			head, err := readHead(b.fsys, paths[i], buf)
 			if err != nil {
 				_, statErr := fs.Stat(b.fsys, paths[i])
 				gone[i] = statErr != nil
 				return
 			}
-			key, ok := brief.QuickKey(src)
+			key, ok := brief.QuickKey(head)
 			if !ok {
+				src, err := fs.ReadFile(b.fsys, paths[i])
+				if err != nil {
+					return // reported when the brief is read
+				}
 				if bf, _ := brief.Read(paths[i], src); bf != nil {
 					key = bf.Key()
 				}
@@ -658,6 +665,31 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 		}
 	}
 	b.orderDirty, b.moved = true, true
+}
+
+// quickRead is how much of a file the grouping pass reads: frontmatter
+// longer than this is read whole.
+const quickRead = 8 << 10
+
+// readHead reads up to len(buf) bytes of a file, ending at a line end
+// unless the file ends first.
+func readHead(fsys fs.FS, name string, buf []byte) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	n, err := io.ReadFull(f, buf)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return buf[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	if i := bytes.LastIndexByte(buf, '\n'); i >= 0 {
+		return buf[:i+1], nil
+	}
+	return nil, nil
 }
 
 // parallel runs n jobs on GOMAXPROCS workers; each worker makes its job
