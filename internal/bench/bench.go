@@ -37,28 +37,48 @@ var tagPool = func() []string {
 	return t
 }()
 
+// BriefsPerCompany is how many briefs (one a year, FY2015 on) each
+// synthetic company has: 10,000 briefs are 1,000 companies.
+const BriefsPerCompany = 10
+
+// revenue is company c's revenue in year y, the same in every brief that
+// gives it (briefs of one company must agree).
+func revenue(c, y int) int {
+	return 50 + rand.New(rand.NewPCG(uint64(c), uint64(y))).IntN(400)
+}
+
 // Brief returns synthetic brief number i: about 700 words of prose with
-// references, four figures (one a series), three derived values, two charts.
+// references, four figures, three derived values, two charts. Brief i is
+// company i/10's brief for FY2015+i%10; its revenue growth and revenue
+// chart read the company's earlier briefs (the first brief gives the year
+// before as a series).
 func Brief(i int) string {
 	r := rand.New(rand.NewPCG(uint64(i), 7))
-	rev23 := 50 + r.IntN(400)
-	rev24 := rev23 + r.IntN(60) - 10
-	seg := 5 + r.IntN(rev24/3)
-	oi := 5 + r.IntN(rev24/5)
+	c, y := i/BriefsPerCompany, 2015+i%BriefsPerCompany
+	rev := revenue(c, y)
+	seg := 5 + r.IntN(rev/3)
+	oi := 5 + r.IntN(rev/5)
 	segOI := r.IntN(oi*2) - oi/4
+	revFig := fmt.Sprintf("{value: %d.0, label: Revenue, source: release}", rev)
+	revChart := fmt.Sprintf("[revenue@FY%d..FY%d]", max(2015, y-4), y)
+	if i%BriefsPerCompany == 0 {
+		revFig = fmt.Sprintf("{values: {FY%d: %d.0, FY%d: %d.0}, label: Revenue, source: release}", y-1, revenue(c, y-1), y, rev)
+		revChart = "[revenue]"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `---
-title: Company %d and the segment that pays for the rest
+title: Company %d in %d, and the segment that pays for the rest
 summary: A synthetic brief for benchmarks, number %d.
 date: %d-%02d-%02d
 company: Company %d Inc.
 ticker: C%04d
-period: FY2024
+period: FY%d
+period_end: %d-12-31
 tags: [%s, %s]
 sources:
-  release: {title: Company %d FY2024 results, url: "https://example.com/results/%d", date: 2025-02-01}
+  release: {title: Company %d FY%d results, url: "https://example.com/results/%d", date: %d-02-01}
 figures:
-  revenue:          {values: {FY2023: %d.0, FY2024: %d.0}, label: Revenue, source: release}
+  revenue:          %s
   segment_revenue:  {value: %d.5, label: Segment revenue, source: release}
   operating_income: {value: %d.2, label: Operating income, source: release}
   segment_income:   {value: %d.4, label: Segment operating income, source: release}
@@ -67,7 +87,7 @@ derived:
   income_share:   {expr: segment_income / operating_income, label: Segment share of operating income}
   revenue_growth: {expr: growth(revenue), label: Revenue growth}
 ---
-`, i, i, 2015+i%10, i%12+1, i%28+1, i, i%10000, tagPool[i%50], tagPool[(i*7+3)%50], i, i, rev23, rev24, seg, oi, segOI)
+`, c, y, i, y+1, i%12+1, i%28+1, c, c, y, y, tagPool[i%50], tagPool[(i*7+3)%50], c, y, i, y+1, revFig, seg, oi, segOI)
 	refs := []string{"{{ revenue }}", "{{ segment_share }}", "{{ income_share }}", "{{ revenue_growth }}", "{{ segment_revenue }}", "{{ operating_income:money_short }}"}
 	n := 0
 	for p := 0; p < 10; p++ {
@@ -92,7 +112,7 @@ derived:
 			b.WriteString("```chart\ntype: bar\ntitle: Segment shares\ndata:\n  Share of revenue: segment_share\n  Share of operating income: income_share\n```\n\n")
 		}
 		if p == 7 {
-			b.WriteString("```chart\ntype: line\ntitle: Revenue by year\ndata: [revenue]\n```\n\n")
+			b.WriteString("```chart\ntype: line\ntitle: Revenue by year\ndata: " + revChart + "\n```\n\n")
 		}
 	}
 	return b.String()

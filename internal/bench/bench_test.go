@@ -12,11 +12,12 @@ import (
 )
 
 // TestBriefIsValid checks that the synthetic briefs are the shape the
-// benchmark promises: valid, about 700 words, 4 figures, 3 derived, 2 charts.
+// benchmark promises: about 700 words, 4 figures, 3 derived, 2 charts, and
+// companies whose briefs build together (they read each other's values).
 func TestBriefIsValid(t *testing.T) {
 	for _, i := range []int{0, 1, 42, 9999} {
 		src := Brief(i)
-		b, errs := brief.Parse("content/b.md", []byte(src))
+		b, errs := brief.Read("content/b.md", []byte(src))
 		if b == nil || len(errs) > 0 {
 			t.Fatalf("brief %d: %v", i, errs)
 		}
@@ -39,7 +40,18 @@ func TestBriefIsValid(t *testing.T) {
 	}
 	out, errs := site.Build(fsys, site.Options{Now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), NoOG: true})
 	if errs.Err() != nil || out.Briefs != 50 || out.Charts != 100 {
-		t.Errorf("site of 50: %v", errs)
+		t.Fatalf("site of 50: %v", errs)
+	}
+	// Brief 13 (company 1, FY2018) grows from and charts the company's
+	// earlier briefs.
+	page := string(out.Files["b13/index.html"])
+	for _, want := range []string{">FY2015<", ">FY2016<", ">FY2018<"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("brief 13's revenue chart lacks %s", want)
+		}
+	}
+	if strings.Contains(page, ">FY2014<") || strings.Contains(page, ">FY2019<") {
+		t.Errorf("brief 13's revenue chart runs outside FY2015..FY2018")
 	}
 }
 

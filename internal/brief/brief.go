@@ -5,6 +5,7 @@ package brief
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"path"
 	"regexp"
@@ -50,6 +51,8 @@ type Brief struct {
 	Sources  []*figures.Source
 	Figures  *figures.Set
 	Checks   []Check
+	// PeriodAt is where period is written.
+	PeriodAt diag.Pos
 
 	// CIK is the company's SEC number as written ("" to look the ticker up);
 	// PeriodEnd the period's last day, for checking figures against filings.
@@ -68,6 +71,23 @@ type Brief struct {
 	Body       []byte
 	BodyOffset int
 	Lines      *diag.Lines
+	// head is a hash of Src up to the body, for SetSource.
+	head [sha256.Size]byte
+}
+
+// DropSource forgets the file's text (Src, Body, Lines) to save memory
+// between reading a brief and rendering it; SetSource gives it back.
+func (b *Brief) DropSource() { b.Src, b.Body, b.Lines = nil, nil, nil }
+
+// SetSource gives a brief whose source was dropped its file again. It is
+// false when the frontmatter is no longer what was read (the file changed
+// since): the brief must then be read again.
+func (b *Brief) SetSource(src []byte) bool {
+	if len(src) < b.BodyOffset || sha256.Sum256(src[:b.BodyOffset]) != b.head {
+		return false
+	}
+	b.Src, b.Body, b.Lines = src, src[b.BodyOffset:], diag.NewLines(src)
+	return true
 }
 
 // Tag is one entry of tags:.
@@ -159,7 +179,7 @@ var (
 	bom     = []byte{0xEF, 0xBB, 0xBF}
 )
 
-var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "headline", "currency", "scale", "sources", "figures", "derived", "checks", "cik", "period_end"}
+var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "period_end", "headline", "currency", "scale", "sources", "figures", "derived", "checks", "cik"}
 
 // nodeFormat makes adrg/frontmatter decode into a yaml.v3 Node instead of
 // its default yaml.v2 path, which loses positions, order and duplicates.
@@ -167,8 +187,9 @@ var nodeFormat = frontmatter.NewFormat("---", "---", func(data []byte, v any) er
 	return yaml.Unmarshal(data, v.(*yaml.Node))
 })
 
-// Parse reads a brief. It returns every problem found, not only the first;
-// the brief is nil only when the frontmatter could not be read at all.
+// Parse reads a brief on its own and resolves its values (name@PERIOD
+// reads only its own series). It returns every problem found, not only the
+// first; the brief is nil only when the frontmatter could not be read at all.
 func Parse(file string, src []byte) (*Brief, diag.List) {
 	return ParseChecked(file, src, nil)
 }
@@ -178,6 +199,20 @@ func Parse(file string, src []byte) (*Brief, diag.List) {
 // values and filing citations flow into them). Without filings, imported
 // figures have no value.
 func ParseChecked(file string, src []byte, filings Filings) (*Brief, diag.List) {
+	b, errs := ReadChecked(file, src, filings)
+	if b != nil {
+		errs.Extend(b.Resolve(nil))
+	}
+	return b, errs
+}
+
+// Read parses a brief without computing its derived values or checks, so
+// that a site can first read every brief of a company and then resolve
+// values across them with Resolve.
+func Read(file string, src []byte) (*Brief, diag.List) { return ReadChecked(file, src, nil) }
+
+// ReadChecked is Read with the XBRL figures checked against filings.
+func ReadChecked(file string, src []byte, filings Filings) (*Brief, diag.List) {
 	var errs diag.List
 	b := &Brief{Path: file, Src: src, Lines: diag.NewLines(src), Currency: "USD", Scale: figures.Scales[3]}
 	root, body, ok := readFrontmatter(file, src, &errs)
@@ -187,6 +222,7 @@ func ParseChecked(file string, src []byte, filings Filings) (*Brief, diag.List) 
 	b.Body = body
 	b.BodyOffset = len(src) - len(body)
 	b.badUTF8(&errs)
+	b.head = sha256.Sum256(src[:b.BodyOffset])
 
 	p := &parser{b: b, errs: &errs, filings: filings}
 	p.fields(root)
@@ -422,7 +458,7 @@ func (p *parser) fields(root *yaml.Node) {
 		case "ticker":
 			b.Ticker = p.str(v, "ticker")
 		case "period":
-			b.Period = p.period(v, p.str(v, "period"))
+			b.Period, b.PeriodAt = p.period(v, p.str(v, "period")), pos(v)
 		case "headline":
 			b.Headline = p.str(v, "headline")
 		case "currency":
@@ -512,7 +548,6 @@ func (p *parser) fields(root *yaml.Node) {
 	if derivedNode != nil {
 		p.derived(derivedNode)
 	}
-	p.errs.Extend(b.Figures.Resolve())
 	if checksNode != nil {
 		p.checks(checksNode)
 	}
@@ -603,7 +638,7 @@ func (p *parser) source(id string) *figures.Source {
 	return nil
 }
 
-var figureFields = []string{"value", "values", "label", "unit", "currency", "scale", "source", "xbrl", "decimals"}
+var figureFields = []string{"value", "values", "label", "unit", "currency", "scale", "source", "xbrl", "decimals", "restated", "note"}
 
 // labelFromKey makes "aws_net_sales" into "AWS net sales"-like text:
 // underscores become spaces and the first letter is capitalised.
@@ -663,6 +698,16 @@ func (p *parser) figures(n *yaml.Node) {
 					xbrlNode = fv
 				case "decimals":
 					decimalsNode = fv
+				case "restated":
+					switch r := p.str(fv, "restated"); r {
+					case "true":
+						e.Restated = true
+					case "false", "":
+					default:
+						p.errorf(fv, "restated must be true or false, not %s", r)
+					}
+				case "note":
+					e.Note = strings.TrimSpace(p.str(fv, "note"))
 				case "source":
 					id := p.str(fv, "source")
 					e.Source = p.source(id)
@@ -747,7 +792,7 @@ func (p *parser) figures(n *yaml.Node) {
 				e.Failed = true
 				break
 			}
-			e.Value, e.Literal = fv, lit
+			e.Value, e.Literal, e.ValueAt = fv, lit, pos(valueNode)
 		case valuesNode != nil:
 			if valuesNode.Kind != yaml.MappingNode {
 				if !p.alias(valuesNode) {
@@ -760,7 +805,7 @@ func (p *parser) figures(n *yaml.Node) {
 				per := p.period(pk, pk.Value)
 				fv, lit, good := read(pv)
 				if good && per != "" {
-					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit})
+					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit, At: pos(pv)})
 				} else {
 					e.Failed = true
 				}
@@ -782,6 +827,9 @@ func (p *parser) figures(n *yaml.Node) {
 		}
 		if xbrlNode != nil || decimalsNode != nil {
 			p.xbrl(e, val, k, valueNode, valuesNode, xbrlNode, decimalsNode)
+		}
+		if e.Restated && e.Note == "" {
+			p.errorf(k, "figure %s is restated: give the reason in note", k.Value)
 		}
 		p.errs.Add(p.b.Figures.Add(e))
 	})
@@ -953,15 +1001,26 @@ func (p *parser) checks(n *yaml.Node) {
 			p.exprErr(at, c.Value, err)
 			continue
 		}
-		chk := Check{Text: c.Value, At: at, Expr: cmp}
-		p.b.Checks = append(p.b.Checks, chk)
-		res, err := p.b.Figures.Check(cmp)
+		p.b.Checks = append(p.b.Checks, Check{Text: c.Value, At: at, Expr: cmp})
+	}
+}
+
+// Resolve computes the brief's derived values and evaluates its checks;
+// r reads name@PERIOD from the company's other briefs (nil: none). It can
+// run again after Figures.Reset, when a brief it reads from changed.
+func (b *Brief) Resolve(r figures.Resolver) diag.List {
+	var errs diag.List
+	b.Figures.SetResolver(r)
+	errs.Extend(b.Figures.Resolve())
+	for _, c := range b.Checks {
+		res, err := b.Figures.Check(c.Expr)
 		switch {
 		case figures.Reported(err):
 		case err != nil:
-			p.exprErr(at, c.Value, err)
+			errs.Add(diag.At(b.Path, figures.ErrorPos(c.At, c.Text, err), "%v", err))
 		case !res.OK:
-			p.errs.Add(diag.At(p.b.Path, at, "check failed: %s (%s is not %s %s)", c.Value, res.Left, cmp.Op, res.Right))
+			errs.Add(diag.At(b.Path, c.At, "check failed: %s (%s is not %s %s)", c.Text, res.Left, c.Expr.Op, res.Right))
 		}
 	}
+	return errs
 }

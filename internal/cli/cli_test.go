@@ -541,3 +541,38 @@ func TestNetlifyURL(t *testing.T) {
 		}
 	}
 }
+
+// Two briefs of one company: FY2024 reads FY2023's sales.
+const (
+	co2023 = "---\ntitle: Acme 2023\ndate: 2024-02-01\nticker: ACME\nperiod: FY2023\nfigures:\n  sales: 120.0\n---\nSales were {{ sales }}.\n"
+	co2024 = "---\ntitle: Acme 2024\ndate: 2025-02-01\nticker: ACME\nperiod: FY2024\nfigures:\n  sales: {values: {FY2023: 120.0, FY2024: 150.0}}\n  profit: 15.0\nderived:\n  growth_rate: growth(sales)\n  margin: profit / sales\n  old_margin: profit / sales@FY2023\n---\nUp {{ growth_rate }}.\n"
+)
+
+func TestCheckAcrossBriefs(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"content/a-2023.md": co2023, "content/a-2024.md": strings.Replace(co2024, "FY2023: 120.0", "FY2023: 125.0", 1)})
+	stdout, _, code := run(t, "check", "--src", dir)
+	want := "content/a-2023.md:7:10: sales@FY2023 is 120.0 here but 125.0 in content/a-2024.md:7:28: a company has one number per fact; correct one, or mark the newer value restated: true with a note\n" +
+		"content/a-2024.md:7:28: sales@FY2023 is 125.0 here but 120.0 in content/a-2023.md:7:10: a company has one number per fact; correct one, or mark this newer value restated: true with a note\n" +
+		"checked 2 briefs: 2 errors, 0 warnings\n"
+	if code != 1 || stdout != want {
+		t.Errorf("check (code %d):\n%s\nwant:\n%s", code, stdout, want)
+	}
+}
+
+func TestDiffAcrossBriefs(t *testing.T) {
+	old, cur := t.TempDir(), t.TempDir()
+	// The edit is to FY2023's brief; FY2024's file is the same on both sides.
+	noSeries := strings.Replace(co2024, "{values: {FY2023: 120.0, FY2024: 150.0}}", "150.0", 1)
+	writeFiles(t, old, map[string]string{"content/a-2023.md": co2023, "content/a-2024.md": noSeries})
+	writeFiles(t, cur, map[string]string{"content/a-2023.md": strings.Replace(co2023, "120.0", "100.0", 1), "content/a-2024.md": noSeries})
+	stdout, stderr, code := run(t, "diff", old, cur)
+	want := fmt.Sprintf("## Figures changed between %s and %s\n\n"+
+		"### content/a-2023.md: Acme 2023\n\n| Value | Before | After |\n|---|---|---|\n| `sales` | $120.0 billion | $100.0 billion |\n\n"+
+		"The figures changed but `updated:` did not: set it to the day of this change so feed readers show the brief again.\n\n"+
+		"### content/a-2024.md: Acme 2024 (file unchanged: it reads values from other briefs that changed)\n\n| Value | Before | After |\n|---|---|---|\n"+
+		"| `growth_rate` | 25.0%% | 50.0%% |\n| `old_margin` | 12.5%% | 15.0%% |\n\n3 values changed in 2 briefs.\n", old, cur)
+	if code != 0 || stdout != want {
+		t.Errorf("diff (code %d, %s):\n%s\nwant:\n%s", code, stderr, stdout, want)
+	}
+}

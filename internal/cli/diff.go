@@ -18,6 +18,7 @@ import (
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/sec"
+	"github.com/briefs/briefs/internal/site"
 )
 
 func diff(args []string, stdout, stderr io.Writer) error {
@@ -147,15 +148,21 @@ type valueSet struct {
 	order  []string
 	// updated is the brief's updated: field ("" when it has none).
 	updated string
+	// src is the brief's file: a brief whose file is the same on both
+	// sides changed only through the briefs it reads from.
+	src []byte
 }
 
+// readValues reads every brief's values as the site shows them: resolved
+// across each company's briefs, so that an edit to one brief shows up in
+// the briefs that read from it.
 func readValues(t fs.FS) (map[string]*valueSet, error) {
 	paths, err := content.List(t)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	briefs, _ := site.Briefs(t)
 	out := map[string]*valueSet{}
-	filings := sec.NewCache(t)
 	for _, p := range paths {
 		vs := &valueSet{values: map[string]string{}}
 		src, err := content.ReadFile(t, p)
@@ -164,7 +171,8 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 			out[p] = vs
 			continue
 		}
-		b, _ := brief.ParseChecked(p, src, filings)
+		vs.src = src
+		b := briefs[p]
 		if b == nil {
 			vs.title = "(unreadable)"
 			out[p] = vs
@@ -282,8 +290,12 @@ func DiffMarkdown(oldTree, newTree fs.FS, oldName, newName string) (string, erro
 			continue
 		}
 		changed, values = changed+1, values+len(rows)
-		fmt.Fprintf(&b, "\n### %s: %s\n\n| Value | Before | After |\n|---|---|---|\n%s\n", p, cell(n.title), strings.Join(rows, "\n"))
-		if o.updated == n.updated {
+		why := ""
+		if bytes.Equal(o.src, n.src) {
+			why = " (file unchanged: it reads values from other briefs that changed)"
+		}
+		fmt.Fprintf(&b, "\n### %s: %s%s\n\n| Value | Before | After |\n|---|---|---|\n%s\n", p, cell(n.title), why, strings.Join(rows, "\n"))
+		if o.updated == n.updated && why == "" {
 			// The feed's <updated> is this field: without it the change
 			// reaches no feed reader.
 			b.WriteString("\nThe figures changed but `updated:` did not: set it to the day of this change so feed readers show the brief again.\n")

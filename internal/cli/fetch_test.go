@@ -21,14 +21,15 @@ func repoFile(t *testing.T, name string) []byte {
 	return data
 }
 
-// amazonSite writes the sample Amazon brief and its company facts into a
-// fresh folder, with edit applied to the brief.
+// amazonSite writes the sample Amazon briefs and their company facts into
+// a fresh folder, with edit applied to the FY2024 brief.
 func amazonSite(t *testing.T, edit func(string) string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"content/amazon-fy2024.md", "data/sec/CIK0001018724.json", "data/sec/company_tickers.json"} {
+	// The FY2024 brief reads FY2022 and FY2023 values from the others.
+	for _, name := range []string{"content/amazon-fy2022.md", "content/amazon-fy2023.md", "content/amazon-fy2024.md", "data/sec/CIK0001018724.json", "data/sec/company_tickers.json"} {
 		data := repoFile(t, name)
-		if strings.HasSuffix(name, ".md") && edit != nil {
+		if name == "content/amazon-fy2024.md" && edit != nil {
 			data = []byte(edit(string(data)))
 		}
 		p := filepath.Join(dir, filepath.FromSlash(name))

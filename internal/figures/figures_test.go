@@ -466,7 +466,7 @@ func TestGrowthOrdersPeriodsInTime(t *testing.T) {
 		{"FY2024Q1", [][2]string{{"FY2024Q1", "12.0"}, {"FY2023", "40.0"}, {"FY2023Q4", "10.0"}, {"FY2023Q3", "9.0"}}, "20.0%"},
 		{"FY2024", [][2]string{{"FY2024H1", "12.0"}, {"FY2024", "30.0"}, {"FY2023H2", "10.0"}, {"FY2023", "25.0"}}, "20.0%"},
 		{"FY2023", [][2]string{{"FY2023", "-5.0"}, {"FY2022", "-10.0"}}, "10:12: growth from a negative base is not meaningful (s@FY2022 is −10.0): compare the amounts instead, such as s@FY2023 - s@FY2022"},
-		{"FY2022", [][2]string{{"FY2023", "20.0"}, {"FY2022", "10.0"}}, "10:12: s has no period before FY2022 to grow from (it has FY2023, FY2022)"},
+		{"FY2022", [][2]string{{"FY2023", "20.0"}, {"FY2022", "10.0"}}, "10:12: s has no period before FY2022 to grow from (it has FY2022, FY2023)"},
 		{"FY2023", [][2]string{{"FY2023", "20.0"}, {"FY2022", "0.0"}}, "10:12: division by zero: s@FY2022 is 0"},
 		{"2023", [][2]string{{"2023", "20.0"}, {"2022", "10.0"}}, "10:12: cannot tell which period comes before 2023"},
 	}

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/briefs/briefs/internal/diag"
-	"github.com/briefs/briefs/internal/period"
 	"github.com/shopspring/decimal"
 )
 
@@ -22,6 +21,8 @@ type Point struct {
 	Period  string
 	Value   Value
 	Literal string
+	// At is where the value is written.
+	At diag.Pos
 }
 
 // Entry is a named figure or derived value.
@@ -53,6 +54,12 @@ type Entry struct {
 	Computation string
 	// Sources are the sources the value rests on, in first-use order.
 	Sources []*Source
+	// Restated marks a figure that replaces a value an older brief of the
+	// company gave for the same period; Note says why.
+	Restated bool
+	Note     string
+	// ValueAt is where a single value is written.
+	ValueAt diag.Pos
 
 	state uint8
 }
@@ -64,6 +71,8 @@ type Set struct {
 	byName map[string]*Entry
 	order  []*Entry
 	errs   diag.List
+	// across reads name@PERIOD from the company's other briefs.
+	across Resolver
 }
 
 // NewSet returns an empty set for file whose plain series references take
@@ -104,6 +113,17 @@ func (s *Set) Add(e *Entry) *diag.Error {
 	s.byName[e.Name] = e
 	s.order = append(s.order, e)
 	return nil
+}
+
+// Reset forgets every derived value, so that Resolve computes them again
+// (after a brief they read from changed).
+func (s *Set) Reset() {
+	s.errs = nil
+	for _, e := range s.order {
+		if e.Derived {
+			e.state, e.Value, e.HasValue, e.Computation, e.Sources = unvisited, Value{}, false, "", nil
+		}
+	}
 }
 
 // Resolve computes every derived value, reporting each error at the
@@ -218,6 +238,15 @@ func (s *Set) Eval(n Node) (Value, string, []*Source, error) {
 
 func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 	e, ok := s.byName[ref.Name]
+	if ref.Period != "" && s.across != nil && (!ok || !s.ownsPeriod(e, ref.Period)) {
+		return s.acrossLookup(ref)
+	}
+	if ok && ref.Period != "" && ref.Period == s.Period && len(e.Series) == 0 {
+		// name@PERIOD at the brief's own period is the plain name.
+		plain := *ref
+		plain.Period = ""
+		return s.lookup(&plain, stack)
+	}
 	if !ok {
 		msg := fmt.Sprintf("unknown name %s", ref.Name)
 		if alt := s.Suggest(ref.Name); alt != "" {
@@ -346,7 +375,9 @@ func mergeSources(a, b []*Source) []*Source {
 	for _, s := range b {
 		dup := false
 		for _, t := range out {
-			if t == s {
+			// Briefs of one company cite the same source each in their own
+			// frontmatter: the same source, shown once.
+			if t == s || *t == *s {
 				dup = true
 			}
 		}
@@ -368,33 +399,42 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 			return result{}, errAt(n.Args[0], "growth takes the name of a series")
 		}
 		e, ok := s.byName[ref.Name]
-		if !ok {
+		if !ok && s.across == nil {
 			_, err := s.lookup(ref, stack)
 			return result{}, err
-		}
-		if len(e.Series) < 2 {
-			return result{}, errAt(ref, "growth needs a series with at least two periods; %s is not one", ref.Name)
 		}
 		period := ref.Period
 		if period == "" {
 			period = s.Period
 		}
-		cur, prev, err := previousPoint(e, period)
+		ps := s.periodsOf(ref.Name)
+		if ok && len(e.Series) < 2 && len(ps) < 2 {
+			return result{}, errAt(ref, "growth needs a series with at least two periods; %s is not one", ref.Name)
+		}
+		prevPeriod, gerr := previousPeriod(ps, period)
+		if gerr != nil {
+			return result{}, errAt(ref, "%s", gerr.msg(ref.Name, ps))
+		}
+		cur, err := s.lookup(&Ref{Name: ref.Name, Period: period, At: ref.At}, stack)
 		if err != nil {
-			return result{}, errAt(ref, "%s", err.msg(ref.Name))
+			return result{}, err
 		}
-		if prev.Value.D.IsZero() {
-			return result{}, errAt(ref, "division by zero: %s@%s is 0", ref.Name, prev.Period)
+		prev, err := s.lookup(&Ref{Name: ref.Name, Period: prevPeriod, At: ref.At}, stack)
+		if err != nil {
+			return result{}, err
 		}
-		if prev.Value.D.IsNegative() {
+		if prev.v.D.IsZero() {
+			return result{}, errAt(ref, "division by zero: %s@%s is 0", ref.Name, prevPeriod)
+		}
+		if prev.v.D.IsNegative() {
 			return result{}, errAt(ref, "growth from a negative base is not meaningful (%s@%s is %s): compare the amounts instead, such as %s@%s - %s@%s",
-				ref.Name, prev.Period, signed(prev.Literal), ref.Name, cur.Period, ref.Name, prev.Period)
+				ref.Name, prevPeriod, prev.comp.String(), ref.Name, period, ref.Name, prevPeriod)
 		}
-		d := cur.Value.D.DivRound(prev.Value.D, divPlaces).Sub(decimal.NewFromInt(1))
+		d := cur.v.D.DivRound(prev.v.D, divPlaces).Sub(decimal.NewFromInt(1))
 		return result{
 			v:       Value{D: d, Unit: Percent, Places: 1},
-			comp:    join(paren(result{comp: leaf(signed(cur.Literal)), prec: 3}, 2), leaf(" ÷ "), paren(result{comp: leaf(signed(prev.Literal)), prec: 3}, 2), leaf(" − 1")),
-			sources: e.Sources,
+			comp:    join(paren(cur, 2), leaf(" ÷ "), paren(prev, 2), leaf(" − 1")),
+			sources: mergeSources(cur.sources, prev.sources),
 			prec:    1,
 		}, nil
 	case "abs":
@@ -421,50 +461,47 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 type growthError struct {
 	kind   int // 0: no such period, 1: nothing before it, 2: period not ordered
 	period string
-	series *Entry
 }
 
-func (g *growthError) msg(name string) string {
+func (g *growthError) msg(name string, ps []string) string {
 	switch g.kind {
 	case 1:
-		return fmt.Sprintf("%s has no period before %s to grow from (it has %s)", name, g.period, periods(g.series))
+		return fmt.Sprintf("%s has no period before %s to grow from (it has %s)", name, g.period, strings.Join(ps, ", "))
 	case 2:
 		return fmt.Sprintf("cannot tell which period comes before %s: write periods as FY2024, FY2024H1 or FY2024Q3", g.period)
 	}
-	return fmt.Sprintf("%s has no period %s (it has %s)", name, g.period, periods(g.series))
+	return fmt.Sprintf("%s has no period %s (it has %s)", name, g.period, strings.Join(ps, ", "))
 }
 
-// previousPoint finds a series' point for period and the latest point of
-// the same kind (year, half or quarter) before it in time, whatever order
-// the series lists them in.
-func previousPoint(e *Entry, name string) (cur, prev Point, err *growthError) {
-	k, perr := period.Parse(name)
+// previousPeriod finds, among the periods with a value, the latest one of
+// the same kind (year, half or quarter) before period in time.
+func previousPeriod(ps []string, period string) (string, *growthError) {
+	k, ok := parsePeriod(period)
 	found := false
-	for _, p := range e.Series {
-		if p.Period == name {
-			cur, found = p, true
-		}
+	for _, p := range ps {
+		found = found || p == period
 	}
 	if !found {
-		return cur, prev, &growthError{0, name, e}
+		return "", &growthError{0, period}
 	}
-	if perr != nil {
-		return cur, prev, &growthError{2, name, e}
+	if !ok {
+		return "", &growthError{2, period}
 	}
-	var best period.Period
-	for _, p := range e.Series {
-		pk, perr := period.Parse(p.Period)
-		if perr != nil {
-			return cur, prev, &growthError{2, p.Period, e}
+	var best periodKey
+	prev := ""
+	for _, p := range ps {
+		pk, ok := parsePeriod(p)
+		if !ok {
+			return "", &growthError{2, p}
 		}
-		if pk.Kind == k.Kind && pk.Less(k) && (best.IsZero() || best.Less(pk)) {
+		if pk.kind == k.kind && pk.before(k) && (prev == "" || best.before(pk)) {
 			best, prev = pk, p
 		}
 	}
-	if best.IsZero() {
-		return cur, prev, &growthError{1, name, e}
+	if prev == "" {
+		return "", &growthError{1, period}
 	}
-	return cur, prev, nil
+	return prev, nil
 }
 
 // arith applies a binary operator with the unit rules of DESIGN.md.

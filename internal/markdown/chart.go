@@ -288,6 +288,9 @@ func (d *Doc) highlight(s *spec, c *chart.Chart, at func(*yaml.Node, string, ...
 	return ok
 }
 
+// rangeRE matches a series over a range of periods: name@FY2022..FY2024.
+var rangeRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z0-9_-]+)\.\.([A-Za-z0-9_-]+)$`)
+
 // row is one value of a chart with its exact decimal, for table and CSV.
 type row struct {
 	series, label, text, exact string
@@ -418,6 +421,39 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 		// Series names: each over its periods.
 		var periods []string
 		for _, it := range items(s.data) {
+			if m := rangeRE.FindStringSubmatch(strings.TrimSpace(it.expr)); m != nil {
+				// name@FROM..TO: every period in range with a value, from
+				// this brief or the company's others.
+				ps, err := set.Range(m[1], m[2], m[3])
+				if err != nil {
+					at(it.node, "%v", err)
+					ok = false
+					continue
+				}
+				name := it.label
+				if name == "" {
+					name = strings.ReplaceAll(m[1], "_", " ")
+					if en, found := set.Get(m[1]); found {
+						name = en.Label
+					}
+				}
+				if periods == nil {
+					periods = ps
+				} else if strings.Join(ps, ",") != strings.Join(periods, ",") {
+					at(it.node, "%s covers %s, but the chart's first series covers %s", it.expr, strings.Join(ps, ", "), strings.Join(periods, ", "))
+					ok = false
+					continue
+				}
+				ser := chart.Series{Name: name}
+				for _, p := range ps {
+					pt, v, good := point(it, it.node, m[1]+"@"+p, p)
+					ok = ok && good
+					ser.Points = append(ser.Points, pt)
+					rows = append(rows, row{name, p, pt.Text, v.Exact()})
+				}
+				c.Series = append(c.Series, ser)
+				continue
+			}
 			en, found := set.Get(it.expr)
 			if !found || len(en.Series) == 0 {
 				if !found {

@@ -153,6 +153,10 @@ func (refTransformer) Transform(node *ast.Document, reader text.Reader, pc parse
 func (d *Doc) resolve(r *Ref) {
 	set := d.Brief.Figures
 	e, ok := set.Get(r.Name)
+	if !ok && r.Period != "" && r.Format != "label" && r.Format != "source" {
+		// name@PERIOD may come from another brief of the company.
+		e, ok = &figures.Entry{Name: r.Name, Label: strings.ReplaceAll(r.Name, "_", " ")}, true
+	}
 	if !ok {
 		msg := fmt.Sprintf("unknown name %s", r.Name)
 		if alt := set.Suggest(r.Name); alt != "" {
@@ -202,12 +206,22 @@ func (d *Doc) resolve(r *Ref) {
 	}
 	v, comp := e.Value, e.Computation
 	if r.Period != "" {
-		val, c, _, err := set.Eval(&figures.Ref{Name: r.Name, Period: r.Period})
+		val, c, srcs, err := set.Eval(&figures.Ref{Name: r.Name, Period: r.Period})
+		if figures.Reported(err) {
+			return // reported where the value is written
+		}
 		if err != nil {
 			d.errorAt(r.Offset, "%v", err)
 			return
 		}
 		v, comp = val, c
+		// The value may come from another brief, with its own sources.
+		cp := *e
+		cp.Sources = srcs
+		if r.Period != d.Brief.Period {
+			cp.Label += ", " + r.Period
+		}
+		e = &cp
 	} else if !e.HasValue {
 		if e.Derived {
 			return // its own error is reported at its expression

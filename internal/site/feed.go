@@ -116,9 +116,12 @@ func (b *Builder) sitemap(out *Output, pub []*rendered) []byte {
 			pages = append(pages, p)
 		}
 	}
-	if b.opts.Sink != nil { // brief pages went straight to the sink
+	if b.opts.Sink != nil { // brief and company pages went straight to the sink
 		for _, r := range pub {
 			pages = append(pages, r.meta.Slug+"/index.html")
+		}
+		for k := range b.coItems {
+			pages = append(pages, companyURL(k)+"index.html")
 		}
 	}
 	sort.Strings(pages)

@@ -48,14 +48,14 @@ func numbers(bf *brief.Brief) ([]valueRow, []sourceItem) {
 	for _, e := range bf.Figures.Entries() {
 		if e.HasValue {
 			rows = append(rows, valueRow{ID: markdown.ValueID(e.Name, ""), Label: e.Label,
-				Text: formatted(e.Value, e.Format), Data: e.Value.DataValue(), How: how(e.Derived, e.Computation), Cites: cites(e)})
+				Text: formatted(e.Value, e.Format), Data: e.Value.DataValue(), How: how(e.Derived, e.Computation) + restatedNote(e), Cites: cites(e)})
 		}
 		for _, p := range e.Series {
 			if e.HasValue && p.Period == bf.Period {
 				continue // the row above
 			}
 			rows = append(rows, valueRow{ID: markdown.ValueID(e.Name, p.Period), Label: e.Label + ", " + p.Period,
-				Text: formatted(p.Value, e.Format), Data: p.Value.DataValue(), How: how(false, ""), Cites: cites(e)})
+				Text: formatted(p.Value, e.Format), Data: p.Value.DataValue(), How: how(false, "") + restatedNote(e), Cites: cites(e)})
 		}
 	}
 	return rows, sources

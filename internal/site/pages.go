@@ -31,6 +31,8 @@ type pageData struct {
 	Brief       *briefView
 	List        *listView
 	Tags        []tagCount
+	Company     *companyView
+	Companies   *companiesView
 }
 
 // tagCount is a tag on the page listing every tag.
@@ -50,6 +52,9 @@ type briefView struct {
 	Body                    template.HTML
 	Values                  []valueRow
 	Sources                 []sourceItem
+	// CompanyLink, Prev and Next link to the company's page and to its
+	// briefs for the periods before and after this one.
+	CompanyLink, Prev, Next *navLink
 }
 
 type listItem struct {
@@ -104,7 +109,7 @@ func (b *Builder) execute(name string, d *pageData) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, error) {
+func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec, e *entry) ([]byte, error) {
 	v := &briefView{
 		Root: "../", Title: bf.Title, Summary: bf.Summary,
 		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
@@ -115,6 +120,7 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, e
 		v.UpdatedISO, v.UpdatedText = bf.Updated.Format("2006-01-02"), bf.Updated.Format("2 January 2006")
 	}
 	v.Values, v.Sources = numbers(bf)
+	v.CompanyLink, v.Prev, v.Next = b.nav(e)
 	for _, t := range bf.Tags {
 		v.Tags = append(v.Tags, tagLink{Name: t.Name, URL: "tags/" + urlSegment(t.Slug) + "/"})
 	}
@@ -126,6 +132,14 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec) ([]byte, e
 		d.OGImage = b.abs(og.path())
 	}
 	return b.execute("brief.html", d)
+}
+
+// restatedNote marks a value that replaces an older brief's.
+func restatedNote(e *figures.Entry) string {
+	if !e.Restated {
+		return ""
+	}
+	return " · restated: " + e.Note
 }
 
 // published returns the briefs to publish, newest first, and the errors of
@@ -167,6 +181,9 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 			continue
 		}
 		cands = append(cands, cand{p, r})
+	}
+	for _, co := range b.companies {
+		errs.Extend(co.errs)
 	}
 	out := make([]*rendered, 0, len(cands))
 	slugs := make(map[string]cand, len(cands))
@@ -435,6 +452,14 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	if err := b.writeLists(out.Files, pub); err != nil {
 		return fail(err)
 	}
+	coPaths, err := b.writeCompanies(out.Files, pub)
+	if err != nil {
+		return fail(err)
+	}
+	b.coPaths = coPaths
+	if b.opts.Sink != nil {
+		out.Companies = len(b.coItems)
+	}
 	notFound, err := b.execute("404.html", &pageData{Root: "/", Title: "Page not found · " + b.site.Title, OGTitle: "Page not found"})
 	if err != nil {
 		return fail(err)
@@ -485,7 +510,27 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 		}
 		return nil, errs
 	}
+	coPaths, err := b.writeCompanies(files, pub)
+	if err != nil {
+		if !errors.Is(err, errLayouts) {
+			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+		}
+		return nil, errs
+	}
+	// A brief that moved to another company leaves a page behind.
+	stale := false
+	for p := range b.coPaths {
+		if !coPaths[p] {
+			delete(files, p)
+			stale = true
+		}
+	}
+	stale = stale || len(coPaths) != len(b.coPaths)
+	b.coPaths = coPaths
 	files["feed.xml"] = b.feed(pub)
+	if stale {
+		files["sitemap.xml"] = b.sitemap(out, pub)
+	}
 	b.last = out
 	return out, errs
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"regexp"
 	"runtime"
@@ -69,6 +70,9 @@ type Output struct {
 	Files  map[string][]byte
 	Briefs int
 	Charts int
+	// Companies counts the company pages a streaming build wrote to its
+	// sink (they are not in Files).
+	Companies int
 }
 
 // Paths returns the output paths in sorted order.
@@ -85,9 +89,51 @@ func (o *Output) Paths() []string {
 type entry struct {
 	path string
 	gone bool
-	errs diag.List
+	// fm is the brief as read (nil when its frontmatter is unreadable) and
+	// key its company.
+	fm  *brief.Brief
+	key string
+	// readErrs and resolveErrs are the errors of reading the brief and of
+	// resolving its values; errs adds those of rendering it.
+	readErrs, resolveErrs diag.List
+	errs                  diag.List
+	// deps are the values of the company this brief read, by period and
+	// name (allPeriods: it asked which periods hold the name).
+	// A few per brief: a slice is smaller than a map.
+	deps []dep
 	// good is the last rendering without errors.
 	good *rendered
+}
+
+// changes are the values of a company that an edit may have changed:
+// period → names, where the name "" stands for every name (an edited
+// brief's period).
+type changes map[string]map[string]bool
+
+func (c changes) add(period, name string) {
+	if c[period] == nil {
+		c[period] = map[string]bool{}
+	}
+	c[period][name] = true
+}
+
+// reads tells whether the brief read a value that may have changed.
+func (e *entry) reads(c changes) bool {
+	for _, d := range e.deps {
+		if d.period == allPeriods {
+			// Which periods hold a name changes only with an edited brief.
+			for _, cn := range c {
+				if cn[""] || cn[d.name] {
+					return true
+				}
+			}
+			continue
+		}
+		if cn := c[d.period]; cn[""] || cn[d.name] {
+			return true
+		}
+	}
+	return false
 }
 
 // rendered is one brief's output. When the build streams its files to a
@@ -102,6 +148,8 @@ type rendered struct {
 	charts int
 	og     *ogSpec
 	ogData []byte
+	// co is what the company's pages need of the brief (nil: no company).
+	co *coPart
 }
 
 // meta is what lists, feeds and ordering need of a brief.
@@ -131,8 +179,10 @@ type Builder struct {
 	// contentErr is why content/ could not be listed, if it could not.
 	contentErr *diag.Error
 	entries    map[string]*entry
-	ogMu       sync.Mutex
-	ogCache    map[string][]byte
+	// companies groups the entries by company key.
+	companies map[string]*company
+	ogMu      sync.Mutex
+	ogCache   map[string][]byte
 	// ogWritten holds the images a streaming build has written.
 	ogWritten map[string]bool
 	// ogIdle holds the OpenGraph drawers no worker is using: at most one
@@ -153,6 +203,18 @@ type Builder struct {
 	// of assembling every file again.
 	last    *Output
 	changed []change
+	// coPages caches company pages by company key; coPaths are the
+	// company pages of the last output; chartR draws their charts.
+	coPages map[string]*companyCache
+	coIndex map[string]*companyIndex
+	coPaths map[string]bool
+	chartR  *chart.Renderer
+	// coItems are the rows of /companies/ of a streaming build, whose
+	// company pages are written as each company is done.
+	coMu    sync.Mutex
+	coItems map[string]*companyItem
+	// resolveOnly stops after resolving values (Briefs).
+	resolveOnly bool
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
 	OGDrawn int
 	// filings holds the SEC company facts read so far, shared by the
@@ -194,12 +256,13 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	briefPaths, err := content.List(b.fsys)
 	b.contentErr = contentError(err)
 	b.entries = map[string]*entry{}
+	b.companies, b.coItems = nil, nil
 	b.last = nil
 	b.ogWritten = nil
 	b.filings = sec.NewCache(b.fsys)
 	b.render(ctx, briefPaths)
 	if ctx.Err() != nil {
-		b.entries = map[string]*entry{}
+		b.entries, b.companies = map[string]*entry{}, nil
 		return nil, errs
 	}
 	return b.assemble(errs)
@@ -272,6 +335,34 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// Briefs reads every brief of a source tree and resolves its values as a
+// build does (name@PERIOD across each company's briefs), without rendering:
+// the briefs by path, and the errors of reading and resolving them.
+func Briefs(fsys fs.FS) (map[string]*brief.Brief, diag.List) {
+	b := NewBuilder(fsys, Options{})
+	b.resolveOnly = true
+	var errs diag.List
+	briefs, err := content.List(fsys)
+	if e := contentError(err); e != nil {
+		errs.Add(e)
+	}
+	b.filings = sec.NewCache(fsys)
+	b.render(context.Background(), briefs)
+	out := map[string]*brief.Brief{}
+	for _, e := range b.sortedEntries() {
+		errs.Extend(e.readErrs)
+		errs.Extend(e.resolveErrs)
+		if e.fm != nil {
+			out[e.path] = e.fm
+		}
+	}
+	for _, co := range b.companies {
+		errs.Extend(co.errs)
+	}
+	errs.Sort()
+	return out, errs
+}
+
 func (b *Builder) loadSite() {
 	b.lists = nil
 	b.site, b.siteErr = brief.Site{Title: "Briefs"}, nil
@@ -290,73 +381,465 @@ func (b *Builder) loadSite() {
 	b.site, b.siteErr = s, errs
 }
 
-// render parses and renders the given brief files in parallel; a file that
-// no longer exists is dropped. When ctx is cancelled it stops handing out
-// work and returns once the briefs in progress are done, leaving the
-// entries untouched.
+// render reads the given brief files, resolves their values and those of
+// every brief that reads from them, and renders those briefs, in parallel;
+// a file that no longer exists is dropped. When ctx is cancelled it stops
+// handing out work and returns once the briefs in progress are done.
 func (b *Builder) render(ctx context.Context, paths []string) {
 	if len(paths) == 0 {
 		return
 	}
-	type job struct {
-		path string
-		e    *entry
+	if b.opts.Sink != nil && len(b.entries) == 0 && !b.resolveOnly {
+		b.renderStreaming(ctx, paths)
+		return
 	}
-	jobs := make(chan job)
+	// 1. Read each changed brief's frontmatter.
+	read := make([]*entry, len(paths))
+	parallel(ctx, len(paths), func() func(int) {
+		return func(i int) { read[i] = b.readOne(paths[i], b.opts.Sink == nil) }
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	// 2. Install them, noting the companies and periods they touch.
+	touched := map[string]changes{}
+	touch := func(e *entry) {
+		if e == nil || e.fm == nil || e.key == "" {
+			return
+		}
+		if touched[e.key] == nil {
+			touched[e.key] = changes{}
+		}
+		touched[e.key].add(e.fm.Period, "")
+	}
+	marked := map[*entry]bool{}
+	prevGood := map[*entry]*rendered{}
+	prevKey := map[*entry]orderKey{}
+	for _, ne := range read {
+		prev := b.entries[ne.path]
+		touch(prev)
+		if ne.gone {
+			if prev != nil {
+				delete(b.entries, ne.path)
+				b.orderDirty, b.moved = true, true
+			}
+			continue
+		}
+		if prev != nil {
+			ne.good = prev.good
+			prevGood[ne], prevKey[ne] = prev.good, prev.sortKey()
+		} else {
+			prevKey[ne] = orderKey{}
+		}
+		touch(ne)
+		b.entries[ne.path] = ne
+		marked[ne] = true
+	}
+	// 3. Group briefs by company; a company whose list of briefs changed
+	// re-renders every brief (each links to its neighbours).
+	b.group(touched)
+	for key, ch := range touched {
+		co := b.companies[key]
+		if co == nil {
+			continue
+		}
+		if co.sig != co.prevSig {
+			for _, m := range co.members {
+				marked[m] = true
+			}
+		}
+		// Every brief that read a value that may have changed, and in turn
+		// every brief that read its derived values (its figures are as
+		// they were).
+		done := map[*entry]bool{}
+		for more := true; more; {
+			more = false
+			for _, m := range co.members {
+				if done[m] || !m.reads(ch) {
+					continue
+				}
+				done[m], marked[m], more = true, true, true
+				for _, fe := range m.fm.Figures.Entries() {
+					if fe.Derived {
+						ch.add(m.fm.Period, fe.Name)
+					}
+				}
+			}
+		}
+	}
+	// 4. Resolve the marked briefs' values, one goroutine per company.
+	var todo []*entry
+	groups := map[*company][]*entry{}
+	var alone []*entry
+	markedList := make([]*entry, 0, len(marked))
+	for e := range marked {
+		markedList = append(markedList, e)
+	}
+	sort.Slice(markedList, func(i, j int) bool { return markedList[i].path < markedList[j].path })
+	for _, e := range markedList {
+		if _, ok := prevGood[e]; !ok && e.good != nil {
+			prevGood[e], prevKey[e] = e.good, e.sortKey()
+		}
+		todo = append(todo, e)
+		if e.fm == nil {
+			continue
+		}
+		e.deps = nil
+		e.fm.Figures.Reset()
+		co := b.companies[e.key]
+		e.fm.Figures.SetResolver(&resolver{co: co, self: e})
+		if co == nil {
+			alone = append(alone, e)
+		} else {
+			groups[co] = append(groups[co], e)
+		}
+	}
+	cos := make([]*company, 0, len(groups))
+	for co := range groups {
+		cos = append(cos, co)
+	}
+	sort.Slice(cos, func(i, j int) bool { return cos[i].key < cos[j].key })
+	parallel(ctx, len(cos)+len(alone), func() func(int) {
+		return func(i int) {
+			if i >= len(cos) {
+				e := alone[i-len(cos)]
+				e.resolveErrs = e.fm.Resolve(&resolver{self: e})
+				return
+			}
+			co := cos[i]
+			co.resolving, co.cycles = true, nil
+			for _, e := range groups[co] {
+				e.resolveErrs = e.fm.Resolve(&resolver{co: co, self: e})
+			}
+			co.resolving, co.cycles = false, nil
+		}
+	})
+	for key := range touched {
+		if co := b.companies[key]; co != nil {
+			co.check()
+		}
+	}
+	if b.resolveOnly {
+		return
+	}
+	// 5. Render them. A streaming build renders company by company, writes
+	// each company's page as soon as its briefs are done and then drops
+	// what it read of them, so that a large site is never all in memory.
+	jobs := make([][]*entry, 0, len(todo))
+	if b.opts.Sink != nil {
+		at := map[string]int{}
+		for _, e := range todo {
+			if i, ok := at[e.key]; ok && e.key != "" {
+				jobs[i] = append(jobs[i], e)
+				continue
+			}
+			at[e.key] = len(jobs)
+			jobs = append(jobs, []*entry{e})
+		}
+	} else {
+		for _, e := range todo {
+			jobs = append(jobs, []*entry{e})
+		}
+	}
+	parallel(ctx, len(jobs), func() func(int) {
+		r, err := chart.NewRenderer()
+		return func(i int) {
+			for _, e := range jobs[i] {
+				if err != nil {
+					e.errs = diag.List{{File: e.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
+					continue
+				}
+				b.renderOne(e, r)
+			}
+			if b.opts.Sink != nil && err == nil {
+				b.streamCompany(jobs[i], r)
+			}
+		}
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	for _, e := range todo {
+		if prevKey[e] != e.sortKey() {
+			b.orderDirty, b.moved = true, true
+		}
+		if pg, ok := prevGood[e]; ok && pg != e.good {
+			b.changed = append(b.changed, change{pg, e.good})
+		}
+	}
+}
+
+// renderStreaming is a streaming build's render: it groups the briefs by
+// company from a quick look at each file, then reads, resolves and renders
+// one company at a time, writes its pages and forgets it. Only a company's
+// briefs are ever in memory together.
+func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
+	keys := make([]string, len(paths))
+	gone := make([]bool, len(paths))
+	parallel(ctx, len(paths), func() func(int) {
+		buf := make([]byte, quickRead)
+		return func(i int) {
+			// The head of the file holds the frontmatter: read no more.
+			head, err := readHead(b.fsys, paths[i], buf)
+			if err != nil {
+				// A link that cannot be followed is reported when the
+				// brief is read; only a file that is no more is gone.
+				gone[i] = errors.Is(err, fs.ErrNotExist)
+				return
+			}
+			key, ok := brief.QuickKey(head)
+			if !ok {
+				src, err := content.ReadFile(b.fsys, paths[i])
+				if err != nil {
+					return // reported when the brief is read
+				}
+				if bf, _ := brief.Read(paths[i], src); bf != nil {
+					key = bf.Key()
+				}
+			}
+			keys[i] = key
+		}
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	var jobs [][]string
+	at := map[string]int{}
+	for i, p := range paths {
+		if gone[i] {
+			continue
+		}
+		if j, ok := at[keys[i]]; ok && keys[i] != "" {
+			jobs[j] = append(jobs[j], p)
+			continue
+		}
+		at[keys[i]] = len(jobs)
+		jobs = append(jobs, []string{p})
+	}
+	results := make([][]*entry, len(jobs))
+	b.companies = map[string]*company{}
+	parallel(ctx, len(jobs), func() func(int) {
+		r, rerr := chart.NewRenderer()
+		return func(j int) {
+			group := make([]*entry, 0, len(jobs[j]))
+			key := ""
+			for _, p := range jobs[j] {
+				e := b.readOne(p, true)
+				if e.gone {
+					continue
+				}
+				key = e.key
+				group = append(group, e)
+			}
+			results[j] = group
+			var co *company
+			if len(group) > 0 && key != "" {
+				co = &company{key: key}
+				for _, e := range group {
+					if e.fm != nil && e.key == key {
+						co.members = append(co.members, e)
+					} else if e.fm != nil {
+						// Never expected: QuickKey is sure only when Read agrees.
+						e.readErrs.Add(&diag.Error{File: e.path, Line: 1, Col: 1, Msg: fmt.Sprintf("internal error: the brief was grouped with company %s but names %s", key, e.key)})
+					}
+				}
+				co.sortMembers()
+				co.sig = co.signature()
+				for _, m := range co.members {
+					if m.fm.Company != "" {
+						co.name = m.fm.Company
+					}
+					if m.fm.Ticker != "" {
+						co.ticker = m.fm.Ticker
+					}
+				}
+				b.coMu.Lock()
+				b.companies[key] = co
+				b.coMu.Unlock()
+			}
+			if co != nil {
+				co.resolving = true
+			}
+			rvs := make([]*resolver, len(group))
+			for i, e := range group {
+				if e.fm == nil {
+					continue
+				}
+				rvs[i] = &resolver{self: e}
+				if co != nil && e.key == co.key {
+					rvs[i].co = co
+				}
+				e.fm.Figures.SetResolver(rvs[i])
+			}
+			for i, e := range group {
+				if e.fm != nil {
+					e.resolveErrs = e.fm.Resolve(rvs[i])
+				}
+			}
+			if co != nil {
+				co.resolving, co.cycles = false, nil
+				co.check()
+			}
+			for _, e := range group {
+				if rerr != nil {
+					e.errs = diag.List{{File: e.path, Msg: fmt.Sprintf("cannot load the chart font: %v", rerr)}}
+					continue
+				}
+				b.renderOne(e, r)
+			}
+			if rerr == nil {
+				b.streamCompany(group, r)
+			}
+		}
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	for _, group := range results {
+		for _, e := range group {
+			b.entries[e.path] = e
+		}
+	}
+	b.orderDirty, b.moved = true, true
+}
+
+// quickRead is how much of a file the grouping pass reads: frontmatter
+// longer than this is read whole.
+const quickRead = 8 << 10
+
+// readHead reads up to len(buf) bytes of a file, ending at a line end
+// unless the file ends first.
+func readHead(fsys fs.FS, name string, buf []byte) ([]byte, error) {
+	real, err := content.Resolve(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fsys.Open(real)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	n, err := io.ReadFull(f, buf)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return buf[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	if i := bytes.LastIndexByte(buf, '\n'); i >= 0 {
+		return buf[:i+1], nil
+	}
+	return nil, nil
+}
+
+// parallel runs n jobs on GOMAXPROCS workers; each worker makes its job
+// function once (with its own state) from worker. It stops handing out
+// jobs when ctx is cancelled.
+func parallel(ctx context.Context, n int, worker func() func(int)) {
+	if n == 0 {
+		return
+	}
+	jobs := make(chan int)
 	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(paths))
-	results := make([]*entry, len(paths))
-	for w := 0; w < workers; w++ {
+	for w := 0; w < min(runtime.GOMAXPROCS(0), n); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := chart.NewRenderer()
-			for j := range jobs {
-				if ctx.Err() != nil {
-					continue
+			fn := worker()
+			for i := range jobs {
+				if ctx.Err() == nil {
+					fn(i)
 				}
-				if err != nil {
-					j.e.errs = diag.List{{File: j.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
-					continue
-				}
-				b.renderOne(j.e, r)
 			}
 		}()
 	}
-	for i, p := range paths {
-		prev := b.entries[p]
-		e := &entry{path: p}
-		if prev != nil {
-			e.good = prev.good
-		}
-		results[i] = e
+	for i := 0; i < n && ctx.Err() == nil; i++ {
 		select {
-		case jobs <- job{p, e}:
+		case jobs <- i:
 		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
 		}
 	}
 	close(jobs)
 	wg.Wait()
-	if ctx.Err() != nil {
-		return
+}
+
+// readOne reads a brief's frontmatter; unless keep, it drops the body
+// until the brief renders, so that a large site is not held in memory.
+func (b *Builder) readOne(p string, keep bool) *entry {
+	e := &entry{path: p}
+	src, err := content.ReadFile(b.fsys, p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			e.gone = true
+			return e
+		}
+		e.readErrs = diag.List{{File: p, Msg: unwrapPath(err).Error()}}
+		return e
 	}
-	for _, e := range results {
-		prev, existed := b.entries[e.path]
-		if e.gone {
-			delete(b.entries, e.path) // deleted file
-			b.orderDirty, b.moved = true, true
+	e.fm, e.readErrs = brief.ReadChecked(p, src, b.filings)
+	if e.fm != nil {
+		e.key = e.fm.Key()
+		if !keep {
+			e.fm.DropSource()
+		}
+	}
+	return e
+}
+
+// sortedEntries returns the entries by path.
+func (b *Builder) sortedEntries() []*entry {
+	out := make([]*entry, 0, len(b.entries))
+	for _, e := range b.entries {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+// group puts the briefs of the touched companies (all, the first time)
+// into their companies, keeping each company's identity so that
+// resolvers stay valid.
+func (b *Builder) group(touched map[string]changes) {
+	if b.companies == nil {
+		b.companies = map[string]*company{}
+	}
+	for key := range touched {
+		if co := b.companies[key]; co != nil {
+			co.members = co.members[:0]
+		}
+	}
+	// Members are sorted below, so map order does not matter here.
+	for _, e := range b.entries {
+		if e.fm == nil || e.key == "" || touched[e.key] == nil {
 			continue
 		}
-		if !existed || prev.sortKey() != e.sortKey() {
-			b.orderDirty, b.moved = true, true
+		co := b.companies[e.key]
+		if co == nil {
+			co = &company{key: e.key}
+			b.companies[e.key] = co
 		}
-		if existed && prev.good != e.good {
-			b.changed = append(b.changed, change{prev.good, e.good})
+		co.members = append(co.members, e)
+	}
+	for key := range touched {
+		co := b.companies[key]
+		if co == nil {
+			continue
 		}
-		b.entries[e.path] = e
+		if len(co.members) == 0 {
+			delete(b.companies, key)
+			continue
+		}
+		co.sortMembers()
+		co.prevSig, co.sig = co.sig, co.signature()
+		co.name, co.ticker = "", ""
+		for _, m := range co.members {
+			if m.fm.Company != "" {
+				co.name = m.fm.Company
+			}
+			if m.fm.Ticker != "" {
+				co.ticker = m.fm.Ticker
+			}
+		}
 	}
 }
 
@@ -386,21 +869,23 @@ func (e *entry) sortKey() orderKey {
 }
 
 func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
-	src, err := content.ReadFile(b.fsys, e.path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			e.gone = true
-			return
-		}
-		e.errs = diag.List{{File: e.path, Msg: unwrapPath(err).Error()}}
-		return
-	}
-	bf, errs := brief.ParseChecked(e.path, src, b.filings)
-	e.errs = errs
+	e.errs = append(append(diag.List{}, e.readErrs...), e.resolveErrs...)
+	bf := e.fm
 	if bf == nil {
 		return
 	}
-	if len(errs.Errors(b.opts.Strict)) > 0 {
+	if bf.Src == nil {
+		src, err := content.ReadFile(b.fsys, e.path)
+		if err == nil && !bf.SetSource(src) {
+			err = errors.New("the file changed during the build: build again")
+		}
+		if err != nil {
+			e.errs.Add(&diag.Error{File: e.path, Msg: err.Error()})
+			return
+		}
+		defer bf.DropSource()
+	}
+	if len(e.errs.Errors(b.opts.Strict)) > 0 {
 		// Render anyway to report reference and chart errors too.
 		_, doc := b.conv.Render(bf, r)
 		e.errs.Extend(doc.Errs)
@@ -418,6 +903,9 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		out.files[c.File] = c.CSV
 	}
 	out.item = item(bf)
+	if e.key != "" {
+		out.co = newCoPart(bf, e.key, &out.item)
+	}
 	if !b.opts.NoOG && b.publishable(out.meta) {
 		out.og = newOGSpec(bf, b.site.Title)
 		// Briefs whose cards show the same thing (same title, no headline)
@@ -426,7 +914,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 			out.ogData = b.ogImage(out.og)
 		}
 	}
-	page, err := b.briefPage(bf, body, out.og)
+	page, err := b.briefPage(bf, body, out.og, e)
 	if errors.Is(err, errLayouts) {
 		return
 	}
@@ -521,7 +1009,7 @@ func (b *Builder) loadLayouts() diag.List {
 	// Each page kind is base + its "main": parse them into separate sets.
 	base := minified("text/x-template", read("base.html"))
 	sets := map[string]*template.Template{}
-	for _, name := range []string{"brief.html", "list.html", "404.html", "tags.html"} {
+	for _, name := range []string{"brief.html", "list.html", "404.html", "tags.html", "companies.html", "company.html"} {
 		set := template.New(name).Option("missingkey=error")
 		if _, err := set.Parse(string(base)); err != nil {
 			errs.Add(templateError("layouts/base.html", err))
@@ -539,7 +1027,9 @@ func (b *Builder) loadLayouts() diag.List {
 	font := chart.FontFile()
 	fontPath := "fonts/chart." + hash10(font) + ".ttf"
 	b.assets = map[string][]byte{fontPath: font, "fonts/OFL.txt": fonts.License()}
-	css := bytes.ReplaceAll(read("site.css"), []byte("{{FONT}}"), []byte("../"+fontPath))
+	// The company pages' rules live in their own file, served as one sheet.
+	sheet := append(append(read("site.css"), '\n'), read("companies.css")...)
+	css := bytes.ReplaceAll(sheet, []byte("{{FONT}}"), []byte("../"+fontPath))
 	for _, f := range fonts.Text {
 		data := f.WOFF2()
 		p := "fonts/" + f.Name + "." + hash10(data) + ".woff2"
@@ -553,7 +1043,7 @@ func (b *Builder) loadLayouts() diag.List {
 	if len(errs) == 0 {
 		b.pages = sets
 	}
-	b.lists = nil
+	b.lists, b.coPages, b.coIndex = nil, nil, nil
 	return errs
 }
 

@@ -335,6 +335,11 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		fsys[fmt.Sprintf("content/gen-%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Generated %d\ndate: 2024-01-%02d\ntags: [cloud, t%d]\nfigures: {a: %d.5}\n---\nValue {{ a }}.\n", i, i%28+1, i%3, i))}
 	}
+	for name, f := range loadSite(t, "testdata/company.txtar") {
+		if name != "content/_index.md" {
+			fsys[name] = f
+		}
+	}
 	opts := Options{Now: now, KeepLastGood: true, BaseURL: "https://x.example/", NoOG: true}
 	b := NewBuilder(fsys, opts)
 	if _, errs := b.Build(); errs.Err() != nil {
@@ -362,6 +367,19 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		{"chart removed", "content/amazon.md", edit("content/amazon.md", "type: donut", "type: bar")},
 		{"prose again", "content/meta.md", edit("content/meta.md", "The apps earned", "The apps made")},
 		{"updated", "content/meta.md", edit("content/meta.md", "date: 2025-01-30", "date: 2025-01-30\nupdated: 2025-04-02")},
+		// Across briefs: a figure other briefs read (FY2023's prose, growth
+		// and margin change, FY2024's two-year growth and range chart).
+		{"figure read by others", "content/acme-fy2022.md", edit("content/acme-fy2022.md", "value: 100.0", "value: 96.0")},
+		{"derived read by others", "content/acme-fy2022.md", edit("content/acme-fy2022.md", "expr: profit / sales", "expr: profit / sales - 1%")},
+		{"neighbour's title", "content/acme-fy2023.md", edit("content/acme-fy2023.md", "title: Acme in 2023", "title: Acme's 2023")},
+		{"restated", "content/acme-fy2024.md", edit("content/acme-fy2024.md", "FY2023: 120.0, FY2024: 150.0}, label: Net sales,", "FY2023: 125.0, FY2024: 150.0}, label: Net sales, restated: true, note: new segments,")},
+		{"new period", "content/acme-fy2025.md", func() {
+			fsys["content/acme-fy2025.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Acme in 2025\ndate: 2025-05-01\nticker: ACME\nperiod: FY2025\nfigures:\n  sales: 160.0\n  profit: 20.0\nderived:\n  margin: profit / sales\n  g: growth(sales)\n---\n{{ g }} after {{ sales@FY2024 }}.\n")}
+		}},
+		{"company moves", "content/acme-fy2025.md", func() {
+			fsys["content/acme-fy2025.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Acme in 2025\ndate: 2025-05-01\nticker: ACMX\nperiod: FY2025\nfigures:\n  sales: 160.0\n---\n{{ sales }}.\n")}
+		}},
+		{"drafted", "content/acme-fy2024.md", edit("content/acme-fy2024.md", "period: FY2024\n", "period: FY2024\ndraft: true\n")},
 	}
 	for _, st := range steps {
 		st.do()
@@ -407,6 +425,12 @@ func (m *mapSink) WriteFile(name string, data []byte) error {
 
 func TestStreamingEqualsInMemory(t *testing.T) {
 	fsys := loadSite(t, "testdata/site.txtar")
+	// Company pages are written company by company when streaming.
+	for name, f := range loadSite(t, "testdata/company.txtar") {
+		if name != "content/_index.md" {
+			fsys[name] = f
+		}
+	}
 	opts := Options{BaseURL: "https://x.example/"}
 	want := build(t, fsys, opts)
 	sink := &mapSink{files: map[string][]byte{}}
@@ -521,5 +545,175 @@ func TestKickerWithoutCompany(t *testing.T) {
 	page := file(t, build(t, fsys, Options{}), "a/index.html")
 	if !strings.Contains(page, `<p class="kicker">FY2024</p>`) {
 		t.Errorf("kicker: %s", regexp.MustCompile(`<p class="kicker">.*?</p>`).FindString(page))
+	}
+}
+
+func TestCompanyAcrossBriefs(t *testing.T) {
+	out := build(t, loadSite(t, "testdata/company.txtar"), Options{NoOG: true})
+	for name, wants := range map[string][]string{
+		"acme-fy2023/index.html": {
+			// growth(sales) compares with the FY2022 brief's figure.
+			`<data value="0.2000" title="= 120.0 ÷ 100.0 − 1 · Acme 2023 annual report; Acme 2022 annual report">20.0%</data>`,
+			`<data value="100000000000" title="Net sales, FY2022 · Acme 2022 annual report">$100.0 billion</data>`,
+			// A derived value of another brief, and one computed from it.
+			`<data value="0.1000" title="= 10.0% · Acme 2022 annual report">10.0%</data>`,
+			`<data value="0.0500">5.0%</data>`,
+		},
+		"acme-fy2024/index.html": {
+			`<data value="0.5000" title="= 150.0 ÷ 100.0 − 100% · Acme 2024 annual report; Acme 2022 annual report">50.0%</data>`,
+			// The range gathers FY2022 from its brief and FY2023, FY2024 from the series.
+			`<th scope="row">FY2022</th><td class="num">$100.0B</td>`,
+			`<th scope="row">FY2023</th><td class="num">$120.0B</td>`,
+			`<th scope="row">FY2024</th><td class="num">$150.0B</td>`,
+		},
+	} {
+		page := file(t, out, name)
+		for _, want := range wants {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s lacks %s", name, want)
+			}
+		}
+	}
+}
+
+// TestCompanyErrors edits the company fixture into each mistake a writer
+// can make across briefs and expects every error at its position.
+func TestCompanyErrors(t *testing.T) {
+	tests := []struct {
+		name       string
+		file, from string
+		to         string
+		want       []string
+	}{
+		{"unknown period", "content/acme-fy2023.md", "{{ sales@FY2022 }}", "{{ sales@FY2021 }}",
+			[]string{"content/acme-fy2023.md:18:36: ACME has no brief for FY2021 that holds sales (its briefs cover FY2022, FY2024)"}},
+		{"unknown name", "content/acme-fy2023.md", "margin - margin@FY2022", "margin - margn@FY2022",
+			[]string{"content/acme-fy2023.md:15:34: margn@FY2022: the ACME FY2022 brief (content/acme-fy2022.md) has no margn (did you mean margin?)"}},
+		{"no company", "content/acme-fy2023.md", "company: Acme Corp.\nticker: ACME\n", "",
+			[]string{"content/acme-fy2023.md:13:34: margin@FY2022 is not in this brief, and the brief names no company whose other briefs could hold it: set ticker or company",
+				"content/acme-fy2023.md:14:31: growth needs a series with at least two periods; sales is not one",
+				"content/acme-fy2023.md:16:36: sales@FY2022 is not in this brief",
+				"content/acme-fy2023.md:17:1: margin@FY2022 is not in this brief"}},
+		{"cycle", "content/acme-fy2022.md", "expr: profit / sales", "expr: margin_change@FY2023",
+			[]string{"content/acme-fy2022.md:14:18: cycle across briefs: margin@FY2022 → margin_change@FY2023 → margin@FY2022",
+				"content/acme-fy2023.md:15:34: cycle across briefs: margin@FY2022 → margin_change@FY2023 → margin@FY2022"}},
+		{"two numbers", "content/acme-fy2024.md", "FY2023: 120.0", "FY2023: 121.0",
+			[]string{"content/acme-fy2023.md:11:19: sales@FY2023 is 120.0 here but 121.0 in content/acme-fy2024.md:11:29",
+				"content/acme-fy2024.md:11:29: sales@FY2023 is 121.0 here but 120.0 in content/acme-fy2023.md:11:19"}},
+		{"period end out of order", "content/acme-fy2024.md", "period_end: 2024-12-31", "period_end: 2023-06-30",
+			[]string{"content/acme-fy2024.md:7:13: period_end 2023-06-30 of FY2024 is before period_end 2023-12-31 of the earlier period FY2023"}},
+		{"restated without note", "content/acme-fy2024.md", "label: Net sales, source: r24", "label: Net sales, restated: true, source: r24",
+			[]string{"content/acme-fy2024.md:11:3: figure sales is restated: give the reason in note"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := loadSite(t, "testdata/company.txtar")
+			src := string(fsys[tt.file].Data)
+			if !strings.Contains(src, tt.from) {
+				t.Fatalf("%s lacks %q", tt.file, tt.from)
+			}
+			fsys[tt.file] = &fstest.MapFile{Data: []byte(strings.Replace(src, tt.from, tt.to, 1))}
+			_, errs := Build(fsys, Options{Now: now, NoOG: true})
+			var got []string
+			for _, e := range errs.Errors(false) {
+				got = append(got, e.Error())
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("errors:\n%s\nwant %d", strings.Join(got, "\n"), len(tt.want))
+			}
+			for i := range tt.want {
+				if !strings.HasPrefix(got[i], tt.want[i]) {
+					t.Errorf("got  %s\nwant %s…", got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestRestated accepts a newer brief's different value when it says why.
+func TestRestated(t *testing.T) {
+	fsys := loadSite(t, "testdata/company.txtar")
+	src := string(fsys["content/acme-fy2024.md"].Data)
+	src = strings.Replace(src, "FY2023: 120.0, FY2024: 150.0}, label: Net sales,", "FY2023: 121.0, FY2024: 150.0}, label: Net sales, restated: true, note: Acme moved a unit into sales,", 1)
+	fsys["content/acme-fy2024.md"] = &fstest.MapFile{Data: []byte(src)}
+	out := build(t, fsys, Options{NoOG: true})
+	if page := file(t, out, "acme-fy2024/index.html"); !strings.Contains(page, "restated") || !strings.Contains(page, "Acme moved a unit into sales") {
+		t.Errorf("the restated value is not marked on its page")
+	}
+}
+
+func TestCompanyPages(t *testing.T) {
+	fsys := loadSite(t, "testdata/company.txtar")
+	src := string(fsys["content/acme-fy2024.md"].Data)
+	src = strings.Replace(src, "FY2023: 120.0, FY2024: 150.0}, label: Net sales,", "FY2023: 121.0, FY2024: 150.0}, label: Net sales, restated: true, note: Acme moved a unit into sales,", 1)
+	src = strings.Replace(src, "period: FY2024\n", "period: FY2024\nheadline: sales\n", 1)
+	fsys["content/acme-fy2024.md"] = &fstest.MapFile{Data: []byte(src)}
+	out := build(t, fsys, Options{NoOG: true, BaseURL: "https://x.example/"})
+	list := file(t, out, "companies/index.html")
+	for _, want := range []string{
+		`<a href="../companies/acme/">Acme Corp.</a>`,
+		`<data value="150000000000">$150.0 billion</data> <span>Net sales</span>`,
+		`aria-label="Net sales: FY2022 $100.0 billion, FY2023 $121.0 billion, FY2024 $150.0 billion"`,
+	} {
+		if !strings.Contains(list, want) {
+			t.Errorf("/companies/ lacks %s", want)
+		}
+	}
+	page := file(t, out, "companies/acme/index.html")
+	for _, want := range []string{
+		`<th scope="col" class="num">FY2022</th><th scope="col" class="num">FY2023</th><th scope="col" class="num">FY2024</th>`,
+		// The restated value wins over the FY2023 brief's, and says so.
+		`<th scope="row">Net sales</th><td class="num"><data value="100000000000">$100.0 billion</data></td><td class="num"><data value="121000000000">$121.0 billion</data> <a class="restated" href="#restated-1">restated</a></td>`,
+		`<li id="restated-1">Restated: Net sales, FY2023: Acme moved a unit into sales</li>`,
+		// A derived value of two periods is a row; one of one period is not.
+		`<th scope="row">Operating margin</th>`,
+		`chart-line" role="img"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("company page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "Growth over two years") {
+		t.Errorf("a value of one period is in the company table")
+	}
+	// Newest first.
+	if a, b, c := strings.Index(page, "Acme in 2024"), strings.Index(page, "Acme in 2023"), strings.Index(page, "Acme in 2022"); !(a < b && b < c) {
+		t.Errorf("briefs not newest first: %d %d %d", a, b, c)
+	}
+	mid := file(t, out, "acme-fy2023/index.html")
+	for _, want := range []string{
+		`<a href="../companies/acme/">All briefs on Acme Corp.</a>`,
+		`<a rel="prev" href="../acme-fy2022/">Previous: FY2022 · Acme in 2022</a>`,
+		`<a rel="next" href="../acme-fy2024/">Next: FY2024 · Acme in 2024</a>`,
+	} {
+		if !strings.Contains(mid, want) {
+			t.Errorf("FY2023 brief lacks %s", want)
+		}
+	}
+	if first := file(t, out, "acme-fy2022/index.html"); strings.Contains(first, `rel="prev"`) {
+		t.Errorf("the first brief links to a previous one")
+	}
+	sm := file(t, out, "sitemap.xml")
+	for _, want := range []string{"https://x.example/companies/", "https://x.example/companies/acme/"} {
+		if !strings.Contains(sm, "<loc>"+want+"</loc>") {
+			t.Errorf("sitemap lacks %s", want)
+		}
+	}
+}
+
+// TestCompaniesPaginated: /companies/ of a large site is paged like the
+// home page.
+func TestCompaniesPaginated(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := 0; i < companiesPerPage+1; i++ {
+		fsys[fmt.Sprintf("content/c%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: C%d\ndate: 2024-01-01\nticker: T%03d\nperiod: FY2024\nfigures: {a: 1.0}\n---\n{{ a }}\n", i, i))}
+	}
+	out := build(t, fsys, Options{NoOG: true})
+	first, second := file(t, out, "companies/index.html"), file(t, out, "companies/page/2/index.html")
+	if strings.Count(first, `<li>`) != companiesPerPage || !strings.Contains(first, `<a rel="next" href="../companies/page/2/">`) {
+		t.Errorf("first page of companies: %d rows, or no link to the next", strings.Count(first, `<li>`))
+	}
+	if !strings.Contains(second, `<a href="../../../companies/t050/">`) || !strings.Contains(second, `<a rel="prev" href="../../../companies/">`) {
+		t.Errorf("second page of companies lacks its company or its link back")
 	}
 }

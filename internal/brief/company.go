@@ -1,0 +1,82 @@
+package brief
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Key names a brief's company: its ticker, else its company name.
+func (b *Brief) Key() string {
+	if b.Ticker != "" {
+		return b.Ticker
+	}
+	return b.Company
+}
+
+var topKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// QuickKey finds a brief's company key (Key) by reading only the
+// frontmatter's top-level ticker and company lines, far faster than Read,
+// so that a large build can group briefs by company before reading them.
+// ok is false when the frontmatter is written in a way the quick reader
+// cannot be sure of (flow style, aliases, a value over several lines, a
+// repeated key): Read must then decide.
+func QuickKey(src []byte) (key string, ok bool) {
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	if string(bytes.TrimRight(first, "\r")) != "---" {
+		return "", false
+	}
+	var ticker, company string
+	seen := map[string]bool{}
+	last := ""
+	for len(rest) > 0 {
+		var raw []byte
+		raw, rest, _ = bytes.Cut(rest, []byte("\n"))
+		line := strings.TrimRight(string(raw), "\r")
+		if strings.TrimSpace(line) == "---" {
+			if ticker != "" {
+				return ticker, true
+			}
+			return company, true
+		}
+		switch {
+		case line == "" || line[0] == '#':
+			continue
+		case line[0] == ' ' || line[0] == '\t':
+			if last == "" || last == "ticker" || last == "company" {
+				return "", false // the value may go on over this line
+			}
+			continue
+		}
+		k, v, found := strings.Cut(line, ":")
+		if !found || !topKeyRE.MatchString(k) || v != "" && v[0] != ' ' && v[0] != '\t' {
+			return "", false
+		}
+		last = k
+		if k != "ticker" && k != "company" {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if seen[k] || v == "" || strings.ContainsAny(v[:1], "*&!|>{[?-%@`") {
+			return "", false
+		}
+		seen[k] = true
+		s := v
+		if strings.ContainsAny(v, "\"'#:\\") || v == "~" || v == "null" || v == "Null" || v == "NULL" {
+			// Quotes, comments and the like: let YAML read the scalar.
+			s = ""
+			if err := yaml.Unmarshal([]byte(v), &s); err != nil {
+				return "", false
+			}
+		}
+		if k == "ticker" {
+			ticker = s
+		} else {
+			company = s
+		}
+	}
+	return "", false
+}
