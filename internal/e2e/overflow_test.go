@@ -50,6 +50,8 @@ func TestLongWordsFit(t *testing.T) {
 		}
 		if width > 360 {
 			t.Errorf("%s is %d px wide on a 360 px phone", p, width)
+			wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')`))
+			t.Logf("wider than the screen: %s", wide)
 		}
 		if clipped := numbersClipped(t, ctx); clipped != "" {
 			t.Errorf("%s: The numbers %s", p, clipped)
