@@ -317,12 +317,11 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// TestKilledBuildLeavesPublic kills a build of a large site part-way and
-// checks that public/ is still the previous, complete output.
-func TestKilledBuildLeavesPublic(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
-	}
+// builtThenGrown builds a one-brief site, then adds 3,000 long briefs
+// with charts, so that the next build takes long enough to interrupt. It
+// returns the site and its built public/.
+func builtThenGrown(t *testing.T) (string, map[string]string) {
+	t.Helper()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"content/good.md": good})
 	if _, _, code := run(t, "build", "--src", dir); code != 0 {
@@ -334,6 +333,16 @@ func TestKilledBuildLeavesPublic(t *testing.T) {
 		files[fmt.Sprintf("content/gen-%04d.md", i)] = strings.Replace(good, "title: Good", fmt.Sprintf("title: Generated %d", i), 1) + strings.Repeat("Filler prose for the brief. ", 200) + "\n\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"
 	}
 	writeFiles(t, dir, files)
+	return dir, before
+}
+
+// TestKilledBuildLeavesPublic kills a build of a large site part-way and
+// checks that public/ is still the previous, complete output.
+func TestKilledBuildLeavesPublic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	dir, before := builtThenGrown(t)
 	interrupted := 0
 	for _, delay := range []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, 600 * time.Millisecond} {
 		cmd := exec.Command(os.Args[0], "build", "--src", dir)
@@ -390,17 +399,7 @@ func TestSignalStopsBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": good})
-	if _, _, code := run(t, "build", "--src", dir); code != 0 {
-		t.Fatal("first build failed")
-	}
-	before := snapshot(t, filepath.Join(dir, "public"))
-	files := map[string]string{}
-	for i := 0; i < 3000; i++ {
-		files[fmt.Sprintf("content/gen-%04d.md", i)] = strings.Replace(good, "title: Good", fmt.Sprintf("title: Generated %d", i), 1) + strings.Repeat("Filler prose for the brief. ", 200) + "\n\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"
-	}
-	writeFiles(t, dir, files)
+	dir, before := builtThenGrown(t)
 	for _, tt := range []struct {
 		sig  syscall.Signal
 		code int
