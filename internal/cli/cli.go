@@ -424,6 +424,9 @@ draft: true
 company: Example Corp.
 ticker: EXMP
 period: FY2024
+period_end: 2024-12-31   # the period's last day: orders the company's briefs, matches SEC filings
+# cik: 1234567          # to check figures against SEC filings: xbrl: us-gaap:Revenues on a figure,
+#                       # and the company facts in data/sec/ (briefs fetch sec EXMP)
 tags: [earnings]
 currency: USD
 scale: billion
