@@ -44,7 +44,7 @@ func TestAcrossBriefs(t *testing.T) {
 		{"sales@FY2024", "$638.0 billion", "638.0"},
 		{"sales@FY2021", "no brief for FY2021", ""},
 		{"salse@FY2023", "the FY2023 brief has no salse", ""},
-		{"growth(sales@FY2022)", "sales has no period before FY2022 to grow from (it has FY2022, FY2023, FY2024)", ""},
+		{"growth(sales@FY2022)", "sales has no value for FY2021, the period before FY2022, to grow from (it has FY2022, FY2023, FY2024)", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {

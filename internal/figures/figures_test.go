@@ -466,7 +466,11 @@ func TestGrowthOrdersPeriodsInTime(t *testing.T) {
 		{"FY2024Q1", [][2]string{{"FY2024Q1", "12.0"}, {"FY2023", "40.0"}, {"FY2023Q4", "10.0"}, {"FY2023Q3", "9.0"}}, "20.0%"},
 		{"FY2024", [][2]string{{"FY2024H1", "12.0"}, {"FY2024", "30.0"}, {"FY2023H2", "10.0"}, {"FY2023", "25.0"}}, "20.0%"},
 		{"FY2023", [][2]string{{"FY2023", "-5.0"}, {"FY2022", "-10.0"}}, "10:12: growth from a negative base is not meaningful (s@FY2022 is −10.0): compare the amounts instead, such as s@FY2023 - s@FY2022"},
-		{"FY2022", [][2]string{{"FY2023", "20.0"}, {"FY2022", "10.0"}}, "10:12: s has no period before FY2022 to grow from (it has FY2022, FY2023)"},
+		{"FY2022", [][2]string{{"FY2023", "20.0"}, {"FY2022", "10.0"}}, "10:12: s has no value for FY2021, the period before FY2022, to grow from (it has FY2022, FY2023)"},
+		// A gap is an error, never growth over two periods published as one.
+		{"FY2024", [][2]string{{"FY2024", "5.0"}, {"FY2022", "1.0"}}, "10:12: s has no value for FY2023, the period before FY2024, to grow from (it has FY2022, FY2024)"},
+		{"FY2024H1", [][2]string{{"FY2024H1", "5.0"}, {"FY2023H2", "4.0"}}, "25.0%"},
+		{"FY2024Q1", [][2]string{{"FY2024Q1", "5.0"}, {"FY2023Q3", "4.0"}}, "10:12: s has no value for FY2023Q4, the period before FY2024Q1, to grow from (it has FY2023Q3, FY2024Q1)"},
 		{"FY2023", [][2]string{{"FY2023", "20.0"}, {"FY2022", "0.0"}}, "10:12: division by zero: s@FY2022 is 0"},
 		{"2023", [][2]string{{"2023", "20.0"}, {"2022", "10.0"}}, "10:12: cannot tell which period comes before 2023"},
 	}
@@ -572,5 +576,32 @@ func benchResolve(b *testing.B, expr string) {
 	_ = s.Add(&Entry{Name: "d", Derived: true, Expr: n, ExprText: expr})
 	if errs := s.Resolve(); len(errs) > 0 {
 		b.Fatal(errs)
+	}
+}
+
+// TestValuesStayBounded: figures have at most 30 digits, results at most
+// 60 before the point, and products keep 34 decimals, so repeated squaring
+// fails fast instead of taking all memory (a 529-byte brief used to).
+func TestValuesStayBounded(t *testing.T) {
+	if _, _, err := ParseLiteral("1"+strings.Repeat("0", 40), false); err == nil || !strings.Contains(err.Error(), "has 41 digits: a figure has at most 30") {
+		t.Errorf("41-digit literal: %v", err)
+	}
+	if _, _, err := ParseLiteral("-0.000"+strings.Repeat("1", 30), false); err != nil {
+		t.Errorf("30 significant digits are fine: %v", err)
+	}
+	s := NewSet("x.md", "")
+	_ = s.Add(&Entry{Name: "d0", Value: Value{D: dec("100000000000000000000000000000"), Unit: Number}, Literal: "100000000000000000000000000000"})
+	_ = s.Add(&Entry{Name: "f0", Value: Value{D: dec("0.123456789123456789"), Unit: Number, Places: 18}, Literal: "0.123456789123456789"})
+	for i := 1; i <= 26; i++ {
+		derive(t, s, fmt.Sprintf("d%d", i), fmt.Sprintf("d%d * d%d", i-1, i-1))
+		derive(t, s, fmt.Sprintf("f%d", i), fmt.Sprintf("f%d * f%d", i-1, i-1))
+	}
+	errs := s.Resolve()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "the result has more than 60 digits before the point") {
+		t.Fatalf("errors: %v", errs)
+	}
+	f, _ := s.Get("f26")
+	if -f.Value.D.Exponent() > divPlaces {
+		t.Errorf("f26 has %d decimals", -f.Value.D.Exponent())
 	}
 }

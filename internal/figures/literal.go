@@ -18,6 +18,9 @@ var plainDecimal = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?$`)
 func ParseLiteral(s string, quoted bool) (decimal.Decimal, int32, error) {
 	t := strings.TrimSpace(s)
 	if !quoted && plainDecimal.MatchString(t) {
+		if digits := len(strings.TrimLeft(strings.Replace(strings.TrimPrefix(t, "-"), ".", "", 1), "0")); digits > maxLiteralDigits {
+			return decimal.Decimal{}, 0, fmt.Errorf("%.20s… has %d digits: a figure has at most %d; write it in a larger scale", t, digits, maxLiteralDigits)
+		}
 		d, err := decimal.NewFromString(t)
 		if err != nil {
 			return decimal.Decimal{}, 0, fmt.Errorf("%q is not a number", s)
@@ -95,6 +98,10 @@ func isYAMLBool(s string) bool {
 	}
 	return false
 }
+
+// maxLiteralDigits bounds a figure's significant digits: more than any
+// reported amount has, and few enough that arithmetic stays small.
+const maxLiteralDigits = 30
 
 var leadingZero = regexp.MustCompile(`^-?0[0-9]+(\.[0-9]+)?$`)
 

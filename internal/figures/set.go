@@ -459,14 +459,16 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 
 // growthError says why a series has no point to grow from.
 type growthError struct {
-	kind   int // 0: no such period, 1: nothing before it, 2: period not ordered
+	kind   int // 0: no such period, 1: nothing just before it, 2: period not ordered
 	period string
+	// want is the period just before period, for kind 1.
+	want string
 }
 
 func (g *growthError) msg(name string, ps []string) string {
 	switch g.kind {
 	case 1:
-		return fmt.Sprintf("%s has no period before %s to grow from (it has %s)", name, g.period, strings.Join(ps, ", "))
+		return fmt.Sprintf("%s has no value for %s, the period before %s, to grow from (it has %s)", name, g.want, g.period, strings.Join(ps, ", "))
 	case 2:
 		return fmt.Sprintf("cannot tell which period comes before %s: write periods as FY2024, FY2024H1 or FY2024Q3", g.period)
 	}
@@ -475,37 +477,57 @@ func (g *growthError) msg(name string, ps []string) string {
 
 // previousPeriod finds, among the periods with a value, the latest one of
 // the same kind (year, half or quarter) before period in time.
-func previousPeriod(ps []string, period string) (string, *growthError) {
-	k, ok := parsePeriod(period)
+func previousPeriod(ps []string, name string) (string, *growthError) {
+	k, ok := parsePeriod(name)
 	found := false
 	for _, p := range ps {
-		found = found || p == period
+		found = found || p == name
 	}
 	if !found {
-		return "", &growthError{0, period}
+		return "", &growthError{kind: 0, period: name}
 	}
 	if !ok {
-		return "", &growthError{2, period}
+		return "", &growthError{kind: 2, period: name}
 	}
-	var best periodKey
-	prev := ""
+	// The period just before, never an earlier one: growth from FY2022 to
+	// FY2024 published as a year's growth would be silently wrong.
+	want := k.previous()
 	for _, p := range ps {
-		pk, ok := parsePeriod(p)
-		if !ok {
-			return "", &growthError{2, p}
-		}
-		if pk.kind == k.kind && pk.before(k) && (prev == "" || best.before(pk)) {
-			best, prev = pk, p
+		if p == want {
+			return want, nil
 		}
 	}
-	if prev == "" {
-		return "", &growthError{1, period}
-	}
-	return prev, nil
+	return "", &growthError{kind: 1, period: name, want: want}
 }
 
 // arith applies a binary operator with the unit rules of DESIGN.md.
 func arith(n *Binary, a, b Value) (Value, error) {
+	v, err := arith1(n, a, b)
+	if err != nil {
+		return v, err
+	}
+	// Exact arithmetic must not grow without bound: a product keeps the
+	// decimals a quotient keeps, and no result may pass maxDigits digits
+	// before the point (a few squarings of a big figure would otherwise
+	// take all memory).
+	if v.D.Exponent() < -divPlaces {
+		v.D = v.D.Round(divPlaces)
+	}
+	if intDigits(v.D) > maxDigits {
+		return Value{}, errAt(n, "the result has more than %d digits before the point: no figure is that large", maxDigits)
+	}
+	return v, nil
+}
+
+// maxDigits bounds the digits before the decimal point of any value.
+const maxDigits = 60
+
+// intDigits counts the digits of d before the decimal point.
+func intDigits(d decimal.Decimal) int {
+	return d.NumDigits() + int(d.Exponent())
+}
+
+func arith1(n *Binary, a, b Value) (Value, error) {
 	switch n.Op {
 	case '+', '-':
 		if a.Unit != b.Unit {

@@ -36,6 +36,13 @@ var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": t
 // force). Paths are compared after resolving symbolic links, so a link
 // named public that points at content/ is refused too.
 func CheckOut(out, src string, force bool) error {
+	// The build swaps a new folder in where out is: a link there would be
+	// replaced by a folder, and whatever served the link's target (say
+	// public -> /var/www/site) would silently keep the old site.
+	if st, err := os.Lstat(out); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		target, _ := os.Readlink(out)
+		return fmt.Errorf("refusing to write the site to %s: it is a symbolic link (to %s); pass --out with the folder it links to", out, target)
+	}
 	absOut, err := resolve(out)
 	if err != nil {
 		return err

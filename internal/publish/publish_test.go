@@ -278,6 +278,7 @@ func TestCheckOut(t *testing.T) {
 	must(os.MkdirAll(filepath.Join(site, ".built.briefs"), 0o755))
 	must(os.WriteFile(filepath.Join(site, ".built.briefs", "lock"), nil, 0o644))
 	must(os.Symlink(filepath.Join(site, "content"), filepath.Join(site, "linked")))
+	must(os.Symlink(filepath.Join(dir, "www"), filepath.Join(site, "elsewhere")))
 	must(os.WriteFile(filepath.Join(site, "afile"), []byte("x"), 0o644))
 	for _, tt := range []struct {
 		out   string
@@ -298,7 +299,8 @@ func TestCheckOut(t *testing.T) {
 		{"data/sec/out", false, "it is inside the source folder"},
 		{".git", true, "it is inside the version-control folder"},
 		{".git/objects/out", false, "it is inside the version-control folder"},
-		{"linked", true, "it is inside the source folder"},
+		{"linked", true, "it is a symbolic link"},
+		{"elsewhere", false, "it is a symbolic link (to "},
 		{"mine", false, "it holds files that no earlier build wrote"},
 		{"mine", true, ""},
 		{"afile", true, "it is a file"},
