@@ -421,60 +421,43 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 		// Series names: each over its periods.
 		var periods []string
 		for _, it := range items(s.data) {
+			var base, name string
+			var ps []string
 			if m := rangeRE.FindStringSubmatch(strings.TrimSpace(it.expr)); m != nil {
 				// name@FROM..TO: every period in range with a value, from
 				// this brief or the company's others.
-				ps, err := set.Range(m[1], m[2], m[3])
-				if err != nil {
+				var err error
+				if ps, err = set.Range(m[1], m[2], m[3]); err != nil {
 					at(it.node, "%v", err)
 					ok = false
 					continue
 				}
-				name := it.label
-				if name == "" {
-					name = strings.ReplaceAll(m[1], "_", " ")
-					if en, found := set.Get(m[1]); found {
-						name = en.Label
-					}
+				base, name = m[1], strings.ReplaceAll(m[1], "_", " ")
+				if en, found := set.Get(m[1]); found {
+					name = en.Label
 				}
-				if periods == nil {
-					periods = ps
-				} else if strings.Join(ps, ",") != strings.Join(periods, ",") {
-					at(it.node, "%s covers %s, but the chart's first series covers %s", it.expr, strings.Join(ps, ", "), strings.Join(periods, ", "))
+			} else {
+				en, found := set.Get(it.expr)
+				if !found || len(en.Series) == 0 {
+					if !found {
+						msg := fmt.Sprintf("unknown name %s", it.expr)
+						if alt := set.Suggest(it.expr); alt != "" {
+							msg += fmt.Sprintf(" (did you mean %s?)", alt)
+						}
+						at(it.node, "%s", msg)
+					} else {
+						at(it.node, "a %s chart takes series (figures with values over periods); %s has one value", s.kind, it.expr)
+					}
 					ok = false
 					continue
 				}
-				ser := chart.Series{Name: name}
-				for _, p := range ps {
-					pt, v, good := point(it, it.node, m[1]+"@"+p, p)
-					ok = ok && good
-					ser.Points = append(ser.Points, pt)
-					rows = append(rows, row{name, p, pt.Text, v.Exact()})
+				base, name = it.expr, en.Label
+				for _, p := range en.Series {
+					ps = append(ps, p.Period)
 				}
-				c.Series = append(c.Series, ser)
-				continue
 			}
-			en, found := set.Get(it.expr)
-			if !found || len(en.Series) == 0 {
-				if !found {
-					msg := fmt.Sprintf("unknown name %s", it.expr)
-					if alt := set.Suggest(it.expr); alt != "" {
-						msg += fmt.Sprintf(" (did you mean %s?)", alt)
-					}
-					at(it.node, "%s", msg)
-				} else {
-					at(it.node, "a %s chart takes series (figures with values over periods); %s has one value", s.kind, it.expr)
-				}
-				ok = false
-				continue
-			}
-			name := it.label
-			if name == "" {
-				name = en.Label
-			}
-			var ps []string
-			for _, p := range en.Series {
-				ps = append(ps, p.Period)
+			if it.label != "" {
+				name = it.label
 			}
 			if periods == nil {
 				periods = ps
@@ -485,12 +468,12 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 			}
 			ser := chart.Series{Name: name}
 			var vals []figures.Value
-			for _, p := range en.Series {
-				pt, v, good := point(it, it.node, it.expr+"@"+p.Period, p.Period)
+			for _, p := range ps {
+				pt, v, good := point(it, it.node, base+"@"+p, p)
 				ok = ok && good
 				ser.Points = append(ser.Points, pt)
 				vals = append(vals, v)
-				rows = append(rows, row{name, p.Period, pt.Text, v.Exact()})
+				rows = append(rows, row{name, p, pt.Text, v.Exact()})
 			}
 			c.Series = append(c.Series, ser)
 			grid = append(grid, vals)
