@@ -565,8 +565,15 @@ func trendChart(r *chart.Renderer, id, title string, vs []*histValue) (string, e
 	if err != nil {
 		return "", err
 	}
+	// As in a brief, a second layout for phones, chosen by the site's CSS
+	// (the wide one is hidden below 40rem). Nothing scrolls: no tab stop.
+	c.ID, c.Narrow = id+"n", true
+	narrow, err := r.SVG(c)
+	if err != nil {
+		return "", err
+	}
 	t := html.EscapeString(title)
-	return `<figure class="chart" id="` + id + `"><figcaption><span class="chart-title">` + t + `</span></figcaption><div class="chart-frame" tabindex="0" role="group" aria-label="` + t + `">` + string(svg) + `</div></figure>`, nil
+	return `<figure class="chart" id="` + id + `"><figcaption><span class="chart-title">` + t + `</span></figcaption><div class="chart-frame" role="group" aria-label="` + t + `">` + string(svg) + string(narrow) + `</div></figure>`, nil
 }
 
 // plotAt is the number a value is drawn at on an axis in ref's scale: money

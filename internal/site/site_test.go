@@ -667,7 +667,9 @@ func TestCompanyPages(t *testing.T) {
 		`<li id="restated-1">Restated: Net sales, FY2023: Acme moved a unit into sales</li>`,
 		// A derived value of two periods is a row; one of one period is not.
 		`<th scope="row">Operating margin</th>`,
-		`chart-line" role="img"`,
+		`class="chart-svg chart-wide chart-line"`,
+		// The phone layout too: the wide one is hidden below 40rem.
+		`class="chart-svg chart-narrow chart-line"`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("company page lacks %s", want)
