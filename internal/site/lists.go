@@ -1,0 +1,228 @@
+package site
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/briefs/briefs/internal/brief"
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/plural"
+)
+
+// published returns the briefs to publish, newest first, and the errors of
+// the briefs that failed.
+func (b *Builder) published() ([]*rendered, diag.List) {
+	var errs diag.List
+	type cand struct {
+		path string
+		r    *rendered
+	}
+	cands := make([]cand, 0, len(b.entries))
+	if b.orderDirty || len(b.order) != len(b.entries) {
+		b.order = b.order[:0]
+		for p := range b.entries {
+			b.order = append(b.order, p)
+		}
+		// Newest first; ties by slug, then path, so the order never
+		// depends on map iteration.
+		sort.Slice(b.order, func(i, j int) bool {
+			a, c := b.entries[b.order[i]].sortKey(), b.entries[b.order[j]].sortKey()
+			if !a.date.Equal(c.date) {
+				return a.date.After(c.date)
+			}
+			if a.slug != c.slug {
+				return a.slug < c.slug
+			}
+			return b.order[i] < b.order[j]
+		})
+		b.orderDirty = false
+	}
+	for _, p := range b.order {
+		e := b.entries[p]
+		errs.Extend(e.errs)
+		r := e.good
+		if r == nil || (!b.opts.KeepLastGood && len(e.errs.Errors(b.opts.Strict)) > 0) {
+			continue
+		}
+		if !b.publishable(r.meta) {
+			continue
+		}
+		cands = append(cands, cand{p, r})
+	}
+	for _, co := range b.companies {
+		errs.Extend(co.errs)
+	}
+	out := make([]*rendered, 0, len(cands))
+	slugs := make(map[string]cand, len(cands))
+	for _, c := range cands {
+		m := c.r.meta
+		if slices.Contains(siteDirs, m.Slug) {
+			errs.Add(diag.At(c.path, m.SlugAt, "slug %s is taken by the site's own pages (%s): set another slug", m.Slug, strings.Join(siteDirs, ", ")))
+			continue
+		}
+		if other, ok := slugs[m.Slug]; ok {
+			// The error goes to the later file by name, whichever is newer.
+			first, second := other, c
+			if second.path < first.path {
+				first, second = second, first
+			}
+			errs.Add(diag.At(second.path, second.r.meta.SlugAt, "slug %s is already used by %s", m.Slug, first.path))
+			continue
+		}
+		slugs[m.Slug] = c
+		out = append(out, c.r)
+	}
+	errs.Extend(tagCollisions(out))
+	return out, errs
+}
+
+// tagCollisions reports tags of different briefs that would share a page:
+// they make one URL but are written differently beyond letter case (C# and
+// C). The error is at the later brief's tag.
+func tagCollisions(pub []*rendered) diag.List {
+	var errs diag.List
+	type first struct {
+		tag  brief.Tag
+		path string
+	}
+	seen := map[string]first{}
+	for _, r := range pub {
+		for _, t := range r.meta.Tags {
+			f, ok := seen[t.Slug]
+			if !ok {
+				seen[t.Slug] = first{t, r.meta.Path}
+				continue
+			}
+			if sameTag(f.tag.Name, t.Name) {
+				continue
+			}
+			errs.Add(diag.At(r.meta.Path, t.At, "tag %q has the same URL (tags/%s/) as tag %q at %s:%d:%d: write the tag the same way everywhere, or rename one",
+				t.Name, t.Slug, f.tag.Name, f.path, f.tag.At.Line, f.tag.At.Col))
+		}
+	}
+	return errs
+}
+
+// sameTag reports whether two tags are written alike but for letter case
+// and spacing.
+func sameTag(a, b string) bool {
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	return norm(a) == norm(b)
+}
+
+// listCache is what a paginated list rendered last time: a page is reused
+// when it would show the same items, so an edit to a brief's prose (which
+// changes no list item) re-renders no list page at all.
+type listCache struct {
+	heading string
+	items   []*listItem
+	pages   map[string][]byte
+}
+
+func sameItems(a, b []*listItem, lo, hi int) bool {
+	if hi > len(a) || hi > len(b) {
+		return false
+	}
+	for i := lo; i < hi; i++ {
+		if a[i] != b[i] && *a[i] != *b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// listPages writes a paginated list under dir ("" for the home page).
+func (b *Builder) listPages(files map[string][]byte, dir, heading, title string, items []*listItem) error {
+	tagList := strings.HasPrefix(dir, "tags/")
+	per := b.opts.PerPage
+	pages := max(1, (len(items)+per-1)/per)
+	prev := b.lists[dir]
+	if prev != nil && (prev.heading != heading || (len(prev.items)+per-1)/per != (len(items)+per-1)/per) {
+		prev = nil // page count or heading changed: every page's pager or title differs
+	}
+	cur := &listCache{heading: heading, items: items, pages: map[string][]byte{}}
+	if b.opts.Sink == nil {
+		b.nextLists[dir] = cur // a streaming build keeps nothing
+	}
+	depth := strings.Count(dir, "/")
+	for p := 1; p <= pages; p++ {
+		lo, hi := (p-1)*per, min(p*per, len(items))
+		rel := dir
+		if p > 1 {
+			rel += "page/" + strconv.Itoa(p) + "/"
+		}
+		if prev != nil && sameItems(prev.items, items, lo, hi) && prev.pages[rel] != nil {
+			cur.pages[rel] = prev.pages[rel]
+			files[rel+"index.html"] = prev.pages[rel]
+			continue
+		}
+		root := strings.Repeat("../", depth+strings.Count(rel[len(dir):], "/"))
+		if root == "" {
+			root = "./"
+		}
+		lv := &listView{Heading: heading, Items: items[lo:hi], Page: p, Pages: pages, AllTags: tagList}
+		if p > 1 {
+			lv.Prev = dir
+			if p > 2 {
+				lv.Prev += "page/" + strconv.Itoa(p-1) + "/"
+			}
+		}
+		if p < pages {
+			lv.Next = dir + "page/" + strconv.Itoa(p+1) + "/"
+		}
+		t := title
+		if p > 1 {
+			t += fmt.Sprintf(" (page %d)", p)
+		}
+		d := &pageData{Root: root, Title: t, OGTitle: t, Description: b.site.Description, Canonical: b.abs(rel), List: lv}
+		page, err := b.execute("list.html", d)
+		if err != nil {
+			return err
+		}
+		cur.pages[rel] = page
+		files[rel+"index.html"] = page
+	}
+	return nil
+}
+
+// writeLists writes the home page list and every tag's list.
+func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
+	items := make([]*listItem, 0, len(pub))
+	tags := map[string][]*listItem{}
+	tagNames := map[string]string{}
+	for _, r := range pub {
+		items = append(items, &r.item)
+		for _, t := range r.meta.Tags {
+			tags[t.Slug] = append(tags[t.Slug], &r.item)
+			if _, ok := tagNames[t.Slug]; !ok {
+				tagNames[t.Slug] = t.Name
+			}
+		}
+	}
+	if err := b.listPages(files, "", "Latest briefs", b.site.Title, items); err != nil {
+		return err
+	}
+	tagSlugs := make([]string, 0, len(tags))
+	for s := range tags {
+		tagSlugs = append(tagSlugs, s)
+	}
+	sort.Strings(tagSlugs)
+	index := make([]tagCount, 0, len(tagSlugs))
+	for _, s := range tagSlugs {
+		name := tagNames[s]
+		if err := b.listPages(files, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
+			return err
+		}
+		index = append(index, tagCount{Name: name, URL: "tags/" + s + "/", Count: plural.Count(len(tags[s]), "brief")})
+	}
+	page, err := b.execute("tags.html", &pageData{Root: "../", Title: "Tags · " + b.site.Title, OGTitle: "Tags",
+		Description: b.site.Description, Canonical: b.abs("tags/"), Tags: index})
+	if err != nil {
+		return err
+	}
+	files["tags/index.html"] = page
+	return nil
+}
