@@ -215,6 +215,9 @@ type Builder struct {
 	coItems map[string]*companyItem
 	// resolveOnly stops after resolving values (Briefs).
 	resolveOnly bool
+	// preview, when set, decides which briefs render now and which only
+	// keep their records (see Preview).
+	preview *Preview
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
 	OGDrawn int
 	// filings holds the SEC company facts read so far, shared by the
@@ -274,6 +277,12 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 func (b *Builder) Update(changed []string) (*Output, diag.List) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.assemble(b.update(changed))
+}
+
+// update is Update up to assembling the output: it returns the errors of
+// loading the layouts, when they were loaded again.
+func (b *Builder) update(changed []string) diag.List {
 	var errs diag.List
 	all := false
 	var briefs []string
@@ -311,7 +320,7 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		b.filings = sec.NewCache(b.fsys)
 	}
 	b.render(context.Background(), briefs)
-	return b.assemble(errs)
+	return errs
 }
 
 // contentError reports a content/ folder that cannot be listed.
@@ -396,7 +405,7 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	// 1. Read each changed brief's frontmatter.
 	read := make([]*entry, len(paths))
 	parallel(ctx, len(paths), func() func(int) {
-		return func(i int) { read[i] = b.readOne(paths[i], b.opts.Sink == nil) }
+		return func(i int) { read[i] = b.readOne(paths[i], b.opts.Sink == nil && b.preview == nil) }
 	})
 	if ctx.Err() != nil {
 		return
@@ -547,6 +556,10 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 			for _, e := range jobs[i] {
 				if err != nil {
 					e.errs = diag.List{{File: e.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
+					continue
+				}
+				if b.preview != nil {
+					b.preview.renderMarked(e, r)
 					continue
 				}
 				b.renderOne(e, r)
