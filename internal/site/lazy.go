@@ -3,6 +3,7 @@ package site
 import (
 	"container/list"
 	"context"
+	"errors"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
@@ -53,7 +55,11 @@ type Preview struct {
 	dirty    bool      // Check changed the errors or the lists
 	notified time.Time // when Check last published
 	sweep    []*entry  // every brief, to render once in the background
+	hydrated []*entry  // the briefs whose frontmatter is read (one company)
 	wake     chan struct{}
+	// busy is until when the sweep waits: a request or an edit was just
+	// served, and the user waits for the next.
+	busy time.Time
 
 	mu sync.Mutex
 	// unverified are the records not rendered since they changed, with the
@@ -87,14 +93,199 @@ func (p *Preview) Build() {
 	b.loadSite()
 	paths, err := content.List(b.fsys)
 	b.contentErr = contentError(err)
-	b.entries, b.companies = map[string]*entry{}, nil
 	b.filings = sec.NewCache(b.fsys)
-	p.initial = true
-	b.render(context.Background(), paths)
-	p.initial = false
-	p.sweep = b.sortedEntries()
+	p.load(paths)
 	p.publish()
 	p.signal()
+}
+
+// load reads the given briefs (every brief of the site) company by
+// company, resolves their values and keeps their records, replacing the
+// entries. Only one company per worker is read at a time, and what the
+// records do not need is dropped as each is done. A brief that does not
+// read now keeps its last good rendering.
+func (p *Preview) load(paths []string) {
+	b := p.b
+	p.dropHydrated()
+	old := b.entries
+	keys := make([]string, len(paths))
+	gone := make([]bool, len(paths))
+	parallel(context.Background(), len(paths), func() func(int) {
+		buf := make([]byte, quickRead)
+		return func(i int) {
+			head, err := readHead(b.fsys, paths[i], buf)
+			if err != nil {
+				gone[i] = errors.Is(err, fs.ErrNotExist)
+				return
+			}
+			key, ok := brief.QuickKey(head)
+			if !ok {
+				if e := b.readOne(paths[i], false); e.fm != nil {
+					key = e.key
+				}
+			}
+			keys[i] = key
+		}
+	})
+	var jobs [][]string
+	at := map[string]int{}
+	for i, path := range paths {
+		if gone[i] {
+			continue
+		}
+		if j, ok := at[keys[i]]; ok && keys[i] != "" {
+			jobs[j] = append(jobs[j], path)
+			continue
+		}
+		at[keys[i]] = len(jobs)
+		jobs = append(jobs, []string{path})
+	}
+	results := make([][]*entry, len(jobs))
+	cos := make([][]*company, len(jobs))
+	p.initial = true
+	parallel(context.Background(), len(jobs), func() func(int) {
+		return func(j int) {
+			var group []*entry
+			for _, path := range jobs[j] {
+				if e := b.readOne(path, false); !e.gone {
+					if prev := old[path]; prev != nil {
+						e.good = prev.good
+					}
+					group = append(group, e)
+				}
+			}
+			results[j] = group
+			// The quick look may have been wrong, or a file changed since:
+			// each brief goes with the briefs of the key it names now.
+			byKey := map[string][]*entry{}
+			var keys []string
+			for _, e := range group {
+				if e.fm != nil && e.key != "" {
+					if byKey[e.key] == nil {
+						keys = append(keys, e.key)
+					}
+					byKey[e.key] = append(byKey[e.key], e)
+				}
+			}
+			here := map[string]*company{}
+			for _, key := range keys {
+				here[key] = newCompany(key, byKey[key])
+				cos[j] = append(cos[j], here[key])
+			}
+			rvs := make([]*resolver, len(group))
+			for i, e := range group {
+				if e.fm != nil {
+					rvs[i] = &resolver{co: here[e.key], self: e}
+					e.fm.Figures.SetResolver(rvs[i])
+				}
+			}
+			for _, co := range here {
+				co.resolving = true
+			}
+			for i, e := range group {
+				if e.fm != nil {
+					e.resolveErrs = e.fm.Resolve(rvs[i])
+				}
+			}
+			for _, key := range keys {
+				here[key].resolving, here[key].cycles = false, nil
+				here[key].check()
+			}
+			for _, e := range group {
+				p.record(e)
+				e.fm = nil
+			}
+		}
+	})
+	p.initial = false
+	b.entries = map[string]*entry{}
+	b.companies = map[string]*company{}
+	for j, group := range results {
+		for _, e := range group {
+			b.entries[e.path] = e
+		}
+		for _, co := range cos[j] {
+			b.companies[co.key] = co
+		}
+	}
+	b.orderDirty, b.moved = true, true
+	p.sweep = b.sortedEntries()
+}
+
+// newCompany makes the company of members, which name key.
+func newCompany(key string, members []*entry) *company {
+	co := &company{key: key, members: members}
+	co.sortMembers()
+	co.sig = co.signature()
+	for _, m := range co.members {
+		if m.fm.Company != "" {
+			co.name = m.fm.Company
+		}
+		if m.fm.Ticker != "" {
+			co.ticker = m.fm.Ticker
+		}
+	}
+	return co
+}
+
+// dropAll drops what was read of the given briefs but their records.
+func (p *Preview) dropAll(paths []string) {
+	for _, path := range paths {
+		if e := p.b.entries[path]; e != nil {
+			e.fm = nil
+		}
+	}
+}
+
+// dropHydrated drops the briefs that hydrate read (b.mu held).
+func (p *Preview) dropHydrated() {
+	for _, m := range p.hydrated {
+		m.fm = nil
+	}
+	p.hydrated = nil
+}
+
+// hydrate reads again the frontmatter of e's company (e's alone when it
+// has none) and resolves its values, for rendering e (b.mu held). It is
+// false when a file changed since it was read: the update its change
+// brings comes next.
+func (p *Preview) hydrate(e *entry) bool {
+	b := p.b
+	if e.fm != nil {
+		return true
+	}
+	p.dropHydrated()
+	members := []*entry{e}
+	co := b.companies[e.key]
+	if e.key != "" && co != nil {
+		members = co.members
+	} else {
+		co = nil
+	}
+	for _, m := range members {
+		fresh := b.readOne(m.path, m == e)
+		if fresh.fm == nil || fresh.key != m.key {
+			for _, m := range members {
+				m.fm = nil
+			}
+			return false
+		}
+		m.fm, m.readErrs = fresh.fm, fresh.readErrs
+	}
+	p.hydrated = members
+	for _, m := range members {
+		m.fm.Figures.SetResolver(&resolver{co: co, self: m})
+	}
+	if co != nil {
+		co.resolving = true
+	}
+	for _, m := range members {
+		m.resolveErrs = m.fm.Resolve(&resolver{co: co, self: m})
+	}
+	if co != nil {
+		co.resolving, co.cycles = false, nil
+	}
+	return true
 }
 
 // Update reads the given source paths again (slash-separated, relative to
@@ -104,20 +295,56 @@ func (p *Preview) Update(changed []string) {
 	b := p.b
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	p.busy = time.Now().Add(quiet)
+	p.dropHydrated()
 	p.eager = map[string]bool{}
+	var briefs []string
 	for _, c := range changed {
-		if content.IsBrief(c) {
-			p.eager[c] = true
-		} else {
-			// Layouts, the site's settings or filings: every page may differ.
+		if !content.IsBrief(c) {
+			// Layouts, the site's settings or filings: every page may
+			// differ, every brief is read again.
 			p.mu.Lock()
 			p.cache.clear()
 			p.mu.Unlock()
 			p.coItems = nil
+			p.loadErrs = b.loadLayouts()
+			b.loadSite()
+			paths, err := content.List(b.fsys)
+			b.contentErr = contentError(err)
+			b.filings = sec.NewCache(b.fsys)
+			p.load(paths)
+			p.publish()
+			p.signal()
+			return
+		}
+		p.eager[c] = true
+		briefs = append(briefs, c)
+	}
+	// The whole company of each edited brief, before and after, is read
+	// again: its briefs read each other's values, and what was read of
+	// them was dropped.
+	seen := map[string]bool{}
+	company := func(key string) {
+		if co := b.companies[key]; key != "" && co != nil {
+			for _, m := range co.members {
+				if !seen[m.path] && !p.eager[m.path] {
+					seen[m.path] = true
+					briefs = append(briefs, m.path)
+				}
+			}
 		}
 	}
-	p.loadErrs = b.update(changed)
+	for _, c := range changed {
+		if e := b.entries[c]; e != nil {
+			company(e.key)
+		}
+		if e := b.readOne(c, false); e.fm != nil {
+			company(e.key)
+		}
+	}
+	p.loadErrs = b.update(briefs)
 	p.eager = nil
+	p.dropAll(briefs)
 	p.publish()
 	p.signal()
 }
@@ -242,8 +469,7 @@ func (p *Preview) renderNow(e *entry) *rendered {
 	// A file that changed or went since it was read is read again by the
 	// update its change brings: until then it is not rendered, and that is
 	// no error of the brief's.
-	src, err := content.ReadFile(b.fsys, e.path)
-	if e.fm == nil || err != nil || !e.fm.SetSource(src) {
+	if !p.hydrate(e) {
 		return nil
 	}
 	rec := e.good
@@ -277,6 +503,20 @@ func (p *Preview) Check(ctx context.Context) {
 	b := p.b
 	for {
 		b.mu.Lock()
+		if wait := time.Until(p.busy); wait > 0 {
+			p.mu.Lock()
+			edited := len(p.soon) > 0
+			p.mu.Unlock()
+			if !edited {
+				b.mu.Unlock()
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+				continue
+			}
+		}
 		e := p.next()
 		if e != nil {
 			p.renderNow(e)
@@ -307,10 +547,21 @@ func (p *Preview) Check(ctx context.Context) {
 	}
 }
 
+// quiet is how long the background check leaves the machine to the user
+// after a request or an edit (the briefs an edit touched are checked at
+// once).
+const quiet = time.Second
+
 // next returns the next brief to check, or nil (b.mu held).
 func (p *Preview) next() *entry {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// The briefs of the company read last first: it is read already.
+	for _, m := range p.hydrated {
+		if p.pending[m] && p.b.entries[m.path] == m {
+			return m
+		}
+	}
 	for len(p.soon) > 0 || len(p.sweep) > 0 {
 		var e *entry
 		if len(p.soon) > 0 {
@@ -391,6 +642,7 @@ func (p *Preview) File(name string) ([]byte, bool) {
 	b := p.b
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	p.busy = time.Now().Add(quiet)
 	if data, ok := b.assets[name]; ok {
 		return data, true
 	}
