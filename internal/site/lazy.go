@@ -50,12 +50,15 @@ type Preview struct {
 	bySlug   map[string]string // published slug → brief path
 	gen      uint64            // publications so far: list pages' cache key
 	views    *views            // groupings of pub, made on demand
-	coItems  map[string]*companyCache
+	// rows are the companies' rows on /companies/, made when a company is
+	// read; guarded by mu.
+	rows map[string]*companyItem
 	r        *chart.Renderer
 	dirty    bool      // Check changed the errors or the lists
 	notified time.Time // when Check last published
 	sweep    []*entry  // every brief, to render once in the background
 	hydrated []*entry  // the briefs whose frontmatter is read (one company)
+	gone     []string  // companies an update may leave without briefs
 	wake     chan struct{}
 	// busy is until when the sweep waits: a request or an edit was just
 	// served, and the user waits for the next.
@@ -107,6 +110,9 @@ func (p *Preview) Build() {
 func (p *Preview) load(paths []string) {
 	b := p.b
 	p.dropHydrated()
+	p.mu.Lock()
+	p.rows = nil
+	p.mu.Unlock()
 	old := b.entries
 	keys := make([]string, len(paths))
 	gone := make([]bool, len(paths))
@@ -193,6 +199,11 @@ func (p *Preview) load(paths []string) {
 			}
 			for _, e := range group {
 				p.record(e)
+			}
+			for _, key := range keys {
+				p.companyRow(here[key])
+			}
+			for _, e := range group {
 				e.fm = nil
 			}
 		}
@@ -210,6 +221,39 @@ func (p *Preview) load(paths []string) {
 	}
 	b.orderDirty, b.moved = true, true
 	p.sweep = b.sortedEntries()
+}
+
+// parts are what the company pages need of the company's published
+// briefs, from their frontmatter (read, and resolved).
+func (p *Preview) parts(co *company, published func(*entry) bool) []*coPart {
+	var parts []*coPart
+	for _, m := range co.members {
+		if m.fm != nil && m.good != nil && published(m) {
+			parts = append(parts, newCoPart(m.fm, co.key, &m.good.item))
+		}
+	}
+	sortParts(parts)
+	return parts
+}
+
+// companyRow makes a company's row on /companies/ while its briefs are
+// read. Briefs that are not published are left out, as a build does.
+func (p *Preview) companyRow(co *company) {
+	parts := p.parts(co, func(m *entry) bool { return p.b.publishable(m.good.meta) })
+	var row *companyItem
+	if len(parts) > 0 {
+		row, _ = newCompanyItem(co.key, parts)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.rows == nil {
+		p.rows = map[string]*companyItem{}
+	}
+	if row == nil {
+		delete(p.rows, co.key)
+	} else {
+		p.rows[co.key] = row
+	}
 }
 
 // newCompany makes the company of members, which name key.
@@ -306,7 +350,6 @@ func (p *Preview) Update(changed []string) {
 			p.mu.Lock()
 			p.cache.clear()
 			p.mu.Unlock()
-			p.coItems = nil
 			p.loadErrs = b.loadLayouts()
 			b.loadSite()
 			paths, err := content.List(b.fsys)
@@ -337,6 +380,7 @@ func (p *Preview) Update(changed []string) {
 	for _, c := range changed {
 		if e := b.entries[c]; e != nil {
 			company(e.key)
+			p.gone = append(p.gone, e.key)
 		}
 		if e := b.readOne(c, false); e.fm != nil {
 			company(e.key)
@@ -344,6 +388,23 @@ func (p *Preview) Update(changed []string) {
 	}
 	p.loadErrs = b.update(briefs)
 	p.eager = nil
+	rowed := map[string]bool{}
+	for _, path := range briefs {
+		if e := b.entries[path]; e != nil && !rowed[e.key] {
+			rowed[e.key] = true
+			if co := b.companies[e.key]; co != nil {
+				p.companyRow(co)
+			}
+		}
+	}
+	for _, e := range p.gone {
+		if b.companies[e] == nil {
+			p.mu.Lock()
+			delete(p.rows, e)
+			p.mu.Unlock()
+		}
+	}
+	p.gone = nil
 	p.dropAll(briefs)
 	p.publish()
 	p.signal()
@@ -440,9 +501,8 @@ func (p *Preview) record(e *entry) {
 	// The same record as renderOne's.
 	out := &rendered{meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags}}
 	out.item = item(bf)
-	if e.key != "" {
-		out.co = newCoPart(bf, e.key, &out.item)
-	}
+	// What the company pages need is not kept (it is most of a brief's
+	// values): they read their company again (companyRow, sitePage).
 	if prev, ok := p.unverified[e.good]; ok {
 		// The last good rendering is the one the unrendered record replaced.
 		delete(p.unverified, e.good)
@@ -605,7 +665,6 @@ type views struct {
 	tags     map[string][]*listItem
 	tagNames map[string]string
 	tagSlugs []string
-	coParts  map[string][]*coPart
 	coKeys   []string
 	coBySlug map[string]string
 	coItems  []*companyItem // sorted as on /companies/; made on demand
@@ -628,7 +687,15 @@ func (p *Preview) getViews() *views {
 		v.tagSlugs = append(v.tagSlugs, s)
 	}
 	sort.Strings(v.tagSlugs)
-	v.coParts, v.coKeys = companyParts(p.pub)
+	seen := map[string]bool{}
+	for _, r := range p.pub {
+		e := p.b.entries[r.meta.Path]
+		if e != nil && e.key != "" && !seen[e.key] && p.b.companies[e.key] != nil {
+			seen[e.key] = true
+			v.coKeys = append(v.coKeys, e.key)
+		}
+	}
+	sort.Strings(v.coKeys)
 	for _, k := range v.coKeys {
 		v.coBySlug[companySlug(k)] = k
 	}
@@ -767,8 +834,14 @@ func (p *Preview) sitePage(name string) ([]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		parts := v.coParts[key]
-		sortParts(parts)
+		co := b.companies[key]
+		if !p.hydrate(co.members[0]) {
+			return nil, false
+		}
+		parts := p.parts(co, func(m *entry) bool { return p.bySlug[m.good.meta.Slug] == m.path })
+		if len(parts) == 0 {
+			return nil, false
+		}
 		if p.r == nil {
 			r, err := chart.NewRenderer()
 			if err != nil {
@@ -820,27 +893,20 @@ func (p *Preview) items() []*listItem {
 	return items
 }
 
-// companyItems are the rows of /companies/, each company's reused while
-// its briefs are the same.
+// companyItems are the rows of /companies/.
 func (p *Preview) companyItems() []*companyItem {
 	v := p.getViews()
 	if v.coItems != nil {
 		return v.coItems
 	}
-	next := map[string]*companyCache{}
 	items := make([]*companyItem, 0, len(v.coKeys))
+	p.mu.Lock()
 	for _, k := range v.coKeys {
-		parts := v.coParts[k]
-		c := p.coItems[k]
-		if c == nil || !sameSet(c.parts, parts) {
-			sortParts(parts)
-			item, _ := newCompanyItem(k, parts)
-			c = &companyCache{parts: parts, item: item}
+		if row := p.rows[k]; row != nil {
+			items = append(items, row)
 		}
-		next[k] = c
-		items = append(items, c.item)
 	}
-	p.coItems = next
+	p.mu.Unlock()
 	sort.SliceStable(items, func(i, j int) bool {
 		a, c := strings.ToLower(items[i].Name), strings.ToLower(items[j].Name)
 		if a != c {
