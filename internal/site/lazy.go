@@ -343,10 +343,14 @@ func (p *Preview) Update(changed []string) {
 	p.dropHydrated()
 	p.eager = map[string]bool{}
 	var briefs []string
+	restyle := false
 	for _, c := range changed {
-		if !content.IsBrief(c) {
-			// Layouts, the site's settings or filings: every page may
-			// differ, every brief is read again.
+		switch {
+		case c == "layouts" || strings.HasPrefix(c, "layouts/") || c == content.Index:
+			restyle = true
+		case !content.IsBrief(c):
+			// The content folder itself, or filings: every brief is read
+			// again.
 			p.mu.Lock()
 			p.cache.clear()
 			p.mu.Unlock()
@@ -359,9 +363,26 @@ func (p *Preview) Update(changed []string) {
 			p.publish()
 			p.signal()
 			return
+		default:
+			p.eager[c] = true
+			briefs = append(briefs, c)
 		}
-		p.eager[c] = true
-		briefs = append(briefs, c)
+	}
+	if restyle {
+		// Layouts or the site's settings: every page may differ, but no
+		// brief's record; every brief renders again in the background, for
+		// the errors of the new layouts.
+		p.loadErrs = b.loadLayouts()
+		b.loadSite()
+		p.mu.Lock()
+		p.cache.clear()
+		p.sweep = b.sortedEntries()
+		for _, e := range p.sweep {
+			if len(e.readErrs) == 0 {
+				p.pending[e] = true
+			}
+		}
+		p.mu.Unlock()
 	}
 	// The whole company of each edited brief, before and after, is read
 	// again: its briefs read each other's values, and what was read of
@@ -386,7 +407,9 @@ func (p *Preview) Update(changed []string) {
 			company(e.key)
 		}
 	}
-	p.loadErrs = b.update(briefs)
+	if errs := b.update(briefs); !restyle {
+		p.loadErrs = errs
+	}
 	p.eager = nil
 	rowed := map[string]bool{}
 	for _, path := range briefs {
