@@ -59,6 +59,12 @@ type Preview struct {
 	sweep    []*entry  // every brief, to render once in the background
 	hydrated []*entry  // the briefs whose frontmatter is read (one company)
 	gone     []string  // companies an update may leave without briefs
+	// at is each published brief's place in pub; errEntries the briefs
+	// with errors and collisions the errors of slugs and tags shared, as
+	// of the last full publication.
+	at         map[string]int
+	errEntries []*entry
+	collisions diag.List
 	wake     chan struct{}
 	// busy is until when the sweep waits: a request or an edit was just
 	// served, and the user waits for the next.
@@ -73,6 +79,8 @@ type Preview struct {
 	pending map[*entry]bool
 	soon    []*entry
 	cache   *pageCache
+	// touched are the briefs rendered or read since the last publication.
+	touched []*entry
 }
 
 // PreviewCacheBytes bounds the memory of a preview's rendered pages.
@@ -455,6 +463,7 @@ func (p *Preview) renderMarked(e *entry, r *chart.Renderer) {
 	b := p.b
 	key := "b:" + e.path
 	p.mu.Lock()
+	p.touched = append(p.touched, e)
 	cached, _, open := p.cache.get(key)
 	open = open || p.eager[e.path]
 	p.cache.remove(key)
@@ -561,6 +570,7 @@ func (p *Preview) renderNow(e *entry) *rendered {
 	e.fm.DropSource()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.touched = append(p.touched, e)
 	delete(p.pending, e)
 	if len(e.errs) != before {
 		p.dirty = true
@@ -661,25 +671,77 @@ func (p *Preview) next() *entry {
 }
 
 // publish orders the published briefs and gathers the errors (b.mu held).
+// When no brief was added, removed or moved, it patches the last order
+// instead: at 100,000 briefs, ordering them and checking their slugs and
+// tags again would take most of an edit's time.
 func (p *Preview) publish() {
 	b := p.b
+	p.gen++
+	p.views = nil
+	p.mu.Lock()
+	touched := p.touched
+	p.touched = nil
+	p.mu.Unlock()
+	if !b.moved && !b.orderDirty && p.pub != nil {
+		for _, c := range b.changed {
+			if c.new == nil {
+				continue
+			}
+			if i, ok := p.at[c.new.meta.Path]; ok {
+				p.pub[i] = c.new
+			}
+		}
+		b.changed = nil
+		var errs diag.List
+		errs.Extend(p.loadErrs)
+		errs.Extend(b.siteErr)
+		errs.Add(b.contentErr)
+		seen := map[*entry]bool{}
+		var withErrs []*entry
+		for _, e := range append(p.errEntries, touched...) {
+			if !seen[e] && b.entries[e.path] == e && len(e.errs) > 0 {
+				seen[e] = true
+				withErrs = append(withErrs, e)
+				errs.Extend(e.errs)
+			}
+		}
+		for _, co := range b.companies {
+			errs.Extend(co.errs)
+		}
+		errs.Extend(p.collisions)
+		errs.Sort()
+		p.errEntries, p.errs = withErrs, errs
+		return
+	}
 	var errs diag.List
 	errs.Extend(p.loadErrs)
 	errs.Extend(b.siteErr)
 	errs.Add(b.contentErr)
 	pub, briefErrs := b.published()
+	// published lists the briefs' errors, then their companies', then
+	// those of slugs and tags shared: keep the last for patching.
+	n := 0
+	p.errEntries = p.errEntries[:0]
+	for _, e := range b.entries {
+		n += len(e.errs)
+		if len(e.errs) > 0 {
+			p.errEntries = append(p.errEntries, e)
+		}
+	}
+	for _, co := range b.companies {
+		n += len(co.errs)
+	}
+	p.collisions = append(diag.List{}, briefErrs[n:]...)
 	errs.Extend(briefErrs)
 	errs.Sort()
-	if b.moved || p.bySlug == nil {
-		p.bySlug = make(map[string]string, len(pub))
-		for _, r := range pub {
-			p.bySlug[r.meta.Slug] = r.meta.Path
-		}
+	p.bySlug = make(map[string]string, len(pub))
+	p.at = make(map[string]int, len(pub))
+	for i, r := range pub {
+		p.bySlug[r.meta.Slug] = r.meta.Path
+		p.at[r.meta.Path] = i
 	}
 	b.moved, b.changed = false, nil
 	p.pub, p.errs = pub, errs
-	p.gen++
-	p.views = nil
 }
 
 // views are the groupings of the published briefs that the tag and
