@@ -258,18 +258,23 @@ func (b *Builder) AssertFileCount(p, s string, n int) {
 	}
 }
 
-// AssertFileOrder checks that output file p holds each of ss, in order.
+// AssertFileOrder checks that output file p holds each of ss, the first
+// occurrence of each after the first occurrence of the one before.
 func (b *Builder) AssertFileOrder(p string, ss ...string) {
 	b.t.Helper()
 	content := b.FileContent(p)
-	at := 0
-	for _, s := range ss {
-		i := strings.Index(content[at:], s)
-		if i < 0 {
-			b.t.Errorf("%s lacks %q after offset %d (want in order: %q)", p, s, at, ss)
+	last := -1
+	for i, s := range ss {
+		at := strings.Index(content, s)
+		switch {
+		case at < 0:
+			b.t.Errorf("%s lacks %q", p, s)
+			return
+		case at <= last:
+			b.t.Errorf("%s holds %q before %q (want in order: %q)", p, s, ss[i-1], ss)
 			return
 		}
-		at += i + len(s)
+		last = at
 	}
 }
 

@@ -79,7 +79,8 @@ func TestAssertionsFail(t *testing.T) {
 		{"missing file", func(b *Builder) { b.AssertFileContent("nope.html", "x") }, "no output file nope.html"},
 		{"exact", func(b *Builder) { b.AssertFileExact("robots.txt", "User-agent: *\n") }, "robots.txt differs"},
 		{"count", func(b *Builder) { b.AssertFileCount("good/index.html", "58.0%", 7) }, `holds "58.0%"`},
-		{"order", func(b *Builder) { b.AssertFileOrder("good/index.html", "</html>", "<title>") }, `lacks "<title>"`},
+		{"order", func(b *Builder) { b.AssertFileOrder("good/index.html", "</html>", "<title>") }, `holds "<title>" before "</html>"`},
+		{"order missing", func(b *Builder) { b.AssertFileOrder("good/index.html", "<title>", "nope") }, `lacks "nope"`},
 		{"exists", func(b *Builder) { b.AssertFileExists("good/index.html", false) }, "output file good/index.html written"},
 		{"no errors expected one", func(b *Builder) { b.AssertErrors("content/good.md:1:1: x") }, "0 diagnostics, want 1"},
 		{"edit of nothing", func(b *Builder) { b.EditFileReplace("content/good.md", "value: 1.0", "value: 2.0") }, `content/good.md lacks "value: 1.0"`},
@@ -111,7 +112,9 @@ func TestErrors(t *testing.T) {
 	}
 	b.t = t
 	// Build fails the test on an error.
-	if got := failures(t, func(tb testing.TB) { New(tb, site1+"-- content/bad.md --\n---\ntitle: Bad\n---\n{{ c }}\n", site.Options{}).Build() }); len(got) != 1 || !strings.HasPrefix(got[0], "build: content/bad.md:") {
+	if got := failures(t, func(tb testing.TB) {
+		New(tb, site1+"-- content/bad.md --\n---\ntitle: Bad\n---\n{{ c }}\n", site.Options{}).Build()
+	}); len(got) != 1 || !strings.HasPrefix(got[0], "build: content/bad.md:") {
 		t.Errorf("Build of a bad site: %q", got)
 	}
 }
