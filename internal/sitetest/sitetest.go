@@ -149,7 +149,7 @@ func (b *Builder) EditFiles(pathsAndContents ...string) *Builder {
 	for i := 0; i < len(pathsAndContents); i += 2 {
 		p := pathsAndContents[i]
 		b.fsys[p] = &fstest.MapFile{Data: []byte(pathsAndContents[i+1])}
-		b.changed = append(b.changed, p)
+		b.touch(p)
 	}
 	return b
 }
@@ -166,6 +166,13 @@ func (b *Builder) EditFileReplace(p, old, new string) *Builder {
 	return b.EditFiles(p, strings.Replace(src, old, new, 1))
 }
 
+// touch notes that source p changed, once.
+func (b *Builder) touch(p string) {
+	if !slices.Contains(b.changed, p) {
+		b.changed = append(b.changed, p)
+	}
+}
+
 // RemoveFiles deletes source files; the next Build rebuilds after them.
 func (b *Builder) RemoveFiles(paths ...string) *Builder {
 	b.t.Helper()
@@ -174,7 +181,7 @@ func (b *Builder) RemoveFiles(paths ...string) *Builder {
 			b.t.Fatalf("RemoveFiles: no source file %s", p)
 		}
 		delete(b.fsys, p)
-		b.changed = append(b.changed, p)
+		b.touch(p)
 	}
 	return b
 }
