@@ -52,7 +52,7 @@ type Preview struct {
 	views    *views            // groupings of pub, made on demand
 	// rows are the companies' rows on /companies/, made when a company is
 	// read; guarded by mu.
-	rows map[string]*companyItem
+	rows     map[string]*companyItem
 	r        *chart.Renderer
 	dirty    bool      // Check changed the errors or the lists
 	notified time.Time // when Check last published
@@ -65,7 +65,7 @@ type Preview struct {
 	at         map[string]int
 	errEntries []*entry
 	collisions diag.List
-	wake     chan struct{}
+	wake       chan struct{}
 	// busy is until when the sweep waits: a request or an edit was just
 	// served, and the user waits for the next.
 	busy time.Time
