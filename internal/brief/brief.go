@@ -169,14 +169,14 @@ type Check struct {
 func (b *Brief) Pos(bodyOff int) diag.Pos { return b.Lines.Pos(b.BodyOffset + bodyOff) }
 
 var (
-	slugRE  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	nameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	dateRE  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	idRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
-	cikRE   = regexp.MustCompile(`^\d{1,10}$`)
-	xbrlRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:[A-Za-z_][A-Za-z0-9_]*$`)
-	yamlErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	bom     = []byte{0xEF, 0xBB, 0xBF}
+	slugRE     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	nameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	dateRE     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	idRE       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
+	cikRE      = regexp.MustCompile(`^\d{1,10}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+	xbrlRE     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:[A-Za-z_][A-Za-z0-9_]*$`)
+	bom        = []byte{0xEF, 0xBB, 0xBF}
 )
 
 var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "period_end", "headline", "currency", "scale", "sources", "figures", "derived", "checks", "cik"}
@@ -274,12 +274,7 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 	var doc yaml.Node
 	body, err := frontmatter.Parse(bytes.NewReader(src), &doc, nodeFormat)
 	if err != nil {
-		line, msg := 0, err.Error()
-		if m := yamlErr.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		msg = strings.TrimPrefix(msg, "yaml: ")
+		line, msg := diag.YAMLLine(err)
 		at(line+1, 1, "frontmatter is not valid YAML: %s", msg)
 		return nil, nil, false
 	}
@@ -463,16 +458,11 @@ func (p *parser) fields(root *yaml.Node) {
 			b.Headline = p.str(v, "headline")
 		case "currency":
 			b.Currency = p.str(v, "currency")
-			if !regexp.MustCompile(`^[A-Z]{3}$`).MatchString(b.Currency) {
+			if !currencyRE.MatchString(b.Currency) {
 				p.errorf(v, "currency must be an ISO 4217 code such as USD, not %q", b.Currency)
 			}
 		case "scale":
-			s := p.str(v, "scale")
-			sc, ok := figures.ParseScale(s)
-			if !ok {
-				p.errorf(v, "scale must be one of one, thousand, million, billion, trillion, not %q", s)
-			}
-			b.Scale = sc
+			b.Scale, _ = p.scale(v)
 		case "sources":
 			sourcesNode = v
 		case "figures":
@@ -638,6 +628,30 @@ func (p *parser) source(id string) *figures.Source {
 	return nil
 }
 
+// scale reads a scale: field, of the brief or of one figure.
+func (p *parser) scale(v *yaml.Node) (figures.Scale, bool) {
+	s := p.str(v, "scale")
+	sc, ok := figures.ParseScale(s)
+	if !ok {
+		names := make([]string, len(figures.Scales))
+		for i, sc := range figures.Scales {
+			names[i] = sc.Name
+		}
+		p.errorf(v, "scale must be one of %s, not %q", strings.Join(names, ", "), s)
+	}
+	return sc, ok
+}
+
+// unit reads a figure's unit: field.
+func (p *parser) unit(v *yaml.Node) (figures.Unit, bool) {
+	s := p.str(v, "unit")
+	u, ok := figures.ParseUnit(s)
+	if !ok {
+		p.errorf(v, "unit must be money, percent, count or number, not %q", s)
+	}
+	return u, ok
+}
+
 var figureFields = []string{"value", "values", "label", "unit", "currency", "scale", "source", "xbrl", "decimals", "restated", "note"}
 
 // labelFromKey makes "aws_net_sales" into "AWS net sales"-like text:
@@ -679,20 +693,14 @@ func (p *parser) figures(n *yaml.Node) {
 				case "label":
 					e.Label = p.str(fv, "label")
 				case "unit":
-					u, good := figures.ParseUnit(p.str(fv, "unit"))
-					if !good {
-						p.errorf(fv, "unit must be money, percent, count or number, not %q", fv.Value)
-						ok = false
-					}
+					u, good := p.unit(fv)
+					ok = ok && good
 					val.Unit = u
 				case "currency":
 					val.Currency = p.str(fv, "currency")
 				case "scale":
-					sc, good := figures.ParseScale(p.str(fv, "scale"))
-					if !good {
-						p.errorf(fv, "scale must be one of one, thousand, million, billion, trillion, not %q", fv.Value)
-						ok = false
-					}
+					sc, good := p.scale(fv)
+					ok = ok && good
 					val.Scale = sc
 				case "xbrl":
 					xbrlNode = fv

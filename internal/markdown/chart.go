@@ -112,12 +112,8 @@ func (d *Doc) chart(src []byte, fenceOff, firstLine int) *Chart {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 1
-		if m := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
+		line, msg := diag.YAMLLine(err)
+		line = max(line, 1)
 		d.errorLine(firstLine+line-1, 1, "chart is not valid YAML: %s", msg)
 		return nil
 	}

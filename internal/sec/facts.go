@@ -17,7 +17,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/shopspring/decimal"
@@ -175,7 +174,7 @@ func FileName(cik int64) string { return fmt.Sprintf("CIK%010d.json", cik) }
 func Open(fsys fs.FS, name string) (*Company, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the company facts: %v", unwrapPath(err))}
+		return nil, &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the company facts: %v", unwrapPath(err)), Err: err}
 	}
 	defer f.Close()
 	c, err := scan(f)
@@ -348,7 +347,7 @@ func (c *Company) Concept(name string) (*Concept, error) {
 	}
 	data, err := readSpan(c.fsys, c.File, sp)
 	if err != nil {
-		return nil, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err)}
+		return nil, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err), Err: err}
 	}
 	k, err := decodeConcept(name, data)
 	if err != nil {
@@ -531,7 +530,7 @@ func readSpan(fsys fs.FS, name string, sp span) ([]byte, error) {
 func positioned(fsys fs.FS, name string, err error) error {
 	var oe *offsetError
 	if !errors.As(err, &oe) {
-		return &diag.Error{File: name, Msg: err.Error()}
+		return diag.Wrap(name, diag.Pos{}, err)
 	}
 	data, rerr := fs.ReadFile(fsys, name)
 	if rerr != nil {
@@ -543,7 +542,7 @@ func positioned(fsys fs.FS, name string, err error) error {
 func positionedData(name string, data []byte, err error) error {
 	var oe *offsetError
 	if !errors.As(err, &oe) {
-		return &diag.Error{File: name, Msg: err.Error()}
+		return diag.Wrap(name, diag.Pos{}, err)
 	}
 	off, msg := oe.off, oe.msg
 	if oe.syntax {
@@ -561,14 +560,8 @@ func positionedData(name string, data []byte, err error) error {
 			msg = uerr.Error()
 		}
 	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line, col := 1, 1
-	start := int64(bytes.LastIndexByte(data[:off], '\n') + 1)
-	line += bytes.Count(data[:off], []byte("\n"))
-	col += utf8.RuneCount(data[start:off])
-	return &diag.Error{File: name, Line: line, Col: col, Msg: msg}
+	p := diag.NewLines(data).Pos(int(off))
+	return &diag.Error{File: name, Line: p.Line, Col: p.Col, Msg: msg}
 }
 
 func unwrapPath(err error) error {

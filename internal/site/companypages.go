@@ -271,7 +271,7 @@ func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
 		}
 		if err != nil {
 			if !errors.Is(err, errLayouts) {
-				group[0].errs.Add(&diag.Error{File: group[0].path, Msg: fmt.Sprintf("writing the company page: %v", err)})
+				group[0].errs.Add(&diag.Error{File: group[0].path, Msg: fmt.Sprintf("writing the company page: %v", err), Err: err})
 			}
 		} else {
 			b.coMu.Lock()

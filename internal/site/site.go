@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -322,7 +321,7 @@ func contentError(err error) *diag.Error {
 	case errors.Is(err, fs.ErrNotExist):
 		return &diag.Error{File: content.Dir, Msg: "the site has no content/ folder"}
 	}
-	return &diag.Error{File: content.Dir, Msg: fmt.Sprintf("cannot list the briefs: %v", unwrapPath(err))}
+	return &diag.Error{File: content.Dir, Msg: fmt.Sprintf("cannot list the briefs: %v", unwrapPath(err)), Err: err}
 }
 
 // unwrapPath drops the path an fs error repeats: messages name the file
@@ -371,7 +370,7 @@ func (b *Builder) loadSite() {
 		return
 	}
 	if err != nil {
-		b.siteErr = diag.List{{File: content.Index, Msg: unwrapPath(err).Error()}}
+		b.siteErr = diag.List{diag.Wrap(content.Index, diag.Pos{}, err)}
 		return
 	}
 	s, errs := brief.ParseSite(content.Index, src)
@@ -773,7 +772,7 @@ func (b *Builder) readOne(p string, keep bool) *entry {
 			e.gone = true
 			return e
 		}
-		e.readErrs = diag.List{{File: p, Msg: unwrapPath(err).Error()}}
+		e.readErrs = diag.List{diag.Wrap(p, diag.Pos{}, err)}
 		return e
 	}
 	e.fm, e.readErrs = brief.ReadChecked(p, src, b.filings)
@@ -880,7 +879,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 			err = errors.New("the file changed during the build: build again")
 		}
 		if err != nil {
-			e.errs.Add(&diag.Error{File: e.path, Msg: err.Error()})
+			e.errs.Add(diag.Wrap(e.path, diag.Pos{}, err))
 			return
 		}
 		defer bf.DropSource()
@@ -927,7 +926,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	out.page = page
 	if b.opts.Sink != nil {
 		if err := b.stream(out); err != nil {
-			e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("writing output: %v", err)})
+			e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("writing output: %v", err), Err: err})
 			return
 		}
 	}
@@ -997,12 +996,12 @@ func (b *Builder) loadLayouts() diag.List {
 			return data
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			errs.Add(&diag.Error{File: "layouts/" + name, Msg: unwrapPath(err).Error()})
+			errs.Add(diag.Wrap("layouts/"+name, diag.Pos{}, err))
 			return nil
 		}
 		data, err = fs.ReadFile(layouts.FS, name)
 		if err != nil {
-			errs.Add(&diag.Error{File: "layouts/" + name, Msg: err.Error()})
+			errs.Add(diag.Wrap("layouts/"+name, diag.Pos{}, err))
 		}
 		return data
 	}
@@ -1064,18 +1063,8 @@ func templateIDs(t *template.Template) []string {
 
 var idLiteral = regexp.MustCompile(`\bid="?([A-Za-z0-9_:.-]+)`)
 
-var templateLine = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? ?(.*)$`)
-
 // templateError positions an html/template parse error in its file.
 func templateError(file string, err error) *diag.Error {
-	m := templateLine.FindStringSubmatch(err.Error())
-	if m == nil {
-		return &diag.Error{File: file, Msg: err.Error()}
-	}
-	line, _ := strconv.Atoi(m[1])
-	col := 1
-	if m[2] != "" {
-		col, _ = strconv.Atoi(m[2])
-	}
-	return &diag.Error{File: file, Line: line, Col: col, Msg: m[3]}
+	p, msg := diag.TemplatePos(err)
+	return &diag.Error{File: file, Line: p.Line, Col: p.Col, Msg: msg, Err: err}
 }
