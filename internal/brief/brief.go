@@ -488,9 +488,7 @@ func (p *parser) fields(root *yaml.Node) {
 			b.PeriodEndAt = pos(v)
 		default:
 			msg := fmt.Sprintf("unknown field %s", k.Value)
-			if alt := figures.Closest(k.Value, topFields); alt != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", alt)
-			}
+			msg += diag.DidYouMean(k.Value, topFields)
 			p.errorf(k, "%s", msg)
 		}
 	})
@@ -725,8 +723,8 @@ func (p *parser) figures(n *yaml.Node) {
 							ids = append(ids, s.ID)
 						}
 						msg := fmt.Sprintf("unknown source %s", id)
-						if alt := figures.Closest(id, ids); alt != "" {
-							msg += fmt.Sprintf(" (did you mean %s?)", alt)
+						if hint := diag.DidYouMean(id, ids); hint != "" {
+							msg += hint
 						} else if len(ids) == 0 {
 							msg += " (define it under sources:)"
 						}
@@ -736,8 +734,8 @@ func (p *parser) figures(n *yaml.Node) {
 					msg := fmt.Sprintf("unknown figure field %s", fk.Value)
 					if plainDigits(fk.Value) {
 						msg += ": a comma in a number splits it in YAML; write the number without thousands separators"
-					} else if alt := figures.Closest(fk.Value, figureFields); alt != "" {
-						msg += fmt.Sprintf(" (did you mean %s?)", alt)
+					} else {
+						msg += diag.DidYouMean(fk.Value, figureFields)
 					}
 					p.errorf(fk, "%s", msg)
 					ok = false
