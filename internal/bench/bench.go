@@ -18,7 +18,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/briefs/briefs/internal/cli"
+	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/ogimage"
 	"github.com/briefs/briefs/internal/publish"
 	"github.com/briefs/briefs/internal/site"
@@ -342,7 +342,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// garbage collector settings briefs build uses. They run last: a child
 	// process's peak memory as the kernel reports it includes its parent's
 	// (exec records the forked address space's), so no build may follow.
-	cli.TuneGC()
+	gctune.Batch()
 	for _, c := range corpora {
 		var cpu []Result
 		for rep := 0; rep < *reps; rep++ {

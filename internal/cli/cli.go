@@ -13,7 +13,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/briefs/briefs/internal/buildcache"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/publish"
 	"github.com/briefs/briefs/internal/site"
@@ -186,7 +186,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return &ExitError{Code: 1}
 	}
 	start := time.Now()
-	TuneGC()
+	gctune.Batch()
 	key := buildKey(*src, *baseURL, *drafts, *strict, *noOG)
 	if key != "" && !*force {
 		if n, ok := buildcache.UpToDate(*out, key); ok {
@@ -259,17 +259,6 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "no sitemap.xml (and no Sitemap: line in robots.txt): no base URL; pass --base-url or set $URL")
 	}
 	return nil
-}
-
-// TuneGC lets a build collect garbage less often, under a memory limit that
-// keeps a 10,000-brief build below 100 MiB: a build is a short batch job
-// whose live data is small, so frequent collections only cost CPU. GOGC or
-// GOMEMLIMIT in the environment win.
-func TuneGC() {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(80 << 20)
-	}
 }
 
 // netlifyURL is the site's address as Netlify gives it: the production URL,
