@@ -51,8 +51,10 @@ type Brief struct {
 	Sources  []*figures.Source
 	Figures  *figures.Set
 	Checks   []Check
-	// PeriodAt is where period is written.
-	PeriodAt diag.Pos
+	// PeriodAt is where period is written; CompanyAt and TickerAt where
+	// company and ticker are.
+	PeriodAt            diag.Pos
+	CompanyAt, TickerAt diag.Pos
 
 	// CIK is the company's SEC number as written ("" to look the ticker up);
 	// PeriodEnd the period's last day, for checking figures against filings.
@@ -449,9 +451,9 @@ func (p *parser) fields(root *yaml.Node) {
 				b.Tags = append(b.Tags, tag)
 			}
 		case "company":
-			b.Company = p.str(v, "company")
+			b.Company, b.CompanyAt = p.str(v, "company"), scalarStart(v)
 		case "ticker":
-			b.Ticker = p.str(v, "ticker")
+			b.Ticker, b.TickerAt = p.str(v, "ticker"), scalarStart(v)
 		case "period":
 			b.Period, b.PeriodAt = p.period(v, p.str(v, "period")), pos(v)
 		case "headline":

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/briefs/briefs/internal/diag"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -14,6 +15,14 @@ func (b *Brief) Key() string {
 		return b.Ticker
 	}
 	return b.Company
+}
+
+// KeyAt is where Key is written.
+func (b *Brief) KeyAt() diag.Pos {
+	if b.Ticker != "" {
+		return b.TickerAt
+	}
+	return b.CompanyAt
 }
 
 var topKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -73,6 +74,60 @@ func TestTagSlugs(t *testing.T) {
 	}
 }
 
+// A company's page and every link to it work whatever letters its name
+// holds: the folder is written as is, links carry it percent-encoded.
+func TestCompanyURLEncoded(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/a.md": mdBrief("A", "2024-01-01", "company: Société Générale\nperiod: FY2024\n", "a"),
+		"content/b.md": mdBrief("B", "2024-01-02", "company: Berkshire\nticker: BRK+B\nperiod: FY2024\n", "b"),
+	}
+	out := build(t, fsys, Options{NoOG: true, BaseURL: "https://example.org/"})
+	file(t, out, "companies/société-générale/index.html")
+	file(t, out, "companies/brk+b/index.html")
+	for page, want := range map[string][]string{
+		"a/index.html":               {`href="../companies/soci%c3%a9t%c3%a9-g%c3%a9n%c3%a9rale/"`},
+		"b/index.html":               {`href="../companies/brk%2bb/"`},
+		"companies/index.html":       {`href="../companies/soci%c3%a9t%c3%a9-g%c3%a9n%c3%a9rale/"`, `href="../companies/brk%2bb/"`},
+		"companies/brk+b/index.html": {`<link rel="canonical" href="https://example.org/companies/brk%2bb/"`},
+	} {
+		got := strings.ToLower(file(t, out, page))
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %s", page, w)
+			}
+		}
+	}
+	sitemap := file(t, out, "sitemap.xml")
+	if !strings.Contains(sitemap, "<loc>https://example.org/companies/brk%2Bb/</loc>") {
+		t.Errorf("sitemap:\n%s", sitemap)
+	}
+}
+
+// A company page lists its briefs newest first by period, as DESIGN says
+// ("ordered by period"), not by the day each was written: a look back at
+// FY2022 written last stays last. Briefs of one period go newest first.
+func TestCompanyBriefsByPeriod(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/a.md": mdBrief("Looking back at 2022", "2025-03-01", "ticker: ACME\nperiod: FY2022\n", "a"),
+		"content/b.md": mdBrief("The year 2024", "2025-01-01", "ticker: ACME\nperiod: FY2024\n", "b"),
+		"content/c.md": mdBrief("The year 2023", "2024-01-01", "ticker: ACME\nperiod: FY2023\n", "c"),
+		"content/d.md": mdBrief("The first half", "2024-08-01", "ticker: ACME\nperiod: FY2024H1\n", "d"),
+		"content/e.md": mdBrief("2024 again", "2025-02-01", "ticker: ACME\nperiod: FY2024\n", "e"),
+	}
+	page := file(t, build(t, fsys, Options{NoOG: true}), "companies/acme/index.html")
+	var at []int
+	for _, title := range []string{"2024 again", "The year 2024", "The first half", "The year 2023", "Looking back at 2022"} {
+		i := strings.Index(page, title)
+		if i < 0 {
+			t.Fatalf("the company page lacks %q", title)
+		}
+		at = append(at, i)
+	}
+	if !slices.IsSorted(at) {
+		t.Errorf("briefs are not newest first by period: positions %v", at)
+	}
+}
+
 func errorLines(t *testing.T, fsys fstest.MapFS) []string {
 	t.Helper()
 	_, errs := Build(fsys, Options{Now: now})
@@ -125,6 +180,19 @@ func TestSlugCollisions(t *testing.T) {
 			"content/a.md:4:7: slug tags is taken by the site's own pages",
 			"content/page.md:1:1: slug page is taken by the site's own pages",
 		}},
+		{"tickers differ by case", fstest.MapFS{
+			"content/a.md": mdBrief("A", "2024-01-02", "ticker: AMZN\n", "a"),
+			"content/b.md": mdBrief("B", "2024-01-01", "ticker: amzn\n", "b"),
+			"content/c.md": mdBrief("C", "2023-01-01", "company: Amazon\nticker: AMZN\n", "c"),
+		}, []string{`content/b.md:4:9: ticker "amzn" has the same page (companies/amzn/) as ticker "AMZN" at content/a.md:4:9: write the company the same way in every brief, or rename one`}},
+		{"company names differ by a comma", fstest.MapFS{
+			"content/a.md": mdBrief("A", "2024-01-02", "company: Acme Inc.\n", "a"),
+			"content/b.md": mdBrief("B", "2024-01-01", "company: \"Acme, Inc.\"\n", "b"),
+		}, []string{`content/b.md:4:11: company "Acme, Inc." has the same page (companies/acme-inc/) as company "Acme Inc." at content/a.md:4:10`}},
+		{"a ticker and a name", fstest.MapFS{
+			"content/a.md": mdBrief("A", "2024-01-02", "company: Acme\nticker: ACME\n", "a"),
+			"content/b.md": mdBrief("B", "2024-01-01", "company: acme\n", "b"),
+		}, []string{`content/b.md:4:10: company "acme" has the same page (companies/acme/) as ticker "ACME" at content/a.md:5:9`}},
 		{"two briefs, one slug", fstest.MapFS{
 			"content/a.md": mdBrief("A", "2024-01-02", "", "a"),
 			"content/b.md": mdBrief("B", "2024-01-01", "summary: S\nslug: a\n", "b"),
@@ -132,6 +200,15 @@ func TestSlugCollisions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantErrors(t, errorLines(t, tc.fsys), tc.want...)
+			// A streaming build (briefs and company pages written as they
+			// are done) finds the same errors.
+			b := NewBuilder(tc.fsys, Options{Now: now, Sink: &mapSink{files: map[string][]byte{}}})
+			_, errs := b.Build()
+			var got []string
+			for _, e := range errs.Errors(false) {
+				got = append(got, e.Error())
+			}
+			wantErrors(t, got, tc.want...)
 		})
 	}
 }

@@ -161,6 +161,10 @@ type meta struct {
 	ID                   string
 	Draft                bool
 	Tags                 []brief.Tag
+	// Company is the brief's company key (brief.Key), written in field
+	// CompanyField ("ticker" or "company") at CompanyAt.
+	Company, CompanyField string
+	CompanyAt             diag.Pos
 }
 
 // Builder builds a site and rebuilds it after edits.
@@ -212,6 +216,10 @@ type Builder struct {
 	// company pages are written as each company is done.
 	coMu    sync.Mutex
 	coItems map[string]*companyItem
+	// claimed maps each folder a streaming build wrote a page into to its
+	// writer: a second brief or company with the same folder is not
+	// written, and published reports the collision at its position.
+	claimed map[string]string
 	// resolveOnly stops after resolving values (Briefs).
 	resolveOnly bool
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
@@ -255,7 +263,7 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	briefPaths, err := content.List(b.fsys)
 	b.contentErr = contentError(err)
 	b.entries = map[string]*entry{}
-	b.companies, b.coItems = nil, nil
+	b.companies, b.coItems, b.claimed = nil, nil, nil
 	b.last = nil
 	b.ogWritten = nil
 	b.filings = sec.NewCache(b.fsys)
@@ -896,7 +904,8 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		return
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
-		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags}}
+		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags,
+			Company: e.key, CompanyField: keyField(bf), CompanyAt: bf.KeyAt()}}
 	out.files["figures.json"] = figuresJSON(bf)
 	for _, c := range doc.Charts {
 		out.files[c.File] = c.CSV
@@ -947,6 +956,10 @@ func (b *Builder) stream(r *rendered) error {
 		return nil
 	}
 	dir := r.meta.Slug + "/"
+	if !b.claim(dir, r.meta.Path) {
+		r.page, r.files, r.ogData = nil, nil, nil
+		return nil
+	}
 	if err := b.opts.Sink.WriteFile(dir+"index.html", r.page); err != nil {
 		return err
 	}
@@ -963,6 +976,21 @@ func (b *Builder) stream(r *rendered) error {
 	}
 	r.page, r.files, r.ogData = nil, nil, nil
 	return nil
+}
+
+// claim tells whether writer may write the folder dir of a streaming
+// build: no other writer took it first.
+func (b *Builder) claim(dir, writer string) bool {
+	b.coMu.Lock()
+	defer b.coMu.Unlock()
+	if b.claimed == nil {
+		b.claimed = map[string]string{}
+	}
+	if w, ok := b.claimed[dir]; ok {
+		return w == writer
+	}
+	b.claimed[dir] = writer
+	return true
 }
 
 // firstOGWrite tells whether the image name is written for the first time
