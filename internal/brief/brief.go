@@ -497,6 +497,9 @@ func (p *parser) fields(root *yaml.Node) {
 	if titleNode == nil || strings.TrimSpace(b.Title) == "" {
 		p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "a brief needs a title"))
 	}
+	if k := b.Key(); k != "" && TagSlug(k) == "" {
+		p.errs.Add(diag.At(b.Path, b.KeyAt(), "%s %q has no letter or digit to make its page's URL (companies/NAME/) from", b.KeyField(), k))
+	}
 	if dateNode == nil {
 		p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "a brief needs a date (YYYY-MM-DD)"))
 	} else {

@@ -25,6 +25,14 @@ func (b *Brief) KeyAt() diag.Pos {
 	return b.CompanyAt
 }
 
+// KeyField names the field Key comes from: "ticker" or "company".
+func (b *Brief) KeyField() string {
+	if b.Ticker != "" {
+		return "ticker"
+	}
+	return "company"
+}
+
 var topKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // QuickKey finds a brief's company key (Key) by reading only the

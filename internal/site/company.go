@@ -36,14 +36,6 @@ type company struct {
 // companySlug is a company's URL segment under /companies/.
 func companySlug(key string) string { return brief.TagSlug(key) }
 
-// keyField names the field a brief's company key comes from.
-func keyField(bf *brief.Brief) string {
-	if bf.Ticker != "" {
-		return "ticker"
-	}
-	return "company"
-}
-
 // newer tells whether brief a was published after b (ties by path).
 func newer(a, b *entry) bool {
 	if !a.fm.Date.Equal(b.fm.Date) {

@@ -905,7 +905,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
 		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags,
-			Company: e.key, CompanyField: keyField(bf), CompanyAt: bf.KeyAt()}}
+			Company: e.key, CompanyField: bf.KeyField(), CompanyAt: bf.KeyAt()}}
 	out.files["figures.json"] = figuresJSON(bf)
 	for _, c := range doc.Charts {
 		out.files[c.File] = c.CSV
