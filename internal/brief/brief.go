@@ -396,19 +396,36 @@ func (p *parser) str(n *yaml.Node, field string) string {
 	return n.Value
 }
 
+// topNodes are the fields of a brief read after the others: the ones that
+// need the whole frontmatter first.
+type topNodes struct {
+	title, date, updated              *yaml.Node
+	sources, figures, derived, checks *yaml.Node
+}
+
+// fields reads the frontmatter's fields into the brief: first each field on
+// its own, then the ones that need others (dates, the slug from the file
+// name), then the values.
 func (p *parser) fields(root *yaml.Node) {
+	n := p.top(root)
+	p.settle(n)
+	p.values(n)
+}
+
+// top reads each top-level field, keeping aside those read later.
+func (p *parser) top(root *yaml.Node) topNodes {
 	b := p.b
-	var figNode, derivedNode, checksNode, sourcesNode, dateNode, titleNode, updatedNode *yaml.Node
+	var n topNodes
 	p.pairs(root, func(k, v *yaml.Node) {
 		switch k.Value {
 		case "title":
-			b.Title, titleNode = p.str(v, "title"), v
+			b.Title, n.title = p.str(v, "title"), v
 		case "summary":
 			b.Summary = p.str(v, "summary")
 		case "date":
-			dateNode = v
+			n.date = v
 		case "updated":
-			updatedNode = v
+			n.updated = v
 		case "id":
 			b.ID = p.str(v, "id")
 			if !idRE.MatchString(b.ID) {
@@ -428,28 +445,7 @@ func (p *parser) fields(root *yaml.Node) {
 				p.errorf(v, "slug %q must be lowercase letters, digits and single hyphens ([a-z0-9-]+)", b.Slug)
 			}
 		case "tags":
-			if v.Kind != yaml.SequenceNode {
-				if !p.alias(v) {
-					p.errorf(v, "tags must be a list, such as [cloud, antitrust]")
-				}
-				return
-			}
-			for _, t := range v.Content {
-				name := strings.TrimSpace(p.str(t, "a tag"))
-				if name == "" {
-					continue
-				}
-				tag := Tag{Name: name, Slug: TagSlug(name), At: scalarStart(t)}
-				if tag.Slug == "" {
-					p.errorf(t, "tag %q has no letter or digit to make its URL from", name)
-					continue
-				}
-				if prev := b.tag(tag.Slug); prev != nil {
-					p.errorf(t, "tag %q repeats tag %q (both are tags/%s/): list it once", name, prev.Name, tag.Slug)
-					continue
-				}
-				b.Tags = append(b.Tags, tag)
-			}
+			p.tags(v)
 		case "company":
 			b.Company, b.CompanyAt = p.str(v, "company"), scalarStart(v)
 		case "ticker":
@@ -466,13 +462,13 @@ func (p *parser) fields(root *yaml.Node) {
 		case "scale":
 			b.Scale, _ = p.scale(v)
 		case "sources":
-			sourcesNode = v
+			n.sources = v
 		case "figures":
-			figNode = v
+			n.figures = v
 		case "derived":
-			derivedNode = v
+			n.derived = v
 		case "checks":
-			checksNode = v
+			n.checks = v
 		case "cik":
 			b.CIK, b.CIKAt = p.str(v, "cik"), pos(v)
 			if !cikRE.MatchString(b.CIK) {
@@ -494,30 +490,64 @@ func (p *parser) fields(root *yaml.Node) {
 			p.errorf(k, "%s", msg)
 		}
 	})
-	if titleNode == nil || strings.TrimSpace(b.Title) == "" {
+	return n
+}
+
+// tags reads the tags: field.
+func (p *parser) tags(v *yaml.Node) {
+	b := p.b
+	if v.Kind != yaml.SequenceNode {
+		if !p.alias(v) {
+			p.errorf(v, "tags must be a list, such as [cloud, antitrust]")
+		}
+		return
+	}
+	for _, t := range v.Content {
+		name := strings.TrimSpace(p.str(t, "a tag"))
+		if name == "" {
+			continue
+		}
+		tag := Tag{Name: name, Slug: TagSlug(name), At: scalarStart(t)}
+		if tag.Slug == "" {
+			p.errorf(t, "tag %q has no letter or digit to make its URL from", name)
+			continue
+		}
+		if prev := b.tag(tag.Slug); prev != nil {
+			p.errorf(t, "tag %q repeats tag %q (both are tags/%s/): list it once", name, prev.Name, tag.Slug)
+			continue
+		}
+		b.Tags = append(b.Tags, tag)
+	}
+}
+
+// settle checks what a brief needs and fills in what follows from the rest:
+// the title, the date, updated, the slug from the file name.
+func (p *parser) settle(n topNodes) {
+	b := p.b
+	if n.title == nil || strings.TrimSpace(b.Title) == "" {
 		p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "a brief needs a title"))
 	}
 	if k := b.Key(); k != "" && TagSlug(k) == "" {
 		p.errs.Add(diag.At(b.Path, b.KeyAt(), "%s %q has no letter or digit to make its page's URL (companies/NAME/) from", b.KeyField(), k))
 	}
-	if dateNode == nil {
+	if n.date == nil {
 		p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "a brief needs a date (YYYY-MM-DD)"))
 	} else {
-		s := p.str(dateNode, "date")
+		s := p.str(n.date, "date")
 		d, err := time.Parse("2006-01-02", s)
 		if !dateRE.MatchString(s) || err != nil {
-			p.errorf(dateNode, "date %q must be a real date written YYYY-MM-DD", s)
+			p.errorf(n.date, "date %q must be a real date written YYYY-MM-DD", s)
 		}
 		b.Date = d
 	}
-	if updatedNode != nil {
-		s := p.str(updatedNode, "updated")
+	if n.updated != nil {
+		s := p.str(n.updated, "updated")
 		d, err := time.Parse("2006-01-02", s)
 		switch {
 		case !dateRE.MatchString(s) || err != nil:
-			p.errorf(updatedNode, "updated %q must be a real date written YYYY-MM-DD", s)
+			p.errorf(n.updated, "updated %q must be a real date written YYYY-MM-DD", s)
 		case d.Before(b.Date):
-			p.errorf(updatedNode, "updated %s is before the brief's date %s", s, b.Date.Format("2006-01-02"))
+			p.errorf(n.updated, "updated %s is before the brief's date %s", s, b.Date.Format("2006-01-02"))
 		default:
 			b.Updated = d
 		}
@@ -530,19 +560,25 @@ func (p *parser) fields(root *yaml.Node) {
 			p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "file name %q does not make a valid slug: rename the file or set slug: [a-z0-9-]+", base))
 		}
 	}
-	if sourcesNode != nil {
-		p.sources(sourcesNode)
+}
+
+// values reads the sources, figures, derived values and checks, in the order
+// they depend on each other, and picks the headline.
+func (p *parser) values(n topNodes) {
+	b := p.b
+	if n.sources != nil {
+		p.sources(n.sources)
 	}
 	b.Figures = figures.NewSet(b.Path, b.Period)
-	if figNode != nil {
-		p.figures(figNode)
+	if n.figures != nil {
+		p.figures(n.figures)
 	}
 	p.filed()
-	if derivedNode != nil {
-		p.derived(derivedNode)
+	if n.derived != nil {
+		p.derived(n.derived)
 	}
-	if checksNode != nil {
-		p.checks(checksNode)
+	if n.checks != nil {
+		p.checks(n.checks)
 	}
 	if b.Headline != "" {
 		if _, ok := b.Figures.Get(b.Headline); !ok {
