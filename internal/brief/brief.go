@@ -703,6 +703,7 @@ func labelFromKey(k string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// figures reads the figures: field, a name to each figure.
 func (p *parser) figures(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
 		if !p.alias(n) {
@@ -710,176 +711,200 @@ func (p *parser) figures(n *yaml.Node) {
 		}
 		return
 	}
-	p.pairs(n, func(k, v *yaml.Node) {
-		if !nameRE.MatchString(k.Value) {
-			p.errorf(k, "figure name %q must be letters, digits and underscores, starting with a letter", k.Value)
-			return
+	p.pairs(n, p.figure)
+}
+
+// figure reads one figure, k: v.
+func (p *parser) figure(k, v *yaml.Node) {
+	if !nameRE.MatchString(k.Value) {
+		p.errorf(k, "figure name %q must be letters, digits and underscores, starting with a letter", k.Value)
+		return
+	}
+	e := &figures.Entry{Name: k.Value, Label: labelFromKey(k.Value), Pos: pos(k)}
+	val := figures.Value{Unit: figures.Money, Currency: p.b.Currency, Scale: p.b.Scale}
+	var nodes figureNodes
+	ok := true
+	switch v.Kind {
+	case yaml.ScalarNode:
+		nodes.value = v
+	case yaml.MappingNode:
+		nodes, ok = p.figureFields(v, e, &val)
+	default:
+		if !p.alias(v) {
+			p.errorf(v, "a figure is a number or {value, label, unit, source}")
 		}
-		e := &figures.Entry{Name: k.Value, Label: labelFromKey(k.Value), Pos: pos(k)}
-		val := figures.Value{Unit: figures.Money, Currency: p.b.Currency, Scale: p.b.Scale}
-		var valueNode, valuesNode, xbrlNode, decimalsNode *yaml.Node
-		ok := true
-		switch v.Kind {
-		case yaml.ScalarNode:
-			valueNode = v
-		case yaml.MappingNode:
-			p.pairs(v, func(fk, fv *yaml.Node) {
-				switch fk.Value {
-				case "value":
-					valueNode = fv
-				case "values":
-					valuesNode = fv
-				case "label":
-					e.Label = p.str(fv, "label")
-				case "unit":
-					u, good := p.unit(fv)
-					ok = ok && good
-					val.Unit = u
-				case "currency":
-					val.Currency = p.str(fv, "currency")
-				case "scale":
-					sc, good := p.scale(fv)
-					ok = ok && good
-					val.Scale = sc
-				case "xbrl":
-					xbrlNode = fv
-				case "decimals":
-					decimalsNode = fv
-				case "restated":
-					switch r := p.str(fv, "restated"); r {
-					case "true":
-						e.Restated = true
-					case "false", "":
-					default:
-						p.errorf(fv, "restated must be true or false, not %s", r)
-					}
-				case "note":
-					e.Note = strings.TrimSpace(p.str(fv, "note"))
-				case "source":
-					id := p.str(fv, "source")
-					e.Source = p.source(id)
-					if e.Source == nil {
-						var ids []string
-						for _, s := range p.b.Sources {
-							ids = append(ids, s.ID)
-						}
-						msg := fmt.Sprintf("unknown source %s", id)
-						if hint := diag.DidYouMean(id, ids); hint != "" {
-							msg += hint
-						} else if len(ids) == 0 {
-							msg += " (define it under sources:)"
-						}
-						p.errorf(fv, "%s", msg)
-					}
-				default:
-					msg := fmt.Sprintf("unknown figure field %s", fk.Value)
-					if plainDigits(fk.Value) {
-						msg += ": a comma in a number splits it in YAML; write the number without thousands separators"
-					} else {
-						msg += diag.DidYouMean(fk.Value, figureFields)
-					}
-					p.errorf(fk, "%s", msg)
-					ok = false
-				}
-			})
-		default:
-			if !p.alias(v) {
-				p.errorf(v, "a figure is a number or {value, label, unit, source}")
-			}
-			// Known as failed, so that its uses add no errors of their own.
-			e.Failed = true
-			p.errs.Add(p.b.Figures.Add(e))
-			return
-		}
-		if val.Unit != figures.Money {
-			val.Currency, val.Scale = "", figures.Scale{Name: "one"}
-		}
-		read := func(n *yaml.Node) (figures.Value, string, bool) {
-			if p.alias(n) {
-				return figures.Value{}, "", false
-			}
-			if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 {
-				// A tag overrides what the text looks like: !!str 2.0 is text.
-				if n.ShortTag() == "!!str" {
-					p.errorf(n, "%s %s is tagged as text, not a number: write %s without the tag", n.Tag, n.Value, n.Value)
-				} else {
-					p.errorf(n, "%s %s carries a YAML tag: write %s without the tag", n.Tag, n.Value, n.Value)
-				}
-				return figures.Value{}, "", false
-			}
-			if n.Kind != yaml.ScalarNode {
-				p.errorf(n, "a value must be a plain decimal number such as 638.0")
-				return figures.Value{}, "", false
-			}
-			d, places, err := figures.ParseLiteral(n.Value, n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0)
-			if err != nil {
-				p.errorf(n, "%v", err)
-				return figures.Value{}, "", false
-			}
-			out := val
-			out.Places = places
-			switch val.Unit {
-			case figures.Money:
-				out.D = d.Shift(val.Scale.Exp)
-			case figures.Percent:
-				out.D = d.Shift(-2)
-				out.Places = max(places, 1)
-			default:
-				out.D = d
-			}
-			return out, n.Value, true
-		}
-		switch {
-		case valueNode != nil && valuesNode != nil:
-			p.errorf(valuesNode, "a figure has value or values, not both")
-			ok = false
-		case valueNode != nil:
-			fv, lit, good := read(valueNode)
-			if !good {
-				e.Failed = true
-				break
-			}
-			e.Value, e.Literal, e.ValueAt = fv, lit, pos(valueNode)
-		case valuesNode != nil:
-			if valuesNode.Kind != yaml.MappingNode {
-				if !p.alias(valuesNode) {
-					p.errorf(valuesNode, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
-				}
-				ok = false
-				break
-			}
-			p.pairs(valuesNode, func(pk, pv *yaml.Node) {
-				per := p.period(pk, pk.Value)
-				fv, lit, good := read(pv)
-				if good && per != "" {
-					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit, At: pos(pv)})
-				} else {
-					e.Failed = true
-				}
-			})
-			if len(e.Series) == 0 {
-				e.Failed = true
-			}
-			// In time order, whatever order the YAML lists them in: the
-			// previous period, a chart's axis and a table all follow it.
-			slices.SortStableFunc(e.Series, func(a, b figures.Point) int { return period.Compare(a.Period, b.Period) })
-		case xbrlNode != nil:
-			// Imported from the filing by p.filed.
-		default:
-			p.errorf(k, "figure %s has no value", k.Value)
-			ok = false
-		}
-		if !ok {
-			e.Failed = true
-		}
-		if xbrlNode != nil || decimalsNode != nil {
-			p.xbrl(e, val, k, valueNode, valuesNode, xbrlNode, decimalsNode)
-		}
-		if e.Restated && e.Note == "" {
-			p.errorf(k, "figure %s is restated: give the reason in note", k.Value)
-		}
+		// Known as failed, so that its uses add no errors of their own.
+		e.Failed = true
 		p.errs.Add(p.b.Figures.Add(e))
+		return
+	}
+	if val.Unit != figures.Money {
+		val.Currency, val.Scale = "", figures.Scale{Name: "one"}
+	}
+	switch {
+	case nodes.value != nil && nodes.values != nil:
+		p.errorf(nodes.values, "a figure has value or values, not both")
+		ok = false
+	case nodes.value != nil:
+		fv, lit, good := p.literal(nodes.value, val)
+		if !good {
+			e.Failed = true
+			break
+		}
+		e.Value, e.Literal, e.ValueAt = fv, lit, pos(nodes.value)
+	case nodes.values != nil:
+		if nodes.values.Kind != yaml.MappingNode {
+			if !p.alias(nodes.values) {
+				p.errorf(nodes.values, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
+			}
+			ok = false
+			break
+		}
+		p.pairs(nodes.values, func(pk, pv *yaml.Node) {
+			per := p.period(pk, pk.Value)
+			fv, lit, good := p.literal(pv, val)
+			if good && per != "" {
+				e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit, At: pos(pv)})
+			} else {
+				e.Failed = true
+			}
+		})
+		if len(e.Series) == 0 {
+			e.Failed = true
+		}
+		// In time order, whatever order the YAML lists them in: the
+		// previous period, a chart's axis and a table all follow it.
+		slices.SortStableFunc(e.Series, func(a, b figures.Point) int { return period.Compare(a.Period, b.Period) })
+	case nodes.xbrl != nil:
+		// Imported from the filing by p.filed.
+	default:
+		p.errorf(k, "figure %s has no value", k.Value)
+		ok = false
+	}
+	if !ok {
+		e.Failed = true
+	}
+	if nodes.xbrl != nil || nodes.decimals != nil {
+		p.xbrl(e, val, k, nodes.value, nodes.values, nodes.xbrl, nodes.decimals)
+	}
+	if e.Restated && e.Note == "" {
+		p.errorf(k, "figure %s is restated: give the reason in note", k.Value)
+	}
+	p.errs.Add(p.b.Figures.Add(e))
+}
+
+// figureNodes are the fields of a figure read once all are known.
+type figureNodes struct{ value, values, xbrl, decimals *yaml.Node }
+
+// figureFields reads the fields of a figure written as a mapping into e and
+// val; ok is false when one is wrong.
+func (p *parser) figureFields(v *yaml.Node, e *figures.Entry, val *figures.Value) (nodes figureNodes, ok bool) {
+	ok = true
+	p.pairs(v, func(fk, fv *yaml.Node) {
+		switch fk.Value {
+		case "value":
+			nodes.value = fv
+		case "values":
+			nodes.values = fv
+		case "label":
+			e.Label = p.str(fv, "label")
+		case "unit":
+			u, good := p.unit(fv)
+			ok = ok && good
+			val.Unit = u
+		case "currency":
+			val.Currency = p.str(fv, "currency")
+		case "scale":
+			sc, good := p.scale(fv)
+			ok = ok && good
+			val.Scale = sc
+		case "xbrl":
+			nodes.xbrl = fv
+		case "decimals":
+			nodes.decimals = fv
+		case "restated":
+			switch r := p.str(fv, "restated"); r {
+			case "true":
+				e.Restated = true
+			case "false", "":
+			default:
+				p.errorf(fv, "restated must be true or false, not %s", r)
+			}
+		case "note":
+			e.Note = strings.TrimSpace(p.str(fv, "note"))
+		case "source":
+			e.Source = p.sourceRef(fv)
+		default:
+			msg := fmt.Sprintf("unknown figure field %s", fk.Value)
+			if plainDigits(fk.Value) {
+				msg += ": a comma in a number splits it in YAML; write the number without thousands separators"
+			} else {
+				msg += diag.DidYouMean(fk.Value, figureFields)
+			}
+			p.errorf(fk, "%s", msg)
+			ok = false
+		}
 	})
+	return nodes, ok
+}
+
+// sourceRef reads a figure's source: field, the id of one of the
+// brief's sources.
+func (p *parser) sourceRef(fv *yaml.Node) *figures.Source {
+	id := p.str(fv, "source")
+	src := p.source(id)
+	if src == nil {
+		var ids []string
+		for _, s := range p.b.Sources {
+			ids = append(ids, s.ID)
+		}
+		msg := fmt.Sprintf("unknown source %s", id)
+		if hint := diag.DidYouMean(id, ids); hint != "" {
+			msg += hint
+		} else if len(ids) == 0 {
+			msg += " (define it under sources:)"
+		}
+		p.errorf(fv, "%s", msg)
+	}
+	return src
+}
+
+// literal reads one value of a figure: a plain decimal literal, in the
+// unit, currency and scale of val.
+func (p *parser) literal(n *yaml.Node, val figures.Value) (figures.Value, string, bool) {
+	if p.alias(n) {
+		return figures.Value{}, "", false
+	}
+	if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 {
+		// A tag overrides what the text looks like: !!str 2.0 is text.
+		if n.ShortTag() == "!!str" {
+			p.errorf(n, "%s %s is tagged as text, not a number: write %s without the tag", n.Tag, n.Value, n.Value)
+		} else {
+			p.errorf(n, "%s %s carries a YAML tag: write %s without the tag", n.Tag, n.Value, n.Value)
+		}
+		return figures.Value{}, "", false
+	}
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, "a value must be a plain decimal number such as 638.0")
+		return figures.Value{}, "", false
+	}
+	d, places, err := figures.ParseLiteral(n.Value, n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0)
+	if err != nil {
+		p.errorf(n, "%v", err)
+		return figures.Value{}, "", false
+	}
+	out := val
+	out.Places = places
+	switch val.Unit {
+	case figures.Money:
+		out.D = d.Shift(val.Scale.Exp)
+	case figures.Percent:
+		out.D = d.Shift(-2)
+		out.Places = max(places, 1)
+	default:
+		out.D = d
+	}
+	return out, n.Value, true
 }
 
 // xbrl records a figure that names the XBRL concept it is filed under.
