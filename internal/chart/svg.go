@@ -529,41 +529,8 @@ func (w *svgWriter) rows(bs []band) {
 	if hi == lo {
 		hi = 1
 	}
-	posW, negW := 0.0, 0.0
-	for _, b := range bs {
-		if b.below {
-			negW = math.Max(negW, w.width(b.val, LabelSize))
-		} else {
-			posW = math.Max(posW, w.width(b.val, LabelSize))
-		}
-	}
-	reserve := 8.0 + 8
-	if posW > 0 {
-		reserve += posW + 6
-	}
-	if negW > 0 {
-		reserve += negW + 6
-	}
-	sideW := 0.0
-	for _, b := range bs {
-		sideW = math.Max(sideW, w.width(b.label, LabelSize))
-	}
-	sideW = math.Min(sideW, w.W*0.34)
-	wrapped := make([][]string, len(bs))
-	side := w.W-reserve-sideW-10 >= w.W*0.4
-	for i, b := range bs {
-		lines, ok := w.wrap(b.label, sideW, LabelSize)
-		side = side && ok && len(lines) <= 2
-		wrapped[i] = lines
-	}
-	left := 8.0
-	if side {
-		left += sideW + 10
-	} else {
-		for i, b := range bs {
-			wrapped[i] = w.forceWrap(b.label, w.W-16)
-		}
-	}
+	lay := w.layRows(bs)
+	side, wrapped, left, posW, negW := lay.side, lay.wrapped, lay.left, lay.posW, lay.negW
 	plotL, plotR := left, w.W-8
 	if negW > 0 {
 		plotL += negW + 6
@@ -600,22 +567,7 @@ func (w *svgWriter) rows(bs []band) {
 			// The zero line runs through the bars, not the labels above them.
 			w.line(zero, barY-2, zero, barY+barT+2, "zero")
 		}
-		for _, sg := range b.segs {
-			x1, x2 := x(sg.lo), x(sg.hi)
-			bw := x2 - x1
-			if sg.hi == sg.lo {
-				x1, bw = zero-0.5, 1
-			} else if bw < 1 {
-				if sg.hi <= 0 {
-					x1 = x2 - 1
-				}
-				bw = 1
-			}
-			w.classRect(x1, barY, bw, barT, "bar", sg.class)
-			if c.Kind == Stacked && w.width(sg.text, LabelSize) <= bw-6 {
-				w.text(x1+bw/2, barY+barT/2+4.5, "middle", "val in", sg.text)
-			}
-		}
+		w.drawRowBar(b, barY, zero, x)
 		if b.below {
 			w.text(x(b.at)-6, barY+barT/2+4.5, "end", "val", b.val)
 		} else {
@@ -635,6 +587,75 @@ func (w *svgWriter) rows(bs []band) {
 	}
 	w.text(zero, y+14, "middle", "tick", "0")
 	w.height = y + 20
+}
+
+// rowLayout is where a rows chart puts its labels: beside the bars (side)
+// or above them, wrapped, the bars starting at left; posW and negW are the
+// widths of the value labels right and left of the bars.
+type rowLayout struct {
+	side             bool
+	wrapped          [][]string
+	left, posW, negW float64
+}
+
+// layRows measures the labels of a rows chart and places them.
+func (w *svgWriter) layRows(bs []band) rowLayout {
+	posW, negW := 0.0, 0.0
+	for _, b := range bs {
+		if b.below {
+			negW = math.Max(negW, w.width(b.val, LabelSize))
+		} else {
+			posW = math.Max(posW, w.width(b.val, LabelSize))
+		}
+	}
+	reserve := 8.0 + 8
+	if posW > 0 {
+		reserve += posW + 6
+	}
+	if negW > 0 {
+		reserve += negW + 6
+	}
+	sideW := 0.0
+	for _, b := range bs {
+		sideW = math.Max(sideW, w.width(b.label, LabelSize))
+	}
+	sideW = math.Min(sideW, w.W*0.34)
+	wrapped := make([][]string, len(bs))
+	side := w.W-reserve-sideW-10 >= w.W*0.4
+	for i, b := range bs {
+		lines, ok := w.wrap(b.label, sideW, LabelSize)
+		side = side && ok && len(lines) <= 2
+		wrapped[i] = lines
+	}
+	left := 8.0
+	if side {
+		left += sideW + 10
+	} else {
+		for i, b := range bs {
+			wrapped[i] = w.forceWrap(b.label, w.W-16)
+		}
+	}
+	return rowLayout{side: side, wrapped: wrapped, left: left, posW: posW, negW: negW}
+}
+
+// drawRowBar draws one band's segments at barY, x mapping values across.
+func (w *svgWriter) drawRowBar(b band, barY, zero float64, x func(float64) float64) {
+	for _, sg := range b.segs {
+		x1, x2 := x(sg.lo), x(sg.hi)
+		bw := x2 - x1
+		if sg.hi == sg.lo {
+			x1, bw = zero-0.5, 1
+		} else if bw < 1 {
+			if sg.hi <= 0 {
+				x1 = x2 - 1
+			}
+			bw = 1
+		}
+		w.classRect(x1, barY, bw, barT, "bar", sg.class)
+		if w.c.Kind == Stacked && w.width(sg.text, LabelSize) <= bw-6 {
+			w.text(x1+bw/2, barY+barT/2+4.5, "middle", "val in", sg.text)
+		}
+	}
 }
 
 // forceWrap wraps at spaces and, only for a word wider than the whole
