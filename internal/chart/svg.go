@@ -719,62 +719,13 @@ func (w *svgWriter) pie() {
 			classes[i] = "other"
 		}
 	}
-	pt := func(r, a float64) {
-		w.num(cx + r*math.Cos(a))
-		w.body.WriteByte(' ')
-		w.num(cy + r*math.Sin(a))
-	}
 	angle := -math.Pi / 2
 	for i, p := range ps {
 		if p.Value == 0 {
 			continue
 		}
 		sweep := p.Value / total * 2 * math.Pi
-		class := "slice " + classes[i]
-		if sweep >= 2*math.Pi-1e-9 {
-			w.body.WriteString(`<circle`)
-			w.attr("cx", cx)
-			w.attr("cy", cy)
-			w.attr("r", R)
-			w.body.WriteString(` class="` + class + `"/>`)
-			if inner > 0 {
-				w.body.WriteString(`<circle`)
-				w.attr("cx", cx)
-				w.attr("cy", cy)
-				w.attr("r", inner)
-				w.body.WriteString(` class="hole"/>`)
-			}
-		} else {
-			a0, a1 := angle, angle+sweep
-			large := " 0 "
-			if sweep > math.Pi {
-				large = " 1 "
-			}
-			w.body.WriteString(`<path d="M`)
-			pt(R, a0)
-			w.body.WriteString("A")
-			w.num(R)
-			w.body.WriteByte(' ')
-			w.num(R)
-			w.body.WriteString(" 0" + large + "1 ")
-			pt(R, a1)
-			if inner > 0 {
-				w.body.WriteString("L")
-				pt(inner, a1)
-				w.body.WriteString("A")
-				w.num(inner)
-				w.body.WriteByte(' ')
-				w.num(inner)
-				w.body.WriteString(" 0" + large + "0 ")
-				pt(inner, a0)
-			} else {
-				w.body.WriteString("L")
-				w.num(cx)
-				w.body.WriteByte(' ')
-				w.num(cy)
-			}
-			w.body.WriteString(`Z" class="` + class + `"/>`)
-		}
+		w.slice(cx, cy, R, inner, angle, sweep, "slice "+classes[i])
 		// The share on the slice, where the slice is wide enough for it.
 		mid := angle + sweep/2
 		rm := (R + inner) / 2
@@ -787,8 +738,68 @@ func (w *svgWriter) pie() {
 		}
 		angle += sweep
 	}
-	// The legend: one column beside the pie, or two below it on a phone,
-	// each row as tall as its taller entry.
+	y := w.pieLegend(ps, classes, R)
+	w.height = math.Max(cy+R+8, y-10)
+}
+
+// slice draws one slice of a pie (or of a donut with a hole of radius
+// inner) centred at cx, cy, from angle start over sweep radians.
+func (w *svgWriter) slice(cx, cy, R, inner, start, sweep float64, class string) {
+	pt := func(r, a float64) {
+		w.num(cx + r*math.Cos(a))
+		w.body.WriteByte(' ')
+		w.num(cy + r*math.Sin(a))
+	}
+	if sweep >= 2*math.Pi-1e-9 {
+		w.body.WriteString(`<circle`)
+		w.attr("cx", cx)
+		w.attr("cy", cy)
+		w.attr("r", R)
+		w.body.WriteString(` class="` + class + `"/>`)
+		if inner > 0 {
+			w.body.WriteString(`<circle`)
+			w.attr("cx", cx)
+			w.attr("cy", cy)
+			w.attr("r", inner)
+			w.body.WriteString(` class="hole"/>`)
+		}
+	} else {
+		a0, a1 := start, start+sweep
+		large := " 0 "
+		if sweep > math.Pi {
+			large = " 1 "
+		}
+		w.body.WriteString(`<path d="M`)
+		pt(R, a0)
+		w.body.WriteString("A")
+		w.num(R)
+		w.body.WriteByte(' ')
+		w.num(R)
+		w.body.WriteString(" 0" + large + "1 ")
+		pt(R, a1)
+		if inner > 0 {
+			w.body.WriteString("L")
+			pt(inner, a1)
+			w.body.WriteString("A")
+			w.num(inner)
+			w.body.WriteByte(' ')
+			w.num(inner)
+			w.body.WriteString(" 0" + large + "0 ")
+			pt(inner, a0)
+		} else {
+			w.body.WriteString("L")
+			w.num(cx)
+			w.body.WriteByte(' ')
+			w.num(cy)
+		}
+		w.body.WriteString(`Z" class="` + class + `"/>`)
+	}
+}
+
+// pieLegend writes a pie's legend: one column beside the pie, or two below
+// it on a phone, each row as tall as its taller entry. It returns the y
+// below the last row.
+func (w *svgWriter) pieLegend(ps []Point, classes []string, R float64) float64 {
 	lx, y, lw, cols := 2*R+48, 24.0, w.W-(2*R+48)-8, 1
 	if w.c.Narrow {
 		lx, y, lw, cols = 8, 2*R+16+20, (w.W-16)/2, 2
@@ -812,7 +823,7 @@ func (w *svgWriter) pie() {
 		}
 		y += rowH + 10
 	}
-	w.height = math.Max(cy+R+8, y-10)
+	return y
 }
 
 // lines draws series over periods, each labelled at its end with its name
@@ -874,11 +885,7 @@ func (w *svgWriter) lines() {
 	}
 	w.yAxis(sc, y, left, right)
 	w.line(left, y(0), right, y(0), "zero")
-	type block struct {
-		y0, h float64
-		lines []string
-	}
-	blocks := make([]block, len(c.Series))
+	blocks := make([]labelBlock, len(c.Series))
 	for si, s := range c.Series {
 		class := w.colour(s.Name, si)
 		w.body.WriteString(`<path d="`)
@@ -902,10 +909,48 @@ func (w *svgWriter) lines() {
 			}
 		}
 		h := float64(len(ends[si])) * lineH
-		blocks[si] = block{y(s.Points[n-1].Value) - h/2, h, ends[si]}
+		blocks[si] = labelBlock{y(s.Points[n-1].Value) - h/2, h, ends[si]}
 	}
-	// Move end labels apart: down from the top in order of position, then
-	// up again from the bottom if the last ran past it.
+	spreadLabels(blocks, bottom)
+	for _, b := range blocks {
+		for li, l := range b.lines {
+			class := "val"
+			if li < len(b.lines)-1 {
+				class = "lbl"
+			}
+			w.text(right+6, b.y0+float64(li)*lineH+12, "start", class, l)
+		}
+	}
+	w.periodLabels(c.Series[0].Points, x, slot, bottom)
+	w.height = bottom + 24
+}
+
+// periodLabels writes the periods under a line chart: every k-th from the
+// last, so they never touch.
+func (w *svgWriter) periodLabels(ps []Point, x func(int) float64, slot, bottom float64) {
+	n := len(ps)
+	widest := 0.0
+	for _, p := range ps {
+		widest = math.Max(widest, w.width(p.Label, LabelSize))
+	}
+	every := max(1, int(math.Ceil((widest+8)/slot)))
+	for i, p := range ps {
+		if (n-1-i)%every != 0 {
+			continue
+		}
+		w.text(x(i), bottom+18, "middle", "lbl", p.Label)
+	}
+}
+
+// labelBlock is a line's end label: its top, height and lines.
+type labelBlock struct {
+	y0, h float64
+	lines []string
+}
+
+// spreadLabels moves end labels apart: down from the top in order of
+// position, then up again from bottom if the last ran past it.
+func spreadLabels(blocks []labelBlock, bottom float64) {
 	order := make([]int, len(blocks))
 	for i := range order {
 		order[i] = i
@@ -938,28 +983,6 @@ func (w *svgWriter) lines() {
 			limit = b.y0 - 2
 		}
 	}
-	for _, b := range blocks {
-		for li, l := range b.lines {
-			class := "val"
-			if li < len(b.lines)-1 {
-				class = "lbl"
-			}
-			w.text(right+6, b.y0+float64(li)*lineH+12, "start", class, l)
-		}
-	}
-	// Period labels: every k-th from the last, so they never touch.
-	widest := 0.0
-	for _, p := range c.Series[0].Points {
-		widest = math.Max(widest, w.width(p.Label, LabelSize))
-	}
-	every := max(1, int(math.Ceil((widest+8)/slot)))
-	for i, p := range c.Series[0].Points {
-		if (n-1-i)%every != 0 {
-			continue
-		}
-		w.text(x(i), bottom+18, "middle", "lbl", p.Label)
-	}
-	w.height = bottom + 24
 }
 
 // tickText formats a value with a true minus sign, for labels the caller
