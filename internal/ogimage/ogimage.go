@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 	"strings"
 	"sync"
 
@@ -115,8 +116,13 @@ type Drawer struct {
 	// row, so canvas.Pix starts at raw[1] and its stride is rowLen.
 	raw    []uint8
 	canvas *image.Paletted
-	frame  []uint8      // raw before any text
-	dirty  [Height]bool // rows text was drawn on
+	frame  []uint8 // raw before any text
+	// paper tells the rows of the frame that are paper only (all zeros).
+	paper [Height]bool
+	// ink is, for each row text was drawn on, the columns of raw it
+	// touched (lo < hi); for the others lo >= hi.
+	ink  [Height]span
+	scan []span
 	enc    *encoder
 }
 
@@ -138,6 +144,10 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 	d.fill(image.Rect(0, 0, Width, 12), index(inkAccent, levels-1))
 	d.fill(image.Rect(margin, 110, Width-margin, 113), index(inkText, levels-1))
 	d.frame = bytes.Clone(d.raw)
+	for y := range Height {
+		d.paper[y] = !slices.ContainsFunc(d.frame[y*rowLen:(y+1)*rowLen], func(c uint8) bool { return c != 0 })
+		d.ink[y] = span{rowLen, 0}
+	}
 	d.enc = newEncoder()
 	return d, nil
 }
@@ -154,12 +164,12 @@ func (d *Drawer) fill(r image.Rectangle, ix uint8) {
 // Draw renders the card as PNG. The bytes are the caller's to keep.
 func (d *Drawer) Draw(c Card) ([]byte, error) {
 	// Only the rows the last card drew on differ from the frame.
-	for y, dirty := range d.dirty {
-		if dirty {
-			copy(d.raw[y*rowLen:(y+1)*rowLen], d.frame[y*rowLen:])
+	for y, in := range d.ink {
+		if in.lo < in.hi {
+			copy(d.raw[y*rowLen+in.lo:y*rowLen+in.hi], d.frame[y*rowLen+in.lo:])
 		}
+		d.ink[y] = span{rowLen, 0}
 	}
-	d.dirty = [Height]bool{}
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
 	y := 175
@@ -198,7 +208,18 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)
 		}
 	}
-	return d.enc.encode(d.raw, &d.dirty), nil
+	// What may not be zeros: the frame's rows that are not paper, and
+	// where text was drawn.
+	d.scan = d.scan[:0]
+	for y, in := range d.ink {
+		switch {
+		case !d.paper[y]:
+			d.scan = append(d.scan, span{y * rowLen, (y + 1) * rowLen})
+		case in.lo < in.hi:
+			d.scan = append(d.scan, span{y*rowLen + in.lo, y*rowLen + in.hi})
+		}
+	}
+	return d.enc.encode(d.raw, d.scan), nil
 }
 
 // text draws s with its baseline's left end at (x, y) and returns where
@@ -227,8 +248,11 @@ func (d *Drawer) blit(g *glyph, x, y int, ink int) {
 		if py < 0 || py >= Height {
 			continue
 		}
-		d.dirty[py] = true
 		row := d.canvas.Pix[py*d.canvas.Stride : py*d.canvas.Stride+Width]
+		// In raw, column px is 1+px.
+		in := &d.ink[py]
+		in.lo = min(in.lo, max(1+x+g.dx, 1))
+		in.hi = max(in.hi, min(1+x+g.dx+g.w, rowLen))
 		cov := g.cov[j*g.w : (j+1)*g.w]
 		for i, l := range cov {
 			px := x + g.dx + i
