@@ -46,11 +46,11 @@ func (t token) distance() int { return int(t&0xffff) + 1 }
 func match(length, dist int) token { return matchFlag | token(length-3)<<16 | token(dist-1) }
 
 // zlib appends data compressed as a zlib stream to dst. stride is the
-// length of a row: where the row above a byte is. Only the spans of data
-// listed in scan (in order, apart) may hold other bytes than 0: the rest
-// is known to be zeros and is not read.
-func (z *deflater) zlib(dst, data []byte, stride int, scan []span) []byte {
-	adler := z.tokenize(data, stride, scan)
+// length of a row: where the row above a byte is. Only the pieces of data
+// listed (in order, apart) may hold other bytes than 0: the rest is known
+// to be zeros and is not read.
+func (z *deflater) zlib(dst, data []byte, stride int, pieces []piece) []byte {
+	adler := z.tokenize(data, stride, pieces)
 	dst = append(dst, 0x78, 0x01)
 	dst = z.block(dst)
 	return binary.BigEndian.AppendUint32(dst, adler)
@@ -59,8 +59,17 @@ func (z *deflater) zlib(dst, data []byte, stride int, scan []span) []byte {
 // A span is the bytes [lo, hi) of data.
 type span struct{ lo, hi int }
 
+// A piece is the bytes [lo, hi) of data, to compress, or, when row is not
+// nil, a glyph's row: coded as row's tokens, or when dist > 0 as a copy
+// of the same bytes dist before.
+type piece struct {
+	lo, hi int
+	row    *glyphRow
+	dist   int
+}
+
 // tokenize turns data into tokens and returns its Adler-32.
-func (z *deflater) tokenize(data []byte, stride int, scan []span) uint32 {
+func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	// Locals, not fields, so that the loop keeps them in registers.
 	tokens := z.tokens[:0]
 	head := &z.head
@@ -72,8 +81,9 @@ func (z *deflater) tokenize(data []byte, stride int, scan []span) uint32 {
 	for k := 0; k <= len(scan); k++ {
 		// The zeros from at on, as a run of the byte before.
 		lo, hi := len(data), len(data)
+		var row *glyphRow
 		if k < len(scan) {
-			lo, hi = scan[k].lo, scan[k].hi
+			lo, hi, row = scan[k].lo, scan[k].hi, scan[k].row
 		}
 		if n := lo - at; n > 0 {
 			b += uint64(n) * a
@@ -92,6 +102,24 @@ func (z *deflater) tokenize(data []byte, stride int, scan []span) uint32 {
 			for ; n > 0; n-- {
 				tokens = append(tokens, 0)
 			}
+		}
+		if row != nil {
+			if n := hi - lo; scan[k].dist > 0 && n >= minMatch {
+				for n > 0 {
+					l := min(n, maxMatch)
+					if n-l > 0 && n-l < minMatch {
+						l = n - minMatch
+					}
+					tokens = append(tokens, match(l, scan[k].dist))
+					n -= l
+				}
+			} else {
+				tokens = append(tokens, row.tokens...)
+			}
+			b += uint64(hi-lo)*a + row.weighted
+			a += row.sum
+			at = hi
+			continue
 		}
 		for i := lo; i < hi; {
 			room := min(hi-i, maxMatch)
@@ -251,14 +279,18 @@ func (z *deflater) block(dst []byte) []byte {
 			v |= (uint64(distCodes[dc]) | uint64(d-int(distBase[dc]))<<distLens[dc]) << n
 			n += uint(distLens[dc]) + uint(distExtra[dc])
 		}
-		// At most 15+5+15+13 = 48 bits.
+		// At most 15+5+15+13 = 48 bits after at most 7: whole bytes
+		// are written eight at a time.
 		acc |= v << nacc
 		nacc += n
-		for nacc >= 8 {
-			out = append(out, byte(acc))
-			acc >>= 8
-			nacc -= 8
+		if len(out)+8 > cap(out) {
+			out = slices.Grow(out, 8+len(out)/2)
 		}
+		binary.LittleEndian.PutUint64(out[len(out):len(out)+8], acc)
+		nb := nacc / 8
+		out = out[:len(out)+int(nb)]
+		acc >>= nb * 8
+		nacc -= nb * 8
 	}
 	w.acc, w.nacc, w.out = acc, nacc, out
 	w.write(uint64(litCodes[endBlock]), uint(litLens[endBlock]))

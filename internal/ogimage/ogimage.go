@@ -121,9 +121,14 @@ type Drawer struct {
 	paper [Height]bool
 	// ink is, for each row text was drawn on, the columns of raw it
 	// touched (lo < hi); for the others lo >= hi.
-	ink  [Height]span
-	scan []span
-	enc    *encoder
+	ink [Height]span
+	// placed are the glyphs of the card being drawn; byRow the indices
+	// of those on each row; out the pieces the encoder codes.
+	placed []placement
+	byRow  [Height][]int32
+	out    []piece
+	serial uint64
+	enc  *encoder
 }
 
 // NewDrawer returns a drawer setting cards in the given fonts.
@@ -170,6 +175,7 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 		}
 		d.ink[y] = span{rowLen, 0}
 	}
+	d.placed = d.placed[:0]
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
 	y := 175
@@ -208,18 +214,15 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)
 		}
 	}
-	// What may not be zeros: the frame's rows that are not paper, and
-	// where text was drawn.
-	d.scan = d.scan[:0]
-	for y, in := range d.ink {
-		switch {
-		case !d.paper[y]:
-			d.scan = append(d.scan, span{y * rowLen, (y + 1) * rowLen})
-		case in.lo < in.hi:
-			d.scan = append(d.scan, span{y*rowLen + in.lo, y*rowLen + in.hi})
+	d.standApart()
+	for _, p := range d.placed {
+		if p.apart {
+			d.copyIn(p)
+		} else {
+			d.blit(p.g, p.x-p.g.dx, p.y-p.g.dy, p.ink)
 		}
 	}
-	return d.enc.encode(d.raw, d.scan), nil
+	return d.enc.encode(d.raw, d.pieces()), nil
 }
 
 // text draws s with its baseline's left end at (x, y) and returns where
@@ -232,11 +235,26 @@ func (d *Drawer) text(f *face, s string, x, y int, ink int) int {
 			dot += f.kern(prev, r)
 		}
 		g := f.glyph(r)
-		d.blit(g, dot.Round(), y, ink)
+		if x := dot.Round(); g.w > 0 && g.h > 0 {
+			d.placed = append(d.placed, placement{g: g, ink: ink, x: x + g.dx, y: y + g.dy})
+		}
 		dot += g.advance
 		prev = r
 	}
 	return dot.Ceil()
+}
+
+// copyIn draws a glyph that stands apart: on paper and alone in its box,
+// its pixels are its rows' bytes.
+func (d *Drawer) copyIn(p placement) {
+	px := p.g.pixels(p.ink)
+	w := p.g.w
+	for j := range p.g.h {
+		copy(d.raw[(p.y+j)*rowLen+1+p.x:], px[j*w:(j+1)*w])
+		in := &d.ink[p.y+j]
+		in.lo = min(in.lo, 1+p.x)
+		in.hi = max(in.hi, 1+p.x+w)
+	}
 }
 
 // blit draws a glyph's coverage in ink. Where it meets earlier strokes of

@@ -22,9 +22,9 @@ type encoder struct {
 
 func newEncoder() *encoder { return &encoder{} }
 
-// encode returns raw (Height scanlines) as a PNG. Outside the spans in
+// encode returns raw (Height scanlines) as a PNG. Outside the pieces in
 // scan, raw is zeros.
-func (e *encoder) encode(raw []uint8, scan []span) []byte {
+func (e *encoder) encode(raw []uint8, scan []piece) []byte {
 	e.out.Reset()
 	out := &e.out
 	out.WriteString("\x89PNG\r\n\x1a\n")
