@@ -128,7 +128,7 @@ type Drawer struct {
 	byRow  [Height][]int32
 	out    []piece
 	serial uint64
-	enc  *encoder
+	enc    *encoder
 }
 
 // NewDrawer returns a drawer setting cards in the given fonts.

@@ -2,9 +2,13 @@ package ogimage
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
 	"image"
 	"image/png"
+	"io"
+	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"syscall"
@@ -345,4 +349,138 @@ func BenchmarkDrawBuild(b *testing.B) {
 	b.ReportMetric(float64(total)/float64(n), "bytes/image")
 	b.ReportMetric(float64(most), "max-bytes/image")
 	cpu.report(b)
+}
+
+// reference draws the card the straightforward way: every glyph blitted
+// onto a fresh frame, none copied in.
+func reference(t *testing.T, d *Drawer, c Card) []uint8 {
+	t.Helper()
+	if _, err := d.Draw(c); err != nil {
+		t.Fatal(err)
+	}
+	copy(d.raw, d.frame)
+	for _, p := range d.placed {
+		d.blit(p.g, p.x-p.g.dx, p.y-p.g.dy, p.ink)
+	}
+	return d.canvas.Pix
+}
+
+// Every pixel of the PNG is the straightforward rendering's, whether a
+// glyph was coded from its cached rows, as a copy of the same glyph before
+// it, or compressed on the card (glyphs that touch: tight pairs, lines
+// that meet, text on the bar).
+func TestDrawMatchesReference(t *testing.T) {
+	cards := []Card{typical, long, {}, {Site: "x", Title: "y"}}
+	for i := range 12 {
+		cards = append(cards, buildCard(i*37))
+	}
+	cards = append(cards,
+		Card{Site: "AVAVAV ffffff TTTTyyyy", Kicker: "WAVE · FY2024", Title: "Tight pairs: AVAV fff jjj Tyyy, yet more ŴÄŸÝ words ÅÅÅÅ", Figure: "−$1,111,111.1", FigureLabel: "jjj ÂÂÂ"},
+		Card{Title: strings.Repeat("ÉÉÉ ÅÅÅ ggg ", 6), Kicker: strings.Repeat("Ü ", 60)},
+	)
+	for _, f := range []Fonts{buildFonts(t), mustDefaultFonts(t)} {
+		d, err := NewDrawer(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := NewDrawer(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		apart, touching, copies := 0, 0, 0
+		for _, c := range cards {
+			img := decode(t, mustDraw(t, d, c))
+			for _, p := range d.placed {
+				switch {
+				case !p.apart:
+					touching++
+				case p.dist > 0:
+					copies++
+				default:
+					apart++
+				}
+			}
+			want := reference(t, ref, c)
+			for y := range Height {
+				if got, want := img.Pix[y*img.Stride:y*img.Stride+Width], want[y*rowLen:y*rowLen+Width]; !bytes.Equal(got, want) {
+					t.Fatalf("%.40q: row %d differs from the reference rendering", c.Title, y)
+				}
+			}
+		}
+		if apart == 0 || touching == 0 || copies == 0 {
+			t.Errorf("%d glyphs apart, %d touching, %d copies: want each way of coding tested", apart, touching, copies)
+		}
+	}
+}
+
+func mustDefaultFonts(t *testing.T) Fonts {
+	f, err := DefaultFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// The deflater's stream decodes to its input whatever the bytes: random
+// ink (no match to find), long runs, skewed symbol counts whose Huffman
+// codes must be cut to 15 bits, and an input of zeros only.
+func TestDeflaterRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	data := make([]byte, rowLen*Height)
+	var pieces []piece
+	for y := 0; y < Height; y += 3 {
+		lo := y*rowLen + rng.IntN(600)
+		hi := lo + rng.IntN(600)
+		for i := lo; i < hi; i++ {
+			switch y % 4 {
+			case 0:
+				data[i] = byte(rng.IntN(256))
+			case 1:
+				data[i] = byte(i / 300)
+			default:
+				// Fibonacci-like counts: symbol k about twice as often as k+1.
+				data[i] = byte(bits.LeadingZeros64(rng.Uint64()|1) % 40)
+			}
+		}
+		pieces = append(pieces, piece{lo: lo, hi: hi})
+	}
+	var z deflater
+	for _, tc := range []struct {
+		name   string
+		pieces []piece
+		data   []byte
+	}{{"mixed", pieces, data}, {"zeros", nil, make([]byte, rowLen*Height)}} {
+		out := z.zlib(nil, tc.data, rowLen, tc.pieces)
+		r, err := zlib.NewReader(bytes.NewReader(out))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !bytes.Equal(got, tc.data) {
+			t.Errorf("%s: decoded %d bytes differ from the %d compressed", tc.name, len(got), len(tc.data))
+		}
+	}
+	// Code lengths stay within deflate's limit however skewed the counts.
+	freq := make([]uint32, 40)
+	for i := range freq {
+		freq[i] = 1 << min(i, 31)
+	}
+	lens := make([]uint8, len(freq))
+	huffmanLengths(freq, 15, lens)
+	kraft := 0.0
+	for _, l := range lens {
+		if l == 0 || l > 15 {
+			t.Fatalf("code lengths %v: want all in 1..15", lens)
+		}
+		kraft += 1 / float64(uint(1)<<l)
+	}
+	if kraft > 1 {
+		t.Errorf("code lengths %v are not a prefix code", lens)
+	}
 }
