@@ -16,6 +16,9 @@ import (
 // card costs about as much as the ink on it, not as its 757 KB of pixels.
 // One block with Huffman codes made for the card keeps the file small.
 type deflater struct {
+	// fixed are the codes every card is written with; nil to make
+	// codes for each.
+	fixed  *codes
 	tokens []token
 	head   [1 << hashBits]int32 // 1 + the last position of a hash, 0 for none
 	litLen [numLitLen]uint32    // symbol frequencies, then code lengths
@@ -39,6 +42,9 @@ type token uint32
 
 const matchFlag = 1 << 31
 
+// pieceFlag | k stands for the tokens of piece k's glyph row.
+const pieceFlag = 1 << 30
+
 func (t token) isMatch() bool { return t&matchFlag != 0 }
 func (t token) length() int   { return int(t>>16&0xff) + 3 }
 func (t token) distance() int { return int(t&0xffff) + 1 }
@@ -52,7 +58,7 @@ func match(length, dist int) token { return matchFlag | token(length-3)<<16 | to
 func (z *deflater) zlib(dst, data []byte, stride int, pieces []piece) []byte {
 	adler := z.tokenize(data, stride, pieces)
 	dst = append(dst, 0x78, 0x01)
-	dst = z.block(dst)
+	dst = z.block(dst, pieces)
 	return binary.BigEndian.AppendUint32(dst, adler)
 }
 
@@ -114,7 +120,7 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 					n -= l
 				}
 			} else {
-				tokens = append(tokens, row.tokens...)
+				tokens = append(tokens, pieceFlag|token(k))
 			}
 			b += uint64(hi-lo)*a + row.weighted
 			a += row.sum
@@ -226,58 +232,94 @@ func distCode(d int) int {
 	return 2*e + (d>>(e-1))&1
 }
 
-// block writes the tokens as one final block with dynamic Huffman codes.
-func (z *deflater) block(dst []byte) []byte {
-	clear(z.litLen[:])
-	clear(z.dist[:])
-	for _, t := range z.tokens {
-		if t.isMatch() {
-			z.litLen[257+int(lengthCode[t.length()-3])]++
-			z.dist[distCode(t.distance())]++
-		} else {
-			z.litLen[t]++
-		}
-	}
-	z.litLen[endBlock] = 1
-	var litLens [numLitLen]uint8
-	var distLens [numDist]uint8
-	huffmanLengths(z.litLen[:], 15, litLens[:])
-	huffmanLengths(z.dist[:], 15, distLens[:])
-	var litCodes [numLitLen]uint16
-	var distCodes [numDist]uint16
-	canonical(litLens[:], litCodes[:])
-	canonical(distLens[:], distCodes[:])
+// codes are a block's Huffman codes, ready to write: each literal's and
+// each length's code with its extra bits as one value (code | extra<<n)
+// and its bit count, the distances' codes, and the block's header.
+type codes struct {
+	litBits   [256 + maxMatch + 1]uint32
+	litN      [256 + maxMatch + 1]uint8
+	distCodes [numDist]uint16
+	distLens  [numDist]uint8
+	end       uint32
+	endN      uint8
+	header    bitString
+}
 
-	w := &z.bw
-	w.reset(dst)
-	w.write(1, 1) // the final block
-	w.write(2, 2) // dynamic codes
-	z.header(litLens[:], distLens[:])
-	// Each literal's and each length's code with its extra bits, as one
-	// write: code | extra<<n, and the total bit count.
-	var litBits [numLitLen + 256]uint32
-	var litN [numLitLen + 256]uint8
-	for c := range 256 {
-		litBits[c], litN[c] = uint32(litCodes[c]), litLens[c]
+// A bitString is bits to write, 32 to a word, lowest first.
+type bitString struct {
+	words []uint32
+	n     uint
+}
+
+// fixedCodes returns codes fit for the symbol counts given, with a code
+// for every symbol, so that they can code any tokens: a drawer's cards
+// share one block header and one set of codes, made from sample cards,
+// so that a glyph's rows are coded once as bits.
+func fixedCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
+	var l [numLitLen]uint32
+	var d [numDist]uint32
+	for i := range l {
+		l[i] = litLen[i] + 1
+	}
+	for i := range d {
+		d[i] = dist[i] + 1
+	}
+	return makeCodes(&l, &d)
+}
+
+// makeCodes returns the Huffman codes for the symbol counts.
+func makeCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
+	var litLens [numLitLen]uint8
+	var c codes
+	huffmanLengths(litLen[:], 15, litLens[:])
+	huffmanLengths(dist[:], 15, c.distLens[:])
+	var litCodes [numLitLen]uint16
+	canonical(litLens[:], litCodes[:])
+	canonical(c.distLens[:], c.distCodes[:])
+	for i := range 256 {
+		c.litBits[i], c.litN[i] = uint32(litCodes[i]), litLens[i]
 	}
 	for l := 3; l <= maxMatch; l++ {
 		lc := int(lengthCode[l-3])
 		n := litLens[257+lc]
-		litBits[256+l], litN[256+l] = uint32(litCodes[257+lc])|uint32(l-int(lengthBase[lc]))<<n, n+lengthExtra[lc]
+		c.litBits[256+l], c.litN[256+l] = uint32(litCodes[257+lc])|uint32(l-int(lengthBase[lc]))<<n, n+lengthExtra[lc]
 	}
+	c.end, c.endN = uint32(litCodes[endBlock]), litLens[endBlock]
+	var w bitWriter
+	w.write(1, 1) // the final block
+	w.write(2, 2) // dynamic codes
+	header(&w, litLens[:], c.distLens[:])
+	c.header = w.bitString()
+	return &c
+}
+
+// write writes the tokens in c: a token that refers to a piece writes
+// the piece's glyph row (coded once, as bits, when c is fixed).
+func (c *codes) write(w *bitWriter, tokens []token, pieces []piece, fixed bool) {
 	acc, nacc, out := w.acc, w.nacc, w.out
-	for _, t := range z.tokens {
+	for _, t := range tokens {
+		if t&pieceFlag != 0 {
+			w.acc, w.nacc, w.out = acc, nacc, out
+			r := pieces[t&^pieceFlag].row
+			if fixed {
+				w.writeString(r.bits(c))
+			} else {
+				c.write(w, r.tokens, nil, false)
+			}
+			acc, nacc, out = w.acc, w.nacc, w.out
+			continue
+		}
 		var v uint64
 		var n uint
 		if !t.isMatch() {
-			v, n = uint64(litBits[t]), uint(litN[t])
+			v, n = uint64(c.litBits[t]), uint(c.litN[t])
 		} else {
 			l := t.length()
-			v, n = uint64(litBits[256+l]), uint(litN[256+l])
+			v, n = uint64(c.litBits[256+l]), uint(c.litN[256+l])
 			d := t.distance()
 			dc := distCode(d)
-			v |= (uint64(distCodes[dc]) | uint64(d-int(distBase[dc]))<<distLens[dc]) << n
-			n += uint(distLens[dc]) + uint(distExtra[dc])
+			v |= (uint64(c.distCodes[dc]) | uint64(d-int(distBase[dc]))<<c.distLens[dc]) << n
+			n += uint(c.distLens[dc]) + uint(distExtra[dc])
 		}
 		// At most 15+5+15+13 = 48 bits after at most 7: whole bytes
 		// are written eight at a time.
@@ -293,15 +335,48 @@ func (z *deflater) block(dst []byte) []byte {
 		nacc -= nb * 8
 	}
 	w.acc, w.nacc, w.out = acc, nacc, out
-	w.write(uint64(litCodes[endBlock]), uint(litLens[endBlock]))
+}
+
+// count adds the symbols of tokens (pieces' glyph rows included) to the
+// counts.
+func count(litLen *[numLitLen]uint32, dist *[numDist]uint32, tokens []token, pieces []piece) {
+	for _, t := range tokens {
+		switch {
+		case t&pieceFlag != 0:
+			count(litLen, dist, pieces[t&^pieceFlag].row.tokens, nil)
+		case t.isMatch():
+			litLen[257+int(lengthCode[t.length()-3])]++
+			dist[distCode(t.distance())]++
+		default:
+			litLen[t]++
+		}
+	}
+}
+
+// block writes the tokens as one final block: with the drawer's fixed
+// codes, or with codes made for these tokens.
+func (z *deflater) block(dst []byte, pieces []piece) []byte {
+	c, fixed := z.fixed, z.fixed != nil
+	if !fixed {
+		clear(z.litLen[:])
+		clear(z.dist[:])
+		count(&z.litLen, &z.dist, z.tokens, pieces)
+		z.litLen[endBlock] = 1
+		c = makeCodes(&z.litLen, &z.dist)
+	}
+	w := &z.bw
+	w.reset(dst)
+	w.writeString(c.header)
+	c.write(w, z.tokens, pieces, fixed)
+	w.write(uint64(c.end), uint(c.endN))
 	return w.flush()
 }
 
 // codeOrder is the order code length codes' lengths are sent in.
 var codeOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
 
-// header writes the block's code lengths, themselves coded (RFC 1951 3.2.7).
-func (z *deflater) header(litLens, distLens []uint8) {
+// header writes a block's code lengths, themselves coded (RFC 1951 3.2.7).
+func header(w *bitWriter, litLens, distLens []uint8) {
 	nLit := numLitLen
 	for nLit > 257 && litLens[nLit-1] == 0 {
 		nLit--
@@ -356,7 +431,6 @@ func (z *deflater) header(litLens, distLens []uint8) {
 	for nCode > 4 && cl[codeOrder[nCode-1]] == 0 {
 		nCode--
 	}
-	w := &z.bw
 	w.write(uint64(nLit-257), 5)
 	w.write(uint64(nDist-1), 5)
 	w.write(uint64(nCode-4), 4)
@@ -491,13 +565,39 @@ type bitWriter struct {
 func (w *bitWriter) reset(dst []byte) { w.out, w.acc, w.nacc = dst, 0, 0 }
 
 func (w *bitWriter) write(v uint64, n uint) {
+	// Whole bytes are written at once: at most 7 bits wait, so n may be
+	// up to 56.
 	w.acc |= v << w.nacc
 	w.nacc += n
-	if w.nacc >= 32 {
-		w.out = binary.LittleEndian.AppendUint32(w.out, uint32(w.acc))
-		w.acc >>= 32
-		w.nacc -= 32
+	for w.nacc >= 8 {
+		w.out = append(w.out, byte(w.acc))
+		w.acc >>= 8
+		w.nacc -= 8
 	}
+}
+
+// writeString writes the bits of s.
+func (w *bitWriter) writeString(s bitString) {
+	n := s.n
+	for _, v := range s.words {
+		k := min(n, 32)
+		w.write(uint64(v), k)
+		n -= k
+	}
+}
+
+// bitString returns the bits written, and empties w.
+func (w *bitWriter) bitString() bitString {
+	n := uint(len(w.out))*8 + w.nacc
+	out := w.flush()
+	for len(out)%4 != 0 {
+		out = append(out, 0)
+	}
+	words := make([]uint32, len(out)/4)
+	for i := range words {
+		words[i] = binary.LittleEndian.Uint32(out[4*i:])
+	}
+	return bitString{words: words, n: n}
 }
 
 // flush writes what is left, padded to a byte, and returns the bytes.

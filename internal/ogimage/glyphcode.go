@@ -18,11 +18,24 @@ type glyphRow struct {
 	// sum is the sum of the row's bytes; weighted the sum of each byte
 	// times its distance from the row's end (the last byte counts once).
 	sum, weighted uint64
+	// coded is the tokens as bits in the codes c.
+	coded bitString
+	c     *codes
+}
+
+// bits returns the row's tokens coded in c.
+func (r *glyphRow) bits(c *codes) bitString {
+	if r.c != c {
+		var w bitWriter
+		c.write(&w, r.tokens, nil, false)
+		r.coded, r.c = w.bitString(), c
+	}
+	return r.coded
 }
 
 // chainDepth is how many earlier places with the same four bytes a glyph's
 // tokenizer tries: done once per glyph, it may look harder than a card's.
-const chainDepth = 128
+const chainDepth = 8
 
 // rows returns g's rows in ink, tokenized as they lie in raw (rows
 // rowLen apart), referring to nothing outside the glyph's box.
@@ -35,7 +48,10 @@ func (g *glyph) rows(ink int) []glyphRow {
 	at := func(j, i int) uint8 { return px[j*w+i] }
 	// Earlier places of each four bytes, latest first (in raw, place
 	// (j, i) is j*rowLen+i from the box's corner).
-	chains := map[uint32][]int{}
+	// head holds the latest place of each four bytes (its index in px,
+	// plus one), prev the place before that for each place.
+	head := map[uint32]int32{}
+	prev := make([]int32, w*h)
 	key := func(j, i int) uint32 {
 		r := px[j*w+i : j*w+i+4]
 		return uint32(r[0]) | uint32(r[1])<<8 | uint32(r[2])<<16 | uint32(r[3])<<24
@@ -77,13 +93,15 @@ func (g *glyph) rows(ink int) []glyphRow {
 					best, dist = l, rowLen
 				}
 			}
-			if i+4 <= w {
+			if i+4 <= w && best < room {
 				here := j*rowLen + i
-				for n, p := range chains[key(j, i)] {
-					if n == chainDepth || here-p > window {
+				for n, q := 0, head[key(j, i)]; q > 0 && n < chainDepth; n, q = n+1, prev[q-1] {
+					pj, pi := int(q-1)/w, int(q-1)%w
+					p := pj*rowLen + pi
+					if here-p > window {
 						break
 					}
-					if l := length(p/rowLen, p%rowLen); l > best {
+					if l := length(pj, pi); l > best {
 						best, dist = l, here-p
 					}
 				}
@@ -93,8 +111,8 @@ func (g *glyph) rows(ink int) []glyphRow {
 		insert := func(i int) {
 			if i+4 <= w {
 				k := key(j, i)
-				c := chains[k]
-				chains[k] = append([]int{j*rowLen + i}, c[:min(len(c), chainDepth-1)]...)
+				prev[j*w+i] = head[k]
+				head[k] = int32(j*w + i + 1)
 			}
 		}
 		for i := lo; i < hi; {
