@@ -43,12 +43,15 @@ func (g *glyph) rows(ink int) []glyphRow {
 	if g.tokens[ink] != nil {
 		return g.tokens[ink]
 	}
-	w, h := g.w, g.h
-	px := g.pixels(ink)
+	g.tokens[ink] = boxRows(g.pixels(ink), g.w, g.h)
+	return g.tokens[ink]
+}
+
+// boxRows tokenizes the rows of a box of w×h bytes as they lie in raw
+// (rows rowLen apart), referring to nothing outside the box.
+func boxRows(px []uint8, w, h int) []glyphRow {
 	at := func(j, i int) uint8 { return px[j*w+i] }
-	// Earlier places of each four bytes, latest first (in raw, place
-	// (j, i) is j*rowLen+i from the box's corner).
-	// head holds the latest place of each four bytes (its index in px,
+	// Place (j, i) is j*rowLen+i from the box's corner in raw. head holds the latest place of each four bytes (its index in px,
 	// plus one), prev the place before that for each place.
 	head := map[uint32]int32{}
 	prev := make([]int32, w*h)
@@ -137,7 +140,6 @@ func (g *glyph) rows(ink int) []glyphRow {
 		}
 		rows[j] = glyphRow{lo: lo, hi: hi, tokens: tokens, sum: sum, weighted: weighted}
 	}
-	g.tokens[ink] = rows
 	return rows
 }
 
@@ -227,7 +229,19 @@ func (d *Drawer) pieces() []piece {
 	for y := range Height {
 		row := y * rowLen
 		if !d.paper[y] {
-			out = append(out, piece{lo: row, hi: row + rowLen})
+			// The frame's own rows (the bar, the rule) are coded once,
+			// unless text reached them.
+			// Their tokens refer to the rows above in the run: text on
+			// any row of the run has the run compressed as it lies.
+			inked := false
+			for k := d.frameRun[y].lo; k < d.frameRun[y].hi; k++ {
+				inked = inked || d.ink[k].lo < d.ink[k].hi
+			}
+			if r := &d.frameRows[y]; !inked && r.lo < r.hi {
+				out = append(out, piece{lo: row + r.lo, hi: row + r.hi, row: r})
+			} else if inked {
+				out = append(out, piece{lo: row, hi: row + rowLen})
+			}
 			continue
 		}
 		first := len(out)

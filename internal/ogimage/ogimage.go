@@ -119,6 +119,11 @@ type Drawer struct {
 	frame  []uint8 // raw before any text
 	// paper tells the rows of the frame that are paper only (all zeros).
 	paper [Height]bool
+	// frameRows are the frame's rows that are not paper, tokenized (each
+	// run of them as one box), for the cards whose text keeps off them.
+	frameRows [Height]glyphRow
+	// frameRun is, for each such row, the rows of its run.
+	frameRun [Height]span
 	// ink is, for each row text was drawn on, the columns of raw it
 	// touched (lo < hi); for the others lo >= hi.
 	ink [Height]span
@@ -160,6 +165,21 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 		d.paper[y] = !slices.ContainsFunc(d.frame[y*rowLen:(y+1)*rowLen], func(c uint8) bool { return c != 0 })
 		d.ink[y] = span{rowLen, 0}
 	}
+	for y := 0; y < Height; {
+		if d.paper[y] {
+			y++
+			continue
+		}
+		end := y
+		for end < Height && !d.paper[end] {
+			end++
+		}
+		copy(d.frameRows[y:end], boxRows(d.frame[y*rowLen:end*rowLen], rowLen, end-y))
+		for k := y; k < end; k++ {
+			d.frameRun[k] = span{y, end}
+		}
+		y = end
+	}
 	d.enc = newEncoder()
 	// The codes every card is written in, made from sample cards.
 	var litLen [numLitLen]uint32
@@ -185,14 +205,7 @@ func (d *Drawer) fill(r image.Rectangle, ix uint8) {
 
 // Draw renders the card as PNG. The bytes are the caller's to keep.
 func (d *Drawer) Draw(c Card) ([]byte, error) {
-	// Only the rows the last card drew on differ from the frame.
-	for y, in := range d.ink {
-		if in.lo < in.hi {
-			copy(d.raw[y*rowLen+in.lo:y*rowLen+in.hi], d.frame[y*rowLen+in.lo:])
-		}
-		d.ink[y] = span{rowLen, 0}
-	}
-	d.placed = d.placed[:0]
+	d.begin()
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
 	y := 175
@@ -231,6 +244,23 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)
 		}
 	}
+	return d.finish(), nil
+}
+
+// begin starts a card: the canvas back to the frame, no glyph placed.
+func (d *Drawer) begin() {
+	// Only the rows the last card drew on differ from the frame.
+	for y, in := range d.ink {
+		if in.lo < in.hi {
+			copy(d.raw[y*rowLen+in.lo:y*rowLen+in.hi], d.frame[y*rowLen+in.lo:])
+		}
+		d.ink[y] = span{rowLen, 0}
+	}
+	d.placed = d.placed[:0]
+}
+
+// finish draws the glyphs placed and returns the card as PNG.
+func (d *Drawer) finish() []byte {
 	d.standApart()
 	for _, p := range d.placed {
 		if p.apart {
@@ -239,7 +269,7 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			d.blit(p.g, p.x-p.g.dx, p.y-p.g.dy, p.ink)
 		}
 	}
-	return d.enc.encode(d.raw, d.pieces()), nil
+	return d.enc.encode(d.raw, d.pieces())
 }
 
 // text draws s with its baseline's left end at (x, y) and returns where

@@ -484,3 +484,45 @@ func TestDeflaterRoundTrip(t *testing.T) {
 		t.Errorf("code lengths %v are not a prefix code", lens)
 	}
 }
+
+// Text that reaches the bar and the rule (no card's layout does today)
+// has those rows compressed as they lie, and the PNG is still the canvas.
+func TestTextOnTheFrame(t *testing.T) {
+	d := newDrawer(t)
+	// Baselines from where only descenders reach the rule's first row to
+	// where the text covers the rule, and on the bar.
+	inked := 0
+	for y := 95; y < 135; y += 3 {
+		d.begin()
+		d.text(d.site, "gjpqy Égal gÅy", margin, y, inkMuted)
+		if y > 120 {
+			d.text(d.title, "ÅÉ", 700, y-100, inkText)
+		}
+		img := decode(t, d.finish())
+		if !rowsEqual(img, d) {
+			t.Fatalf("baseline %d: the PNG differs from the canvas", y)
+		}
+		for k := range Height {
+			if !d.paper[k] && d.ink[k].lo < d.ink[k].hi {
+				inked++
+			}
+		}
+	}
+	if inked == 0 {
+		t.Error("no ink on the bar or the rule: the test tests nothing")
+	}
+	// The next card, on a clean frame, decodes too.
+	img := decode(t, mustDraw(t, d, typical))
+	if !rowsEqual(img, d) {
+		t.Error("the card after text on the frame differs from the canvas")
+	}
+}
+
+func rowsEqual(img *image.Paletted, d *Drawer) bool {
+	for y := range Height {
+		if !bytes.Equal(img.Pix[y*img.Stride:y*img.Stride+Width], d.canvas.Pix[y*rowLen:y*rowLen+Width]) {
+			return false
+		}
+	}
+	return true
+}
