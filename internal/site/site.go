@@ -453,7 +453,18 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	}
 	// 3. Group briefs by company; a company whose list of briefs changed
 	// re-renders every brief (each links to its neighbours).
-	b.group(touched)
+	from := b.entries
+	if b.preview != nil {
+		// The preview reads every brief of a touched company again: they
+		// are all in read, and the site's other briefs need no look.
+		from = make(map[string]*entry, len(read))
+		for _, e := range read {
+			if !e.gone {
+				from[e.path] = e
+			}
+		}
+	}
+	b.group(touched, from)
 	for key, ch := range touched {
 		co := b.companies[key]
 		if co == nil {
@@ -819,7 +830,7 @@ func (b *Builder) sortedEntries() []*entry {
 // group puts the briefs of the touched companies (all, the first time)
 // into their companies, keeping each company's identity so that
 // resolvers stay valid.
-func (b *Builder) group(touched map[string]changes) {
+func (b *Builder) group(touched map[string]changes, entries map[string]*entry) {
 	if b.companies == nil {
 		b.companies = map[string]*company{}
 	}
@@ -829,7 +840,7 @@ func (b *Builder) group(touched map[string]changes) {
 		}
 	}
 	// Members are sorted below, so map order does not matter here.
-	for _, e := range b.entries {
+	for _, e := range entries {
 		if e.fm == nil || e.key == "" || touched[e.key] == nil {
 			continue
 		}
