@@ -50,7 +50,9 @@ type Entry struct {
 	// Failed marks a figure whose value could not be read: its error is
 	// reported where it is written, and its uses stay quiet.
 	Failed bool
-	// Computation shows how a derived value was computed ("39.8 ÷ 68.6").
+	// Computation shows how a derived value was computed ("39.8 ÷ 68.6"),
+	// each rounded operand shown precisely enough that the arithmetic
+	// comes out at the value as displayed.
 	Computation string
 	// Sources are the sources the value rests on, in first-use order.
 	Sources []*Source
@@ -62,6 +64,10 @@ type Entry struct {
 	ValueAt diag.Pos
 
 	state uint8
+	// expl and prog hold a derived value's computation until Resolve
+	// words it.
+	expl *expl
+	prog program
 }
 
 // Set holds a brief's named values.
@@ -96,14 +102,13 @@ func (s *Set) Add(e *Entry) *diag.Error {
 		return diag.At(s.File, e.Pos, "%s is defined twice (first at line %d)", e.Name, prev.Pos.Line)
 	}
 	if !e.Derived && !e.Failed {
-		e.Computation = signed(e.Literal)
 		if e.Source != nil {
 			e.Sources = []*Source{e.Source}
 		}
 		if len(e.Series) > 0 {
 			for _, p := range e.Series {
 				if p.Period == s.Period {
-					e.Value, e.HasValue, e.Computation = p.Value, true, signed(p.Literal)
+					e.Value, e.HasValue = p.Value, true
 				}
 			}
 		} else {
@@ -122,6 +127,7 @@ func (s *Set) Reset() {
 	for _, e := range s.order {
 		if e.Derived {
 			e.state, e.Value, e.HasValue, e.Computation, e.Sources = unvisited, Value{}, false, "", nil
+			e.expl, e.prog = nil, program{}
 		}
 	}
 }
@@ -143,6 +149,17 @@ func (s *Set) Resolve() diag.List {
 		if _, err := Format(e.Value, e.Format); err != nil {
 			s.errs.Add(diag.At(s.File, e.FormatAt, "%s: %v", e.Name, err))
 			e.Format = ""
+		}
+	}
+	for _, e := range s.order {
+		if e.state == done && e.expl != nil {
+			f := e.Format
+			if f == "" {
+				f = DefaultFormat(e.Value.Unit)
+			}
+			want, _ := Format(e.Value, f)
+			e.Computation = explain(e.expl, e.prog, want, f)
+			e.expl, e.prog = nil, program{}
 		}
 	}
 	errs := s.errs
@@ -170,7 +187,14 @@ func (s *Set) resolve(e *Entry) {
 		s.errs.Add(s.exprError(e, err))
 		return
 	}
-	e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp.String(), r.sources
+	e.done(r)
+}
+
+// done records a derived value; Resolve words its computation once every
+// format is known.
+func (e *Entry) done(r result) {
+	e.Value, e.HasValue, e.Sources = r.v, true, r.sources
+	e.Computation, e.expl, e.prog = r.comp.String(), r.comp, r.prog
 	e.state = done
 }
 
@@ -218,8 +242,14 @@ func ErrorPos(start diag.Pos, text string, err error) diag.Pos {
 type result struct {
 	v       Value
 	comp    *expl
+	prog    program
 	sources []*Source
 	prec    int
+}
+
+// operandResult is a result that is one operand.
+func operandResult(o *operand, sources []*Source) result {
+	return result{v: o.v, comp: opLeaf(o), prog: operandProgram(o), sources: sources, prec: 3}
 }
 
 func errAt(n Node, format string, args ...any) *EvalError {
@@ -263,7 +293,7 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 		}
 		for _, p := range e.Series {
 			if p.Period == ref.Period {
-				return result{v: p.Value, comp: leaf(signed(p.Literal)), sources: e.Sources, prec: 3}, nil
+				return operandResult(literalOperand(p.Value, signed(p.Literal)), e.Sources), nil
 			}
 		}
 		return result{}, errAt(ref, "%s has no period %s (it has %s)", ref.Name, ref.Period, periods(e))
@@ -284,19 +314,28 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 				s.errs.Add(s.exprError(e, err))
 				return result{}, &EvalError{Off: ref.At, quiet: true}
 			}
-			e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp.String(), r.sources
-			e.state = done
+			e.done(r)
 		}
 		if e.state == failed {
 			return result{}, &EvalError{Off: ref.At, quiet: true}
 		}
-		f, _ := Format(e.Value, "")
-		return result{v: e.Value, comp: leaf(f), sources: e.Sources, prec: 3}, nil
+		return operandResult(displayOperand(e.Value), e.Sources), nil
 	}
 	if !e.HasValue {
 		return result{}, errAt(ref, "%s has no value for the brief's period %s (it has %s): write %s@PERIOD", ref.Name, s.Period, periods(e), ref.Name)
 	}
-	return result{v: e.Value, comp: leaf(e.Computation), sources: e.Sources, prec: 3}, nil
+	return operandResult(literalOperand(e.Value, e.written(s.Period)), e.Sources), nil
+}
+
+// written is a figure's value at period as its literal is written, with a
+// true minus sign: the point of a series, else the figure's own value.
+func (e *Entry) written(period string) string {
+	for _, p := range e.Series {
+		if p.Period == period {
+			return signed(p.Literal)
+		}
+	}
+	return signed(e.Literal)
 }
 
 func periods(e *Entry) string {
@@ -317,7 +356,8 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 		case n.Currency != "":
 			v = Value{D: n.V, Unit: Money, Currency: n.Currency, Scale: n.Scale, Places: n.Places}
 		}
-		return result{v: v, comp: leaf(n.Text), prec: 3}, nil
+		o := &operand{v: v, text: n.Text, exact: true}
+		return result{v: v, comp: leaf(n.Text), prog: operandProgram(o), prec: 3}, nil
 	case *Ref:
 		return s.lookup(n, stack)
 	case *Unary:
@@ -327,6 +367,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 		}
 		x.v.D = x.v.D.Neg()
 		x.comp = join(leaf("−"), paren(x, 3))
+		x.prog = x.prog.then(program{}, 'n')
 		return x, nil
 	case *Call:
 		return s.call(n, stack)
@@ -355,7 +396,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 				return result{}, err
 			}
 			pr := prec(b)
-			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), sources: mergeSources(l.sources, r.sources), prec: pr}
+			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), prog: l.prog.then(r.prog, b.Op), sources: mergeSources(l.sources, r.sources), prec: pr}
 		}
 		return l, nil
 	}
@@ -434,6 +475,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		return result{
 			v:       Value{D: d, Unit: Percent, Places: 1},
 			comp:    join(paren(cur, 2), leaf(" ÷ "), paren(prev, 2), leaf(" − 1")),
+			prog:    cur.prog.then(prev.prog, 'g'),
 			sources: mergeSources(cur.sources, prev.sources),
 			prec:    1,
 		}, nil
@@ -447,6 +489,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		}
 		r.v.D = r.v.D.Abs()
 		r.comp = join(leaf("|"), r.comp, leaf("|"))
+		r.prog = r.prog.then(program{}, 'a')
 		r.prec = 3
 		return r, nil
 	}
