@@ -75,10 +75,15 @@ type operand struct {
 	exact bool
 }
 
+// literalOperand is a figure's value as its literal is written; a percent
+// shows its sign, so that "30% × 107.6" computes as written.
 func literalOperand(v Value, text string) *operand {
 	places := int32(0)
 	if i := strings.IndexByte(text, '.'); i >= 0 {
 		places = int32(len(text) - i - 1)
+	}
+	if v.Unit == Percent {
+		text += "%"
 	}
 	o := &operand{v: v, text: text, style: asLiteral, places: places}
 	o.exact = shown(v).Round(places).Equal(shown(v))
@@ -120,7 +125,11 @@ func (o *operand) show(extra int32) string {
 		return o.text
 	}
 	if o.style == asLiteral {
-		return signed(shown(o.v).Round(p).StringFixed(p))
+		t := signed(shown(o.v).Round(p).StringFixed(p))
+		if o.v.Unit == Percent {
+			t += "%"
+		}
+		return t
 	}
 	v := o.v
 	v.Places = p
