@@ -80,7 +80,7 @@ func TestChartsCollected(t *testing.T) {
 	if len(doc.Charts) != 2 || doc.Charts[0].ID != "chart-1" || doc.Charts[1].ID != "chart-2" {
 		t.Fatalf("charts: %d", len(doc.Charts))
 	}
-	if got := string(doc.Charts[1].CSV); got != "\uFEFFseries,label,value,display\n,A,1000000000,$1.0B\n,B,2000000000,$2.0B\n" {
+	if got := string(doc.Charts[1].CSV()); got != "\uFEFFseries,label,value,display\n,A,1000000000,$1.0B\n,B,2000000000,$2.0B\n" {
 		t.Errorf("CSV = %q", got)
 	}
 	if strings.Count(html, `id="chart-1-t"`) != 1 || strings.Count(html, `id="chart-2-t"`) != 1 {
@@ -173,7 +173,7 @@ func TestChartCSV(t *testing.T) {
 		t.Fatalf("charts: %d (%v)", len(doc.Charts), doc.Errs)
 	}
 	want := "\uFEFFseries,label,value,display\n,\"Big, \"\"quoted\"\"\",1234567800,\"€1,234.5678M\"\n,Loss,-2000000,−€2.0M\n"
-	if got := string(doc.Charts[0].CSV); got != want {
+	if got := string(doc.Charts[0].CSV()); got != want {
 		t.Errorf("CSV = %q\nwant  %q", got, want)
 	}
 	if doc.Charts[0].File != "chart-1.csv" || doc.Charts[0].Download != "x-chart-1.csv" {

@@ -900,7 +900,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags}}
 	out.files["figures.json"] = figuresJSON(bf)
 	for _, c := range doc.Charts {
-		out.files[c.File] = c.CSV
+		out.files[c.File] = c.CSV()
 	}
 	out.item = item(bf)
 	if e.key != "" {
