@@ -1,5 +1,9 @@
 package markdown
 
+// The goldmark glue for ```chart fences: a transformer hands each block to
+// internal/chartspec, which parses and resolves it against the figures, and
+// the node renderer draws the result (SVG wide and narrow, table, CSV).
+
 import (
 	"bytes"
 	"fmt"
