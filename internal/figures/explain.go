@@ -77,7 +77,7 @@ type operand struct {
 
 // literalOperand is a figure's value as its literal is written; a percent
 // shows its sign, so that "30% × 107.6" computes as written.
-func literalOperand(v Value, text string) *operand {
+func literalOperand(v Value, text string) operand {
 	places := int32(0)
 	if i := strings.IndexByte(text, '.'); i >= 0 {
 		places = int32(len(text) - i - 1)
@@ -85,13 +85,13 @@ func literalOperand(v Value, text string) *operand {
 	if v.Unit == Percent {
 		text += "%"
 	}
-	o := &operand{v: v, text: text, style: asLiteral, places: places}
+	o := operand{v: v, text: text, style: asLiteral, places: places}
 	o.exact = shown(v).Round(places).Equal(shown(v))
 	return o
 }
 
-func displayOperand(v Value) *operand {
-	o := &operand{v: v, style: asDisplay, places: v.Places}
+func displayOperand(v Value) operand {
+	o := operand{v: v, style: asDisplay, places: v.Places}
 	o.text, _ = Format(v, "")
 	if v.Unit == Percent {
 		o.exact = v.D.Shift(2).Round(v.Places).Equal(v.D.Shift(2))
@@ -153,30 +153,44 @@ func (o *operand) value(extra int32) Value {
 	return v
 }
 
-// step is one instruction of a computation in postfix order: an operand,
-// or an operation on the values before it. Re-running the steps on the
-// operands as shown tells whether the shown arithmetic comes out.
+// step is one instruction of a computation in postfix order: an operand
+// shown rounded (o), an exact value (v), or an operation on the values
+// before it. Re-running the steps on the operands as shown tells whether
+// the shown arithmetic comes out.
 type step struct {
 	op byte // 0: operand; + - * /; 'n' negate; 'a' abs; 'g' growth
 	o  *operand
+	v  Value
 }
 
-// program is a computation's steps; rounded tells whether any operand is
-// shown rounded (else the shown arithmetic is the exact one).
+// program is a computation's steps. A computation without a rounded
+// operand has none: its shown arithmetic is exact, and as a part of a
+// larger one it is the single step of its value (so a long exact sum
+// costs nothing here).
 type program struct {
 	steps   []step
 	rounded bool
 }
 
-func operandProgram(o *operand) program {
-	return program{steps: []step{{o: o}}, rounded: !o.exact}
+// steps is r's program, or its exact value as one step.
+func (r result) steps() []step {
+	if r.prog.rounded {
+		return r.prog.steps
+	}
+	return []step{{v: r.v}}
 }
 
-// then appends p's steps and the operation op to q (q's steps are q's own).
-func (q program) then(p program, op byte) program {
-	q.steps = append(append(q.steps, p.steps...), step{op: op})
-	q.rounded = q.rounded || p.rounded
-	return q
+// combine is the program of op applied to l and r (r is nil for a unary
+// op); l's steps are l's own, to append to.
+func combine(op byte, l result, r *result) program {
+	if !l.prog.rounded && (r == nil || !r.prog.rounded) {
+		return program{}
+	}
+	q := l.steps()
+	if r != nil {
+		q = append(q, r.steps()...)
+	}
+	return program{steps: append(q, step{op: op}), rounded: true}
 }
 
 // run recomputes the value from the operands shown at extra decimals; ok
@@ -187,7 +201,11 @@ func (q program) run(extra int32) (Value, bool) {
 	for _, s := range q.steps {
 		switch s.op {
 		case 0:
-			stack = append(stack, s.o.value(extra))
+			if s.o != nil {
+				stack = append(stack, s.o.value(extra))
+			} else {
+				stack = append(stack, s.v)
+			}
 			continue
 		case 'n':
 			stack[len(stack)-1].D = stack[len(stack)-1].D.Neg()

@@ -248,8 +248,13 @@ type result struct {
 }
 
 // operandResult is a result that is one operand.
-func operandResult(o *operand, sources []*Source) result {
-	return result{v: o.v, comp: opLeaf(o), prog: operandProgram(o), sources: sources, prec: 3}
+func operandResult(o operand, sources []*Source) result {
+	if o.exact {
+		return result{v: o.v, comp: leaf(o.text), sources: sources, prec: 3}
+	}
+	p := new(operand)
+	*p = o
+	return result{v: o.v, comp: opLeaf(p), prog: program{steps: []step{{o: p}}, rounded: true}, sources: sources, prec: 3}
 }
 
 func errAt(n Node, format string, args ...any) *EvalError {
@@ -356,8 +361,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 		case n.Currency != "":
 			v = Value{D: n.V, Unit: Money, Currency: n.Currency, Scale: n.Scale, Places: n.Places}
 		}
-		o := &operand{v: v, text: n.Text, exact: true}
-		return result{v: v, comp: leaf(n.Text), prog: operandProgram(o), prec: 3}, nil
+		return result{v: v, comp: leaf(n.Text), prec: 3}, nil
 	case *Ref:
 		return s.lookup(n, stack)
 	case *Unary:
@@ -367,7 +371,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 		}
 		x.v.D = x.v.D.Neg()
 		x.comp = join(leaf("−"), paren(x, 3))
-		x.prog = x.prog.then(program{}, 'n')
+		x.prog = combine('n', x, nil)
 		return x, nil
 	case *Call:
 		return s.call(n, stack)
@@ -396,7 +400,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 				return result{}, err
 			}
 			pr := prec(b)
-			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), prog: l.prog.then(r.prog, b.Op), sources: mergeSources(l.sources, r.sources), prec: pr}
+			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), prog: combine(b.Op, l, &r), sources: mergeSources(l.sources, r.sources), prec: pr}
 		}
 		return l, nil
 	}
@@ -475,7 +479,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		return result{
 			v:       Value{D: d, Unit: Percent, Places: 1},
 			comp:    join(paren(cur, 2), leaf(" ÷ "), paren(prev, 2), leaf(" − 1")),
-			prog:    cur.prog.then(prev.prog, 'g'),
+			prog:    combine('g', cur, &prev),
 			sources: mergeSources(cur.sources, prev.sources),
 			prec:    1,
 		}, nil
@@ -489,7 +493,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		}
 		r.v.D = r.v.D.Abs()
 		r.comp = join(leaf("|"), r.comp, leaf("|"))
-		r.prog = r.prog.then(program{}, 'a')
+		r.prog = combine('a', r, nil)
 		r.prec = 3
 		return r, nil
 	}
