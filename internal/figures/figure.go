@@ -180,10 +180,18 @@ func (s *Set) At(name, period string) (Figure, error) {
 		return Figure{}, err
 	}
 	f := Figure{Name: name, Period: period, Label: strings.ReplaceAll(name, "_", " "), Value: r.v,
-		Computation: r.comp.String(), Sources: r.sources, own: s.Period}
+		Sources: r.sources, own: s.Period}
 	if e, ok := s.byName[name]; ok {
 		f.Label, f.Format, f.Derived, f.Restated, f.Note = e.Label, e.Format, e.Derived, e.Restated, e.Note
 	}
+	// A value from another brief is one operand, shown as precisely as
+	// the value as displayed needs.
+	format := f.Format
+	if _, err := Format(r.v, format); err != nil || format == "" {
+		format = DefaultFormat(r.v.Unit)
+	}
+	want, _ := Format(r.v, format)
+	f.Computation = explain(r.comp, r.prog, want, format)
 	return f, nil
 }
 
