@@ -23,6 +23,7 @@ type Error struct {
 	Msg       string
 }
 
+// Error implements error.
 func (e Error) Error() string { return e.Msg }
 
 // Spec is a chart block as written.

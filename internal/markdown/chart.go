@@ -121,22 +121,20 @@ func (d *Doc) chart(src []byte, fenceOff int) *Chart {
 
 // table is the chart's data for readers who cannot see it.
 func table(w util.BufWriter, c *chart.Chart, rows []chartspec.Row) {
-	var b bytes.Buffer
 	multi := len(c.Series) > 1 || c.Kind == chart.Line
-	b.WriteString(`<table class="chart-table"><thead><tr>`)
+	_, _ = w.WriteString(`<table class="chart-table"><thead><tr>`)
 	if multi {
-		b.WriteString(`<th scope="col">Series</th>`)
+		_, _ = w.WriteString(`<th scope="col">Series</th>`)
 	}
-	b.WriteString(`<th scope="col">Item</th><th scope="col" class="num">Value</th></tr></thead><tbody>`)
+	_, _ = w.WriteString(`<th scope="col">Item</th><th scope="col" class="num">Value</th></tr></thead><tbody>`)
 	for _, r := range rows {
-		b.WriteString(`<tr>`)
+		_, _ = w.WriteString(`<tr>`)
 		if multi {
-			b.WriteString(`<td>` + html.EscapeString(r.Series) + `</td>`)
+			_, _ = w.WriteString(`<td>` + html.EscapeString(r.Series) + `</td>`)
 		}
-		b.WriteString(`<th scope="row">` + html.EscapeString(r.Label) + `</th><td class="num">` + html.EscapeString(r.Text) + `</td></tr>`)
+		_, _ = w.WriteString(`<th scope="row">` + html.EscapeString(r.Label) + `</th><td class="num">` + html.EscapeString(r.Text) + `</td></tr>`)
 	}
-	b.WriteString(`</tbody></table>`)
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.WriteString(`</tbody></table>`)
 }
 
 func csvField(s string) string {
