@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/briefs/briefs/internal/brief"
-	"github.com/briefs/briefs/internal/figures"
 )
 
 type pageData struct {
@@ -126,14 +125,6 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec, e *entry) 
 	return b.execute("brief.html", d)
 }
 
-// restatedNote marks a value that replaces an older brief's.
-func restatedNote(e *figures.Entry) string {
-	if !e.Restated {
-		return ""
-	}
-	return " · restated: " + e.Note
-}
-
 func kicker(bf *brief.Brief) string {
 	parts := []string{}
 	if bf.Company != "" {
@@ -150,11 +141,8 @@ func item(bf *brief.Brief) listItem {
 		Title: bf.Title, URL: bf.Slug + "/", Summary: bf.Summary, Kicker: kicker(bf),
 		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
 	}
-	if e, ok := bf.Figures.Get(bf.Headline); ok && e.HasValue {
-		text, err := figures.Format(e.Value, e.Format)
-		if err == nil {
-			it.HeadlineText, it.HeadlineData, it.HeadlineLabel = text, e.Value.DataValue(), e.Label
-		}
+	if f, ok := bf.Figures.Figure(bf.Headline); ok {
+		it.HeadlineText, it.HeadlineData, it.HeadlineLabel = f.Text(), f.Data(), f.Label
 	}
 	return it
 }
