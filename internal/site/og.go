@@ -22,7 +22,7 @@ type ogSpec struct {
 }
 
 func newOGSpec(bf *brief.Brief, site string) *ogSpec {
-	c := ogimage.Card{Site: site, Kicker: kicker(bf), Title: bf.Title}
+	c := ogimage.Card{Site: site, Kicker: kickerOf(bf).String(), Title: bf.Title}
 	if f, ok := bf.Figures.Figure(bf.Headline); ok {
 		c.Figure, c.FigureLabel = f.Text(), f.Label
 	}
