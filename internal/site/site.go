@@ -932,7 +932,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 			Company: e.key, CompanyField: bf.KeyField(), CompanyAt: bf.KeyAt()}}
 	out.files["figures.json"] = figuresJSON(bf)
 	for _, c := range doc.Charts {
-		out.files[c.File] = c.CSV
+		out.files[c.File] = c.CSV()
 	}
 	out.item = item(bf)
 	if e.key != "" {
