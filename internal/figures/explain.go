@@ -18,13 +18,24 @@ type expl struct {
 	parts []*expl
 	// neg marks text that starts with a minus sign.
 	neg bool
+	// money marks a money literal of the expression ($500 million), written
+	// in scale.
+	money bool
+	scale Scale
 }
 
 func leaf(s string) *expl { return &expl{leaf: s, neg: strings.HasPrefix(s, "−")} }
 
 // opLeaf is the text of an operand that may need more decimals.
 func opLeaf(o *operand) *expl {
-	return &expl{leaf: o.text, op: o, neg: o.v.D.IsNegative() || strings.HasPrefix(o.text, "−")}
+	return &expl{leaf: o.text, op: o, neg: o.v.sign() < 0 || strings.HasPrefix(o.text, "−")}
+}
+
+// moneyLeaf is a money literal as written ($500 million).
+func moneyLeaf(text string, sc Scale) *expl {
+	e := leaf(text)
+	e.money, e.scale = true, sc
+	return e
 }
 
 func join(parts ...*expl) *expl { return &expl{parts: parts, neg: parts[0].neg} }
@@ -34,8 +45,11 @@ func (e *expl) String() string { return e.text(0) }
 
 // text joins the pieces, showing rounded operands with extra more decimals,
 // walking the tree with an explicit stack so that deep nesting (80,000
-// minus signs) needs no deep recursion.
+// minus signs) needs no deep recursion. Money amounts in more than one
+// scale are each shown with their scale ($2.5 billion + $500 million), not
+// as bare numbers in different scales.
 func (e *expl) text(extra int32) string {
+	scaled := e.mixedScales()
 	var b strings.Builder
 	stack := []*expl{e}
 	for len(stack) > 0 {
@@ -43,7 +57,7 @@ func (e *expl) text(extra int32) string {
 		stack = stack[:len(stack)-1]
 		if x.parts == nil {
 			if x.op != nil {
-				b.WriteString(x.op.show(extra))
+				b.WriteString(x.op.show(extra, scaled))
 			} else {
 				b.WriteString(x.leaf)
 			}
@@ -54,6 +68,31 @@ func (e *expl) text(extra int32) string {
 		}
 	}
 	return b.String()
+}
+
+// mixedScales tells whether the money amounts of e are in more than one
+// scale.
+func (e *expl) mixedScales() bool {
+	var first *Scale
+	stack := []*expl{e}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		stack = append(stack, x.parts...)
+		sc := x.scale
+		switch {
+		case x.op != nil && x.op.v.Unit == Money:
+			sc = x.op.v.Scale
+		case !x.money:
+			continue
+		}
+		if first == nil {
+			first = &sc
+		} else if first.Exp != sc.Exp {
+			return true
+		}
+	}
+	return false
 }
 
 // Operand styles: as a figure's literal is written (39.8, in its scale; a
@@ -86,19 +125,23 @@ func literalOperand(v Value, text string) operand {
 		text += "%"
 	}
 	o := operand{v: v, text: text, style: asLiteral, places: places}
-	o.exact = shown(v).Round(places).Equal(shown(v))
+	o.exact = v.exactAt(shownShift(v), places)
 	return o
 }
 
 func displayOperand(v Value) operand {
 	o := operand{v: v, style: asDisplay, places: v.Places}
 	o.text, _ = Format(v, "")
-	if v.Unit == Percent {
-		o.exact = v.D.Shift(2).Round(v.Places).Equal(v.D.Shift(2))
-	} else {
-		o.exact = v.InScale().Round(v.Places).Equal(v.InScale())
-	}
+	o.exact = v.exactAt(shownShift(v), v.Places)
 	return o
+}
+
+// shownShift is the power of ten shown multiplies a value by.
+func shownShift(v Value) int32 {
+	if v.Unit == Percent {
+		return 2
+	}
+	return -v.inScaleExp()
 }
 
 // shown is a value in the terms its literal is written in: money in its
@@ -119,13 +162,19 @@ func (o *operand) placesAt(extra int32) int32 {
 	return min(o.places+extra, max(o.places, decimals(shown(o.v))))
 }
 
-func (o *operand) show(extra int32) string {
+func (o *operand) show(extra int32, scaled bool) string {
 	p := o.placesAt(extra)
+	if scaled && o.style == asLiteral && o.v.Unit == Money {
+		v := o.v
+		v.Places = p
+		t, _ := Format(v, "money")
+		return t
+	}
 	if p == o.places {
 		return o.text
 	}
 	if o.style == asLiteral {
-		t := signed(shown(o.v).Round(p).StringFixed(p))
+		t := signed(o.v.rounded(shownShift(o.v), p).StringFixed(p))
 		if o.v.Unit == Percent {
 			t += "%"
 		}
@@ -141,14 +190,9 @@ func (o *operand) show(extra int32) string {
 func (o *operand) value(extra int32) Value {
 	p := o.placesAt(extra)
 	v := o.v
-	switch {
-	case o.exact:
-	case v.Unit == Percent:
-		v.D = v.D.Shift(2).Round(p).Shift(-2)
-	case v.Unit == Money:
-		v.D = v.D.Shift(-v.Scale.Exp).Round(p).Shift(v.Scale.Exp)
-	default:
-		v.D = v.D.Round(p)
+	if !o.exact {
+		sh := shownShift(v)
+		v = Value{D: v.rounded(sh, p).Shift(-sh), Unit: v.Unit, Currency: v.Currency, Scale: v.Scale, Places: v.Places}
 	}
 	return v
 }
@@ -208,19 +252,23 @@ func (q program) run(extra int32) (Value, bool) {
 			}
 			continue
 		case 'n':
-			stack[len(stack)-1].D = stack[len(stack)-1].D.Neg()
+			stack[len(stack)-1] = stack[len(stack)-1].neg()
 			continue
 		case 'a':
-			stack[len(stack)-1].D = stack[len(stack)-1].D.Abs()
+			stack[len(stack)-1] = stack[len(stack)-1].abs()
 			continue
 		}
 		a, b := stack[len(stack)-2], stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if s.op == 'g' {
-			if b.D.IsZero() {
+			if b.sign() == 0 {
 				return Value{}, false
 			}
-			stack[len(stack)-1] = Value{D: a.D.DivRound(b.D, divPlaces).Sub(decimal.NewFromInt(1)), Unit: Percent, Places: 1}
+			v, err := grow(&Ref{}, a, b)
+			if err != nil {
+				return Value{}, false
+			}
+			stack[len(stack)-1] = v
 			continue
 		}
 		v, err := arith(&Binary{Op: s.op}, a, b)
@@ -235,28 +283,32 @@ func (q program) run(extra int32) (Value, bool) {
 	return stack[0], true
 }
 
-// maxExtra bounds the decimals added to operands: past it every operand
-// shows exactly (quotients keep divPlaces decimals).
-const maxExtra = divPlaces + 2
+// maxExtra bounds the decimals added to operands. Values are exact, so a
+// few extra decimals reproduce almost every result; one that sits on a
+// rounding boundary (0.575 from 1.15 ÷ 3 × 1.5) is reproduced by no
+// number of decimals, and its explanation says ≈ instead.
+const maxExtra = 4
 
 // explain is the text of a computation whose result shows as want in
 // format: rounded operands get the fewest extra decimals (the same for
 // all) at which the shown arithmetic, done again on the shown operands,
 // rounds to want. "37.0% ÷ 5.4%" is 6.85, which shows 6.9×, not 6.8×.
-func explain(e *expl, q program, want, format string) string {
+// approx tells that no such decimals were found: the text is then only
+// close to the result ("≈").
+func explain(e *expl, q program, want, format string) (text string, approx bool) {
 	if !q.rounded {
-		return e.text(0)
+		return e.text(0), false
 	}
-	for extra := int32(0); extra < maxExtra; extra++ {
+	for extra := int32(0); extra <= maxExtra; extra++ {
 		v, ok := q.run(extra)
 		if !ok {
 			continue
 		}
 		if got, err := Format(v, format); err == nil && got == want {
-			return e.text(extra)
+			return e.text(extra), false
 		}
 	}
-	return e.text(maxExtra)
+	return e.text(maxExtra), true
 }
 
 // decimals is how many decimals d needs to be shown exactly.

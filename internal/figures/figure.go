@@ -35,6 +35,13 @@ type Figure struct {
 	// caption.
 	own string
 	abs bool
+	// approx marks a Computation only close to the value ("≈").
+	approx bool
+	// expl and prog are a derived value's computation, worded again for a
+	// format other than its own; signed is the value before Abs.
+	expl   *expl
+	prog   program
+	signed Value
 }
 
 // Display shows the value in format; "" is the figure's own format.
@@ -72,7 +79,7 @@ func (f Figure) Caption() string {
 func (f Figure) How() string {
 	how := "Reported"
 	if f.Derived {
-		how = "= " + f.Computation
+		how = f.equals() + f.Computation
 	}
 	if f.Restated {
 		how += " · restated: " + f.Note
@@ -80,17 +87,27 @@ func (f Figure) How() string {
 	return how
 }
 
+// equals is "= ", or "≈ " for a computation only close to the value.
+func (f Figure) equals() string {
+	if f.approx {
+		return "≈ "
+	}
+	return "= "
+}
+
 // Explanation is the one-line account of the value a reader sees on
 // hovering it: how it was computed (or its caption) and its sources
 // ("= 39.8 ÷ 68.6 · Amazon Q4 2024 Earnings Release").
 func (f Figure) Explanation() string {
 	var b strings.Builder
-	if f.abs {
-		b.WriteString("the amount of ")
-	}
-	if f.Derived {
-		b.WriteString("= " + f.Computation)
-	} else {
+	switch {
+	case f.Derived && f.abs:
+		b.WriteString(f.equals() + "|" + f.Computation + "|")
+	case f.Derived:
+		b.WriteString(f.equals() + f.Computation)
+	case f.abs:
+		b.WriteString("the amount of " + f.Caption())
+	default:
 		b.WriteString(f.Caption())
 	}
 	if len(f.Sources) > 0 {
@@ -99,9 +116,32 @@ func (f Figure) Explanation() string {
 	return b.String()
 }
 
+// ExplanationFor is the Explanation of the value shown in format ("" is
+// its own): a computation's rounded operands get the decimals that make
+// its arithmetic come out at the value as that format shows it ("=
+// 33.333% × 3" for 100.00%, not "= 33.33% × 3").
+func (f Figure) ExplanationFor(format string) string {
+	if !f.Derived || f.expl == nil || !f.prog.rounded || format == "" || format == f.Format {
+		return f.Explanation()
+	}
+	v := f.Value
+	if f.abs {
+		v = f.signed
+	}
+	want, err := Format(v, format)
+	if err != nil {
+		return f.Explanation()
+	}
+	f.Computation, f.approx = explain(f.expl, f.prog, want, format)
+	return f.Explanation()
+}
+
 // Abs is the figure's amount without its sign, explained as such.
 func (f Figure) Abs() Figure {
-	f.Value.D = f.Value.D.Abs()
+	if !f.abs {
+		f.signed = f.Value
+	}
+	f.Value = f.Value.abs()
 	f.abs = true
 	return f
 }
@@ -118,7 +158,8 @@ func SourceTitles(srcs []*Source) string {
 // figure is e's resolved form at its own period.
 func (s *Set) figure(e *Entry) Figure {
 	f := Figure{Name: e.Name, Label: e.Label, Value: e.Value, Format: e.Format, Derived: e.Derived,
-		Computation: e.Computation, Sources: e.Sources, Restated: e.Restated, Note: e.Note, own: s.Period}
+		Computation: e.Computation, Sources: e.Sources, Restated: e.Restated, Note: e.Note, own: s.Period,
+		approx: e.approx, expl: e.expl, prog: e.prog}
 	if !e.Derived {
 		f.Computation = e.written(s.Period)
 	}
@@ -191,7 +232,8 @@ func (s *Set) At(name, period string) (Figure, error) {
 		format = DefaultFormat(r.v.Unit)
 	}
 	want, _ := Format(r.v, format)
-	f.Computation = explain(r.comp, r.prog, want, format)
+	f.Computation, f.approx = explain(r.comp, r.prog, want, format)
+	f.expl, f.prog = r.comp, r.prog
 	return f, nil
 }
 

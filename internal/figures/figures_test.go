@@ -3,6 +3,7 @@ package figures
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -571,8 +572,9 @@ func benchResolve(b *testing.B, expr string) {
 }
 
 // TestValuesStayBounded: figures have at most 30 digits, results at most
-// 60 before the point, and products keep 34 decimals, so repeated squaring
-// fails fast instead of taking all memory (a 529-byte brief used to).
+// 60 before the point, and exact values at most about 600 digits, so
+// repeated squaring fails fast instead of taking all memory (a 529-byte
+// brief used to).
 func TestValuesStayBounded(t *testing.T) {
 	if _, _, err := ParseLiteral("1"+strings.Repeat("0", 40), false); err == nil || !strings.Contains(err.Error(), "has 41 digits: a figure has at most 30") {
 		t.Errorf("41-digit literal: %v", err)
@@ -588,11 +590,17 @@ func TestValuesStayBounded(t *testing.T) {
 		derive(t, s, fmt.Sprintf("f%d", i), fmt.Sprintf("f%d * f%d", i-1, i-1))
 	}
 	errs := s.Resolve()
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "the result has more than 60 digits before the point") {
+	if len(errs) != 2 || !strings.Contains(errs[0].Error(), "the result has more than 60 digits before the point") ||
+		!strings.Contains(errs[1].Error(), "the exact result needs more than 600 digits") {
 		t.Fatalf("errors: %v", errs)
 	}
-	f, _ := s.Get("f26")
-	if -f.Value.D.Exponent() > divPlaces {
-		t.Errorf("f26 has %d decimals", -f.Value.D.Exponent())
+	// Squarings short of the bound stay exact.
+	f, _ := s.Get("f4")
+	want := new(big.Rat).SetFrac64(123456789123456789, 1e18)
+	for i := 0; i < 4; i++ {
+		want.Mul(want, want)
+	}
+	if f.Value.rat().Cmp(want) != 0 {
+		t.Errorf("f4 = %s, not exact", f.Value.D)
 	}
 }

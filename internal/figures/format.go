@@ -55,17 +55,17 @@ func Format(v Value, f string) (string, error) {
 		if f != "pct" {
 			places = int32(f[3] - '0')
 		}
-		return withSign(v.D.Shift(2), places, "", "%"), nil
+		return withSign(v.rounded(2, places), places, "", "%"), nil
 	case "pp":
 		if v.Unit != Percent {
 			return "", fmt.Errorf("format pp needs a percent (a difference of percentages), but the value is %s", v.describe())
 		}
-		return withSign(v.D.Shift(2), v.Places, "", " pp"), nil
+		return withSign(v.rounded(2, v.Places), v.Places, "", " pp"), nil
 	case "bps":
 		if v.Unit != Percent {
 			return "", fmt.Errorf("format bps needs a percent, but the value is %s", v.describe())
 		}
-		return withSign(v.D.Shift(4), 0, "", " bps"), nil
+		return withSign(v.rounded(4, 0), 0, "", " bps"), nil
 	case "money":
 		if v.Unit != Money {
 			return "", fmt.Errorf("format money needs money, but the value is %s", v.describe())
@@ -74,22 +74,22 @@ func Format(v Value, f string) (string, error) {
 		if v.Scale.Exp > 0 {
 			word = " " + v.Scale.Name
 		}
-		return withSign(v.InScale(), v.Places, symbol(v.Currency), word), nil
+		return withSign(v.rounded(-v.Scale.Exp, v.Places), v.Places, symbol(v.Currency), word), nil
 	case "money_short":
 		if v.Unit != Money {
 			return "", fmt.Errorf("format money_short needs money, but the value is %s", v.describe())
 		}
-		return withSign(v.InScale(), v.Places, symbol(v.Currency), v.Scale.short()), nil
+		return withSign(v.rounded(-v.Scale.Exp, v.Places), v.Places, symbol(v.Currency), v.Scale.short()), nil
 	case "num":
 		if v.Unit == Percent {
 			return "", fmt.Errorf("format num shows a plain number; use pct or pp for a percent")
 		}
-		return withSign(v.InScale(), v.Places, "", ""), nil
+		return withSign(v.rounded(-v.inScaleExp(), v.Places), v.Places, "", ""), nil
 	case "x":
 		if v.Unit == Money {
 			return "", fmt.Errorf("format x shows a multiple; a money value is not one")
 		}
-		return withSign(v.D, 1, "", "×"), nil
+		return withSign(v.rounded(0, 1), 1, "", "×"), nil
 	}
 	return "", fmt.Errorf("unknown format %q (known: %s)", f, strings.Join(Formats, ", "))
 }

@@ -3,6 +3,7 @@ package figures
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"unicode/utf8"
 
@@ -63,10 +64,12 @@ type Entry struct {
 	ValueAt diag.Pos
 
 	state uint8
-	// expl and prog hold a derived value's computation until Resolve
-	// words it.
+	// expl and prog are a derived value's computation, which Resolve words
+	// for the value's format and a reference words again for its own.
 	expl *expl
 	prog program
+	// approx marks a Computation only close to the value (see explain).
+	approx bool
 }
 
 // Set holds a brief's named values.
@@ -126,7 +129,7 @@ func (s *Set) Reset() {
 	for _, e := range s.order {
 		if e.Derived {
 			e.state, e.Value, e.HasValue, e.Computation, e.Sources = unvisited, Value{}, false, "", nil
-			e.expl, e.prog = nil, program{}
+			e.expl, e.prog, e.approx = nil, program{}, false
 		}
 	}
 }
@@ -157,8 +160,7 @@ func (s *Set) Resolve() diag.List {
 				f = DefaultFormat(e.Value.Unit)
 			}
 			want, _ := Format(e.Value, f)
-			e.Computation = explain(e.expl, e.prog, want, f)
-			e.expl, e.prog = nil, program{}
+			e.Computation, e.approx = explain(e.expl, e.prog, want, f)
 		}
 	}
 	errs := s.errs
@@ -248,11 +250,11 @@ type result struct {
 
 // operandResult is a result that is one operand.
 func operandResult(o operand, sources []*Source) result {
-	if o.exact {
-		return result{v: o.v, comp: leaf(o.text), sources: sources, prec: 3}
-	}
 	p := new(operand)
 	*p = o
+	if o.exact {
+		return result{v: o.v, comp: opLeaf(p), sources: sources, prec: 3}
+	}
 	return result{v: o.v, comp: opLeaf(p), prog: program{steps: []step{{o: p}}, rounded: true}, sources: sources, prec: 3}
 }
 
@@ -357,6 +359,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 			v = Value{D: n.V, Unit: Percent, Places: max(n.Places, 1)}
 		case n.Currency != "":
 			v = Value{D: n.V, Unit: Money, Currency: n.Currency, Scale: n.Scale, Places: n.Places}
+			return result{v: v, comp: moneyLeaf(n.Text, n.Scale), prec: 3}, nil
 		}
 		return result{v: v, comp: leaf(n.Text), prec: 3}, nil
 	case *Ref:
@@ -366,7 +369,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 		if err != nil {
 			return result{}, err
 		}
-		x.v.D = x.v.D.Neg()
+		x.v = x.v.neg()
 		x.comp = join(leaf("−"), paren(x, 3))
 		x.prog = combine('n', x, nil)
 		return x, nil
@@ -465,16 +468,19 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		if err != nil {
 			return result{}, err
 		}
-		if prev.v.D.IsZero() {
+		if prev.v.sign() == 0 {
 			return result{}, errAt(ref, "division by zero: %s@%s is 0", ref.Name, prevPeriod)
 		}
-		if prev.v.D.IsNegative() {
+		if prev.v.sign() < 0 {
 			return result{}, errAt(ref, "growth from a negative base is not meaningful (%s@%s is %s): compare the amounts instead, such as %s@%s - %s@%s",
 				ref.Name, prevPeriod, prev.comp.String(), ref.Name, period, ref.Name, prevPeriod)
 		}
-		d := cur.v.D.DivRound(prev.v.D, divPlaces).Sub(decimal.NewFromInt(1))
+		v, err := grow(ref, cur.v, prev.v)
+		if err != nil {
+			return result{}, err
+		}
 		return result{
-			v:       Value{D: d, Unit: Percent, Places: 1},
+			v:       v,
 			comp:    join(paren(cur, 2), leaf(" ÷ "), paren(prev, 2), leaf(" − 1")),
 			prog:    combine('g', cur, &prev),
 			sources: mergeSources(cur.sources, prev.sources),
@@ -488,7 +494,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		if err != nil {
 			return result{}, err
 		}
-		r.v.D = r.v.D.Abs()
+		r.v = r.v.abs()
 		r.comp = join(leaf("|"), r.comp, leaf("|"))
 		r.prog = combine('a', r, nil)
 		r.prec = 3
@@ -546,18 +552,12 @@ func previousPeriod(ps []string, name string) (string, *growthError) {
 	return "", &growthError{kind: 1, period: name, want: want}
 }
 
-// arith applies a binary operator with the unit rules of DESIGN.md.
+// arith applies a binary operator with the unit rules of DESIGN.md, on the
+// exact values: a quotient is rounded only where it is displayed.
 func arith(n *Binary, a, b Value) (Value, error) {
 	v, err := arith1(n, a, b)
 	if err != nil {
 		return v, err
-	}
-	// Exact arithmetic must not grow without bound: a product keeps the
-	// decimals a quotient keeps, and no result may pass maxDigits digits
-	// before the point (a few squarings of a big figure would otherwise
-	// take all memory).
-	if v.D.Exponent() < -divPlaces {
-		v.D = v.D.Round(divPlaces)
 	}
 	if intDigits(v.D) > maxDigits {
 		return Value{}, errAt(n, "the result has more than %d digits before the point: no figure is that large", maxDigits)
@@ -567,6 +567,35 @@ func arith(n *Binary, a, b Value) (Value, error) {
 
 // maxDigits bounds the digits before the decimal point of any value.
 const maxDigits = 60
+
+// maxExactBits bounds the numerator and denominator of an exact value
+// (about 600 digits each): far past any real chain of divisions, and small
+// enough that a hostile one (x / y / z / … a thousand times) stays fast.
+const maxExactBits = 2000
+
+// exactly applies op to the exact values of a and b, into out's unit; the
+// error says when the exact result grows past maxExactBits.
+func exactly(n *Binary, out, a, b Value) (Value, error) {
+	x, y := a.rat(), b.rat()
+	if x.Num().BitLen() > maxExactBits || x.Denom().BitLen() > maxExactBits || y.Num().BitLen() > maxExactBits || y.Denom().BitLen() > maxExactBits {
+		return Value{}, errAt(n, "a value has more than %d digits to compute with exactly: write figures with fewer decimals", maxExactBits*3/10)
+	}
+	r := new(big.Rat)
+	switch n.Op {
+	case '+':
+		r.Add(x, y)
+	case '-':
+		r.Sub(x, y)
+	case '*':
+		r.Mul(x, y)
+	case '/':
+		r.Quo(x, y)
+	}
+	if r.Num().BitLen() > maxExactBits || r.Denom().BitLen() > maxExactBits {
+		return Value{}, errAt(n, "the exact result needs more than %d digits: split the expression into derived values written with fewer chained divisions and products", maxExactBits*3/10)
+	}
+	return out.withRat(r), nil
+}
 
 // intDigits counts the digits of d before the decimal point.
 func intDigits(d decimal.Decimal) int {
@@ -583,59 +612,57 @@ func arith1(n *Binary, a, b Value) (Value, error) {
 			return Value{}, errAt(n, "cannot %s %s and %s amounts", verb(n.Op), a.Currency, b.Currency)
 		}
 		out := a
-		if n.Op == '+' {
-			out.D = a.D.Add(b.D)
-		} else {
-			out.D = a.D.Sub(b.D)
-		}
 		out.Places = max(a.Places, b.Places)
 		if a.Unit == Money && b.Scale.Exp > a.Scale.Exp {
 			out.Scale = b.Scale
 			out.Places = b.Places
 		}
-		return out, nil
+		return exactly(n, out, a, b)
 	case '*':
 		switch {
 		case a.Unit == Money && b.Unit == Money:
 			return Value{}, errAt(n, "cannot multiply money by money")
 		case a.Unit == Money || a.Unit == Count && b.Unit != Count:
-			a.D = a.D.Mul(b.D)
-			return a, nil
+			return exactly(n, a, a, b)
 		case b.Unit == Money || b.Unit == Count && a.Unit != Count:
-			b.D = b.D.Mul(a.D)
-			return b, nil
-		case a.Unit == Percent && b.Unit == Percent:
-			return Value{D: a.D.Mul(b.D), Unit: Percent, Places: 1}, nil
+			return exactly(n, b, a, b)
 		case a.Unit == Percent || b.Unit == Percent:
-			return Value{D: a.D.Mul(b.D), Unit: Percent, Places: 1}, nil
+			return exactly(n, Value{Unit: Percent, Places: 1}, a, b)
 		}
-		return Value{D: a.D.Mul(b.D), Unit: Number, Places: max(a.Places, b.Places, 1)}, nil
+		return exactly(n, Value{Unit: Number, Places: max(a.Places, b.Places, 1)}, a, b)
 	case '/':
-		if b.D.IsZero() {
+		if b.sign() == 0 {
 			return Value{}, errAt(n, "division by zero: the divisor is 0")
 		}
-		q := a.D.DivRound(b.D, divPlaces)
 		switch {
 		case a.Unit == Money && b.Unit == Money:
 			if a.Currency != b.Currency {
 				return Value{}, errAt(n, "cannot divide %s by %s amounts", a.Currency, b.Currency)
 			}
-			return Value{D: q, Unit: Percent, Places: 1}, nil
+			return exactly(n, Value{Unit: Percent, Places: 1}, a, b)
 		case a.Unit == Count && b.Unit == Count:
-			return Value{D: q, Unit: Percent, Places: 1}, nil
+			return exactly(n, Value{Unit: Percent, Places: 1}, a, b)
 		case b.Unit == Money:
 			return Value{}, errAt(n, "cannot divide %s by money", a.describe())
 		case a.Unit == Money || a.Unit == Count:
-			a.D = q
-			return a, nil
+			return exactly(n, a, a, b)
 		case a.Unit == Percent && b.Unit == Percent:
-			return Value{D: q, Unit: Number, Places: 1}, nil
+			return exactly(n, Value{Unit: Number, Places: 1}, a, b)
 		case a.Unit == Percent:
-			return Value{D: q, Unit: Percent, Places: 1}, nil
+			return exactly(n, Value{Unit: Percent, Places: 1}, a, b)
 		}
-		return Value{D: q, Unit: Number, Places: max(a.Places, b.Places, 1)}, nil
+		return exactly(n, Value{Unit: Number, Places: max(a.Places, b.Places, 1)}, a, b)
 	}
 	return Value{}, errAt(n, "unknown operator %c", n.Op)
+}
+
+// grow is cur ÷ prev − 1 as a percent, exactly; prev is not 0.
+func grow(n Node, cur, prev Value) (Value, error) {
+	q, err := exactly(&Binary{Op: '/', At: n.Off()}, Value{Unit: Percent, Places: 1}, cur, prev)
+	if err != nil {
+		return Value{}, err
+	}
+	return q.withRat(new(big.Rat).Sub(q.rat(), big.NewRat(1, 1))), nil
 }
 
 func verb(op byte) string {
@@ -663,7 +690,7 @@ func (s *Set) Check(c *Compare) (CheckResult, error) {
 		return CheckResult{}, err
 	}
 	// Zero is zero in any unit, so "loss < 0" needs no unit.
-	zero := isPlain(l.v) && l.v.D.IsZero() || isPlain(r.v) && r.v.D.IsZero()
+	zero := isPlain(l.v) && l.v.sign() == 0 || isPlain(r.v) && r.v.sign() == 0
 	switch {
 	case zero:
 	case l.v.Unit != r.v.Unit && !(isPlain(l.v) && isPlain(r.v)):
@@ -678,7 +705,7 @@ func (s *Set) Check(c *Compare) (CheckResult, error) {
 	case l.v.Unit == Money && l.v.Currency != r.v.Currency:
 		return CheckResult{}, &EvalError{Off: c.At, Msg: fmt.Sprintf("cannot compare %s and %s amounts", l.v.Currency, r.v.Currency)}
 	}
-	cmp := l.v.D.Cmp(r.v.D)
+	cmp := l.v.Cmp(r.v)
 	ok := false
 	switch c.Op {
 	case "<":

@@ -5,14 +5,16 @@ package figures
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/shopspring/decimal"
 )
 
-// divPlaces is the number of decimal places kept by a division. Quotients
-// are exact to far beyond anything displayed, so display rounding (half away
-// from zero) decides every shown digit.
+// divPlaces is the number of decimal places the stored decimal of a value
+// keeps when its exact value has no short decimal (1/3). Arithmetic and
+// display rounding use the exact value, so this rounding, done once at the
+// end, never decides a shown digit.
 const divPlaces = 34
 
 // Unit is what a value measures.
@@ -92,6 +94,109 @@ type Value struct {
 	// Places is how many decimals display shows: for money in its scale, for
 	// a percent in percentage points, for counts and numbers as written.
 	Places int32
+
+	// exact is the value D rounds when D is not exact (a quotient such as
+	// 1/3): arithmetic and display rounding use it. It holds only while D
+	// is still exactD, so code that sets D directly never meets a stale one.
+	exact  *big.Rat
+	exactD decimal.Decimal
+}
+
+// rat is the exact value.
+func (v Value) rat() *big.Rat {
+	if v.exact != nil && v.D.Equal(v.exactD) {
+		return v.exact
+	}
+	return v.D.Rat()
+}
+
+// isExact tells whether D is the value exactly.
+func (v Value) isExact() bool { return v.exact == nil || !v.D.Equal(v.exactD) }
+
+// sign is the sign of the exact value.
+func (v Value) sign() int {
+	if !v.isExact() {
+		return v.exact.Sign()
+	}
+	return v.D.Sign()
+}
+
+// withRat is v holding the exact value r: D is r itself when r has a
+// decimal of at most divPlaces places, else r rounded to divPlaces.
+func (v Value) withRat(r *big.Rat) Value {
+	v.exact, v.exactD = nil, decimal.Decimal{}
+	if r.IsInt() {
+		v.D = decimal.NewFromBigInt(r.Num(), 0)
+		return v
+	}
+	d := roundRat(r, divPlaces)
+	if d.Rat().Cmp(r) != 0 {
+		v.exact, v.exactD = r, d
+	}
+	v.D = d
+	return v
+}
+
+// roundRat rounds r half away from zero to places decimals.
+func roundRat(r *big.Rat, places int32) decimal.Decimal {
+	num := new(big.Int).Abs(r.Num())
+	den := r.Denom()
+	if places >= 0 {
+		num.Mul(num, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil))
+	} else {
+		den = new(big.Int).Mul(den, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-places)), nil))
+	}
+	q, m := new(big.Int).QuoRem(num, den, new(big.Int))
+	if m.Lsh(m, 1).Cmp(den) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	if r.Sign() < 0 {
+		q.Neg(q)
+	}
+	return decimal.NewFromBigInt(q, -places)
+}
+
+// rounded is v times 10^shift rounded half away from zero to places
+// decimals, from the exact value.
+func (v Value) rounded(shift, places int32) decimal.Decimal {
+	if v.isExact() {
+		return roundHalfAway(v.D.Shift(shift), places)
+	}
+	return roundRat(v.exact, places+shift).Shift(shift)
+}
+
+// exactAt tells whether v times 10^shift has at most places decimals.
+func (v Value) exactAt(shift, places int32) bool {
+	if !v.isExact() {
+		return false
+	}
+	d := v.D.Shift(shift)
+	return d.Round(places).Equal(d)
+}
+
+// neg is -v, exactly.
+func (v Value) neg() Value {
+	if v.isExact() {
+		v.D = v.D.Neg()
+		return v
+	}
+	return v.withRat(new(big.Rat).Neg(v.exact))
+}
+
+// abs is |v|, exactly.
+func (v Value) abs() Value {
+	if v.sign() < 0 {
+		return v.neg()
+	}
+	return v
+}
+
+// Cmp compares two values exactly (-1, 0 or 1), whatever their units.
+func (v Value) Cmp(w Value) int {
+	if v.isExact() && w.isExact() {
+		return v.D.Cmp(w.D)
+	}
+	return v.rat().Cmp(w.rat())
 }
 
 // InScale returns a money value expressed in its scale (107.6 for 107.6
@@ -122,14 +227,15 @@ func roundHalfAway(d decimal.Decimal, places int32) decimal.Decimal {
 func (v Value) DataValue() string {
 	switch v.Unit {
 	case Money:
-		return v.D.Round(v.Places + v.Scale.Exp).String()
+		return v.rounded(0, v.Places+v.Scale.Exp).String()
 	case Percent:
-		return v.D.Round(v.Places + 3).StringFixed(v.Places + 3)
+		return v.rounded(0, v.Places+3).StringFixed(v.Places + 3)
 	}
-	return v.D.Round(v.Places + 2).String()
+	return v.rounded(0, v.Places+2).String()
 }
 
-// Exact returns the exact decimal as a string (for figures.json).
+// Exact returns the value as a decimal string (for figures.json): exact,
+// or rounded to 34 places when it has no shorter decimal (1/3).
 func (v Value) Exact() string { return v.D.String() }
 
 func (v Value) describe() string {
@@ -137,4 +243,12 @@ func (v Value) describe() string {
 		return fmt.Sprintf("money (%s)", v.Currency)
 	}
 	return v.Unit.String()
+}
+
+// inScaleExp is the exponent InScale divides by.
+func (v Value) inScaleExp() int32 {
+	if v.Unit != Money {
+		return 0
+	}
+	return v.Scale.Exp
 }

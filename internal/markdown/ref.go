@@ -225,7 +225,7 @@ func (d *Doc) resolve(r *Ref) {
 		d.errorAt(r.Offset, "%s: %v", r.Name, err)
 		return
 	}
-	r.Display, r.Value, r.Title, r.Resolved = text, f.Data(), f.Explanation(), true
+	r.Display, r.Value, r.Title, r.Resolved = text, f.Data(), f.ExplanationFor(r.Format), true
 	r.Anchor = anchor(e, r.Period, set.Period)
 }
 
