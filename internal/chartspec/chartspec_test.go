@@ -34,6 +34,10 @@ func testSet(t *testing.T) *figures.Set {
 		{Period: "FY2024", Value: money("6.0"), Literal: "6.0"}}})
 	add(&figures.Entry{Name: "cost", Label: "Cost", Series: []figures.Point{
 		{Period: "FY2024", Value: money("4.0"), Literal: "4.0"}}})
+	add(&figures.Entry{Name: "x", Label: "X", Value: money("14.5"), Literal: "14.5"})
+	add(&figures.Entry{Name: "y", Label: "Y", Value: money("300.0"), Literal: "300.0"})
+	n, _ := figures.ParseExpr("x / y")
+	add(&figures.Entry{Name: "r", Label: "R", Derived: true, Expr: n, ExprText: "x / y"})
 	if errs := s.Resolve(); len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -75,6 +79,17 @@ func TestResolve(t *testing.T) {
 			rows: []string{"One|X|$1.0B|1000000000", "One|Y|$2.0B|2000000000", "Two|X|$2.0B|2000000000", "Two|Y|$1.0B|1000000000"}, sources: "Report",
 			check: func(t *testing.T, c *chart.Chart) {
 				if strings.Join(c.Totals, ",") != "$3.0B,$3.0B" {
+					t.Errorf("totals %v", c.Totals)
+				}
+			}},
+		// 14.5 ÷ 300 three times is 14.5% exactly, which shows 15%, not
+		// the 14% of the three quotients rounded and added.
+		{name: "totals are exact", block: "type: waterfall\ntitle: T\nformat: pct0\ndata:\n  A: r\n  B: r\n  C: r\n",
+			rows: []string{"|A|5%|0.0483333333333333333333333333333333", "|B|5%|0.0483333333333333333333333333333333", "|C|5%|0.0483333333333333333333333333333333", "|Total|15%|0.145"}},
+		{name: "stacked totals are exact", block: "type: stacked\ntitle: T\nformat: pct0\ncategories: [X]\ndata:\n  One: [r]\n  Two: [r]\n  Three: [r]\n",
+			rows: []string{"One|X|5%|0.0483333333333333333333333333333333", "Two|X|5%|0.0483333333333333333333333333333333", "Three|X|5%|0.0483333333333333333333333333333333"},
+			check: func(t *testing.T, c *chart.Chart) {
+				if strings.Join(c.Totals, ",") != "15%" {
 					t.Errorf("totals %v", c.Totals)
 				}
 			}},

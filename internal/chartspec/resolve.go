@@ -9,7 +9,6 @@ import (
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
-	"github.com/shopspring/decimal"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -246,22 +245,21 @@ func (r *resolver) periods(it item) (base, name string, ps []string, ok bool) {
 func (r *resolver) single() bool {
 	ok := true
 	ser := chart.Series{Name: r.spec.Title}
-	var sum decimal.Decimal
+	var vals []figures.Value
 	for _, it := range items(r.spec.data) {
 		p, v, good := r.point(it.node, it.expr, it.label)
 		if !good {
 			ok = false
 			continue
 		}
-		sum = sum.Add(v.D)
+		vals = append(vals, v)
 		ser.Points = append(ser.Points, p)
 		r.grid = append(r.grid, []figures.Value{v})
 		r.rows = append(r.rows, Row{"", p.Label, p.Text, v.Exact()})
 	}
 	r.c.Series = []chart.Series{ser}
 	if r.spec.Kind == chart.Waterfall && ok && r.unit != nil {
-		tv := *r.unit
-		tv.D = sum
+		tv := figures.Sum(*r.unit, vals)
 		txt, _ := figures.Format(tv, r.format(tv))
 		label := r.spec.Total
 		if label == "" {
@@ -278,11 +276,14 @@ func (r *resolver) single() bool {
 // and shown like its parts.
 func (r *resolver) totals(format string) {
 	for ci := range r.c.Series[0].Points {
-		t := r.grid[0][ci]
+		col := []figures.Value{r.grid[0][ci]}
 		for _, vals := range r.grid[1:] {
-			t.D = t.D.Add(vals[ci].D)
+			col = append(col, vals[ci])
+		}
+		t := figures.Sum(r.grid[0][ci], col)
+		for _, v := range col {
 			// The total shows as many decimals as its most precise part.
-			t.Places = max(t.Places, vals[ci].Places)
+			t.Places = max(t.Places, v.Places)
 		}
 		txt, _ := figures.Format(t, format)
 		r.c.Totals = append(r.c.Totals, txt)
@@ -293,20 +294,21 @@ func (r *resolver) totals(format string) {
 // past chart.MaxSlices into one "Other" slice; the data table keeps them all.
 func pieParts(c *chart.Chart, grid [][]figures.Value, format string) {
 	ps := c.Series[0].Points
-	var total decimal.Decimal
-	for _, v := range grid {
-		total = total.Add(v[0].D)
+	col := make([]figures.Value, len(grid))
+	for i, v := range grid {
+		col[i] = v[0]
 	}
-	share := func(d decimal.Decimal) string {
+	total := figures.Sum(col[0], col)
+	share := func(v figures.Value) string {
 		if total.IsZero() {
 			return ""
 		}
-		txt, _ := figures.Format(figures.Value{Unit: figures.Percent, D: d.DivRound(total, 12)}, "pct0")
+		txt, _ := figures.Format(figures.Share(v, total), "pct0")
 		return txt
 	}
 	if len(ps) <= chart.MaxSlices {
 		for i := range ps {
-			ps[i].Share = share(grid[i][0].D)
+			ps[i].Share = share(grid[i][0])
 		}
 		return
 	}
@@ -321,19 +323,21 @@ func pieParts(c *chart.Chart, grid [][]figures.Value, format string) {
 		keep[i] = true
 	}
 	var kept []chart.Point
-	other := grid[0][0]
-	other.D = decimal.Zero
+	var rest []figures.Value
+	places := grid[0][0].Places
 	for i, p := range ps {
 		if keep[i] {
-			p.Share = share(grid[i][0].D)
+			p.Share = share(grid[i][0])
 			kept = append(kept, p)
 			continue
 		}
-		other.D = other.D.Add(grid[i][0].D)
-		other.Places = max(other.Places, grid[i][0].Places)
+		rest = append(rest, grid[i][0])
+		places = max(places, grid[i][0].Places)
 	}
+	other := figures.Sum(grid[0][0], rest)
+	other.Places = places
 	txt, _ := figures.Format(other, format)
 	f, _ := other.Shown().Float64()
-	kept = append(kept, chart.Point{Label: chart.Other, Value: f, Text: txt, Share: share(other.D)})
+	kept = append(kept, chart.Point{Label: chart.Other, Value: f, Text: txt, Share: share(other)})
 	c.Series[0].Points = kept
 }

@@ -252,3 +252,30 @@ func (v Value) inScaleExp() int32 {
 	}
 	return v.Scale.Exp
 }
+
+// Sum is the exact sum of vs with like's unit, currency, scale and places
+// (a chart's total). Past the bound on exact values (thousands of values of
+// different denominators) it is the sum of their decimals.
+func Sum(like Value, vs []Value) Value {
+	r := new(big.Rat)
+	for _, v := range vs {
+		r.Add(r, v.rat())
+		if r.Num().BitLen() > maxExactBits || r.Denom().BitLen() > maxExactBits {
+			d := decimal.Zero
+			for _, v := range vs {
+				d = d.Add(v.D)
+			}
+			return Value{D: d, Unit: like.Unit, Currency: like.Currency, Scale: like.Scale, Places: like.Places}
+		}
+	}
+	return like.withRat(r)
+}
+
+// Share is part ÷ total as an exact percent (a pie slice's share); total
+// must not be 0.
+func Share(part, total Value) Value {
+	return Value{Unit: Percent, Places: 1}.withRat(new(big.Rat).Quo(part.rat(), total.rat()))
+}
+
+// IsZero tells whether the exact value is 0.
+func (v Value) IsZero() bool { return v.sign() == 0 }
