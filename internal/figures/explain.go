@@ -73,22 +73,22 @@ func (e *expl) text(extra int32) string {
 // mixedScales tells whether the money amounts of e are in more than one
 // scale.
 func (e *expl) mixedScales() bool {
-	var first *Scale
+	first, seen := int32(0), false
 	stack := []*expl{e}
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		stack = append(stack, x.parts...)
-		sc := x.scale
+		exp := x.scale.Exp
 		switch {
 		case x.op != nil && x.op.v.Unit == Money:
-			sc = x.op.v.Scale
+			exp = x.op.v.Scale.Exp
 		case !x.money:
 			continue
 		}
-		if first == nil {
-			first = &sc
-		} else if first.Exp != sc.Exp {
+		if !seen {
+			first, seen = exp, true
+		} else if first != exp {
 			return true
 		}
 	}

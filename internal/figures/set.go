@@ -250,9 +250,13 @@ type result struct {
 
 // operandResult is a result that is one operand.
 func operandResult(o operand, sources []*Source) result {
+	if o.exact && o.v.Unit != Money {
+		return result{v: o.v, comp: leaf(o.text), sources: sources, prec: 3}
+	}
 	p := new(operand)
 	*p = o
 	if o.exact {
+		// An amount keeps its operand: its scale may need showing.
 		return result{v: o.v, comp: opLeaf(p), sources: sources, prec: 3}
 	}
 	return result{v: o.v, comp: opLeaf(p), prog: program{steps: []step{{o: p}}, rounded: true}, sources: sources, prec: 3}
@@ -573,12 +577,32 @@ const maxDigits = 60
 // enough that a hostile one (x / y / z / … a thousand times) stays fast.
 const maxExactBits = 2000
 
+// maxExactDigits is maxExactBits in decimal digits.
+const maxExactDigits = maxExactBits * 3 / 10
+
 // exactly applies op to the exact values of a and b, into out's unit; the
 // error says when the exact result grows past maxExactBits.
 func exactly(n *Binary, out, a, b Value) (Value, error) {
+	if n.Op != '/' && a.isExact() && b.isExact() {
+		// Decimals add, subtract and multiply exactly, and faster.
+		var d decimal.Decimal
+		switch n.Op {
+		case '+':
+			d = a.D.Add(b.D)
+		case '-':
+			d = a.D.Sub(b.D)
+		default:
+			d = a.D.Mul(b.D)
+		}
+		if d.NumDigits() > maxExactDigits || -d.Exponent() > maxExactDigits {
+			return Value{}, errAt(n, "the exact result needs more than %d digits: split the expression into derived values written with fewer chained divisions and products", maxExactDigits)
+		}
+		out.D, out.exact, out.exactD = d, nil, decimal.Decimal{}
+		return out, nil
+	}
 	x, y := a.rat(), b.rat()
 	if x.Num().BitLen() > maxExactBits || x.Denom().BitLen() > maxExactBits || y.Num().BitLen() > maxExactBits || y.Denom().BitLen() > maxExactBits {
-		return Value{}, errAt(n, "a value has more than %d digits to compute with exactly: write figures with fewer decimals", maxExactBits*3/10)
+		return Value{}, errAt(n, "a value has more than %d digits to compute with exactly: write figures with fewer decimals", maxExactDigits)
 	}
 	r := new(big.Rat)
 	switch n.Op {
@@ -592,7 +616,7 @@ func exactly(n *Binary, out, a, b Value) (Value, error) {
 		r.Quo(x, y)
 	}
 	if r.Num().BitLen() > maxExactBits || r.Denom().BitLen() > maxExactBits {
-		return Value{}, errAt(n, "the exact result needs more than %d digits: split the expression into derived values written with fewer chained divisions and products", maxExactBits*3/10)
+		return Value{}, errAt(n, "the exact result needs more than %d digits: split the expression into derived values written with fewer chained divisions and products", maxExactDigits)
 	}
 	return out.withRat(r), nil
 }
