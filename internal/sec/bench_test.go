@@ -5,16 +5,19 @@ package sec_test
 import (
 	"bufio"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/briefs/briefs/internal/bench"
 	"github.com/briefs/briefs/internal/cli"
+	"github.com/briefs/briefs/internal/sec"
 	"github.com/briefs/briefs/internal/site"
 )
 
@@ -157,7 +160,7 @@ func briefFor(i int, checked bool) string {
 func corpus(b *testing.B) (plain, checked string, mb float64) {
 	briefs, concepts := benchSize()
 	companies := briefs / bench.BriefsPerCompany
-	root := filepath.Join(os.TempDir(), fmt.Sprintf("briefs-sec-bench-v2-%d-%d", briefs, concepts))
+	root := filepath.Join(os.TempDir(), fmt.Sprintf("briefs-sec-bench-v3-%d-%d", briefs, concepts))
 	plain, checked = filepath.Join(root, "plain"), filepath.Join(root, "checked")
 	done := filepath.Join(root, "done")
 	if _, err := os.Stat(done); err != nil {
@@ -181,7 +184,20 @@ func corpus(b *testing.B) (plain, checked string, mb float64) {
 		}
 		for c := 0; c < companies; c++ {
 			cik := 1000000 + c
-			if err := writeFacts(filepath.Join(checked, "data", "sec", fmt.Sprintf("CIK%010d.json", cik)), c, cik, conceptsOf(c, concepts)); err != nil {
+			name := filepath.Join(checked, "data", "sec", sec.FileName(int64(cik)))
+			if err := writeFacts(name, c, cik, conceptsOf(c, concepts)); err != nil {
+				b.Fatal(err)
+			}
+			// The index briefs fetch sec writes beside each file.
+			data, err := os.ReadFile(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			facts, err := sec.Parse(name, data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(sec.IndexName(name), facts.Index(data), 0o644); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -190,13 +206,14 @@ func corpus(b *testing.B) (plain, checked string, mb float64) {
 		}
 	}
 	var total int64
+	n := 0
 	entries, _ := os.ReadDir(filepath.Join(checked, "data", "sec"))
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil {
-			total += info.Size()
+		if info, err := e.Info(); err == nil && strings.HasSuffix(e.Name(), ".json") {
+			total, n = total+info.Size(), n+1
 		}
 	}
-	return plain, checked, float64(total) / float64(len(entries)) / (1 << 20)
+	return plain, checked, float64(total) / float64(n) / (1 << 20)
 }
 
 type discard struct{}
@@ -211,12 +228,23 @@ func cpu() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// noIndex hides the company-facts indexes, as in a site whose files were
+// copied by hand.
+type noIndex struct{ fs.FS }
+
+func (n noIndex) Open(name string) (fs.File, error) {
+	if strings.HasSuffix(name, ".index") {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return n.FS.Open(name)
+}
+
 // build runs one cold build and returns its wall and CPU time.
-func build(b *testing.B, dir string) (wall, cputime time.Duration) {
+func build(b *testing.B, fsys fs.FS) (wall, cputime time.Duration) {
 	start, startCPU := time.Now(), cpu()
-	out, errs := site.Build(os.DirFS(dir), site.Options{NoOG: true, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Sink: discard{}})
+	out, errs := site.Build(fsys, site.Options{NoOG: true, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Sink: discard{}})
 	if err := errs.Err(); err != nil {
-		b.Fatalf("%s: %v", dir, errs[:min(len(errs), 5)])
+		b.Fatalf("%v", errs[:min(len(errs), 5)])
 	}
 	if out.Briefs == 0 {
 		b.Fatal("no briefs built")
@@ -224,30 +252,41 @@ func build(b *testing.B, dir string) (wall, cputime time.Duration) {
 	return time.Since(start), cpu() - startCPU
 }
 
-// BenchmarkCheckAgainstFilings times a cold build (a fresh builder, output
-// discarded) of the same briefs without and with their revenue and
-// operating income checked against company-facts files, and reports what
-// the checking adds.
+// BenchmarkCheckAgainstFilings times a cold build (a fresh builder, no
+// OpenGraph images, output discarded) of the same briefs without and with
+// their revenue and operating income checked against company-facts files,
+// and reports what the checking adds: with the indexes briefs fetch sec
+// writes beside the files, and without them (files copied by hand).
 func BenchmarkCheckAgainstFilings(b *testing.B) {
 	plain, checked, mb := corpus(b)
 	cli.TuneGC()
-	build(b, plain) // warm the page cache: both builds read files already read once
-	build(b, checked)
-	var tp, tc, cp, cc time.Duration
-	n := 0
-	b.ResetTimer()
-	for b.Loop() {
-		w, c := build(b, plain)
-		tp, cp = tp+w, cp+c
-		w, c = build(b, checked)
-		tc, cc = tc+w, cc+c
-		n++
+	for _, bc := range []struct {
+		name    string
+		checked fs.FS
+	}{
+		{"indexed", os.DirFS(checked)},
+		{"json-only", noIndex{os.DirFS(checked)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			build(b, os.DirFS(plain)) // warm the page cache: both builds read files already read once
+			build(b, bc.checked)
+			var tp, tc, cp, cc time.Duration
+			n := 0
+			b.ResetTimer()
+			for b.Loop() {
+				w, c := build(b, os.DirFS(plain))
+				tp, cp = tp+w, cp+c
+				w, c = build(b, bc.checked)
+				tc, cc = tc+w, cc+c
+				n++
+			}
+			b.ReportMetric(tp.Seconds()/float64(n), "plain-s/build")
+			b.ReportMetric(tc.Seconds()/float64(n), "checked-s/build")
+			b.ReportMetric(100*(tc.Seconds()-tp.Seconds())/tp.Seconds(), "overhead-%")
+			b.ReportMetric(cp.Seconds()/float64(n), "plain-cpu-s/build")
+			b.ReportMetric(cc.Seconds()/float64(n), "checked-cpu-s/build")
+			b.ReportMetric(100*(cc.Seconds()-cp.Seconds())/cp.Seconds(), "cpu-overhead-%")
+			b.ReportMetric(mb, "MB/facts-file")
+		})
 	}
-	b.ReportMetric(tp.Seconds()/float64(n), "plain-s/build")
-	b.ReportMetric(tc.Seconds()/float64(n), "checked-s/build")
-	b.ReportMetric(100*(tc.Seconds()-tp.Seconds())/tp.Seconds(), "overhead-%")
-	b.ReportMetric(cp.Seconds()/float64(n), "plain-cpu-s/build")
-	b.ReportMetric(cc.Seconds()/float64(n), "checked-cpu-s/build")
-	b.ReportMetric(100*(cc.Seconds()-cp.Seconds())/cp.Seconds(), "cpu-overhead-%")
-	b.ReportMetric(mb, "MB/facts-file")
 }
