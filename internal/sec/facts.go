@@ -441,16 +441,15 @@ type factJSON struct {
 }
 
 func decodeConcept(name string, data []byte) (*Concept, error) {
-	var raw struct {
-		Label *string               `json:"label"`
-		Units map[string][]factJSON `json:"units"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, &offsetError{off: te.Offset, msg: fmt.Sprintf("%s: %s must be %s, not %s", name, te.Field, typeName(te.Type), te.Value)}
+	raw, ok := quickDecode(data)
+	if !ok {
+		if err := json.Unmarshal(data, &raw); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return nil, &offsetError{off: te.Offset, msg: fmt.Sprintf("%s: %s must be %s, not %s", name, te.Field, typeName(te.Type), te.Value)}
+			}
+			return nil, &offsetError{msg: fmt.Sprintf("%s: %v", name, err)}
 		}
-		return nil, &offsetError{msg: fmt.Sprintf("%s: %v", name, err)}
 	}
 	if raw.Units == nil {
 		return nil, &offsetError{msg: fmt.Sprintf("%s has no units", name)}
