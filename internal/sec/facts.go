@@ -170,7 +170,7 @@ type Company struct {
 	fsys fs.FS
 
 	mu       sync.Mutex
-	spans    map[string]span
+	spans    spanTable
 	factsAt  span // from after the key "facts" to the end of its value
 	indexed  bool // spans come from an index file, checked as they are used
 	concepts map[string]*Concept
@@ -231,7 +231,8 @@ func (e *offsetError) Error() string { return e.msg }
 func scan(r io.Reader) (*Company, error) {
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
-	c := &Company{spans: map[string]span{}, concepts: map[string]*Concept{}}
+	c := &Company{concepts: map[string]*Concept{}}
+	spans := map[string]span{}
 	bad := func(format string, args ...any) error {
 		return &offsetError{off: dec.InputOffset(), msg: fmt.Sprintf(format, args...)}
 	}
@@ -317,7 +318,7 @@ func scan(r io.Reader) (*Company, error) {
 					if len(raw) == 0 || raw[0] != '{' {
 						return nil, &offsetError{off: end - int64(len(raw)), msg: fmt.Sprintf("%s:%s must be an object with units", tax, name)}
 					}
-					c.spans[tax+":"+name] = span{key: keyEnd, start: end - int64(len(raw)), end: end}
+					spans[tax+":"+name] = span{key: keyEnd, start: end - int64(len(raw)), end: end}
 				}
 				if err := closeObj(); err != nil {
 					return nil, err
@@ -342,6 +343,7 @@ func scan(r io.Reader) (*Company, error) {
 	if !sawFacts {
 		return nil, &offsetError{off: 0, msg: "no facts: this is not an SEC company-facts file"}
 	}
+	c.spans = newSpanTable(spans)
 	return c, nil
 }
 
@@ -355,12 +357,7 @@ func (c *Company) Concepts() []string {
 			return nil
 		}
 	}
-	names := make([]string, 0, len(c.spans))
-	for n := range c.spans {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return c.spans.list()
 }
 
 // Concept decodes the named concept's facts (once; later calls share them).
@@ -392,7 +389,7 @@ func (c *Company) Concept(name string) (*Concept, error) {
 // against the key they must follow; a concept missing from an index or
 // found elsewhere than it says is looked up in the file itself.
 func (c *Company) read(name string) ([]byte, span, error) {
-	sp, ok := c.spans[name]
+	sp, ok := c.spans.get(name)
 	if c.indexed && ok {
 		_, local, _ := strings.Cut(name, ":")
 		from := sp.key - int64(len(local)+2) // the key's opening quote
@@ -406,7 +403,7 @@ func (c *Company) read(name string) ([]byte, span, error) {
 		if err := c.rescan(); err != nil {
 			return nil, span{}, err
 		}
-		sp, ok = c.spans[name]
+		sp, ok = c.spans.get(name)
 	}
 	if !ok {
 		return nil, span{}, nil

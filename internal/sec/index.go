@@ -45,13 +45,8 @@ func (c *Company) Index(data []byte) []byte {
 	sum := func(from, end int64) uint32 { return crc32.Checksum(data[from:end], castagnoli) }
 	size := int64(len(data))
 	fmt.Fprintf(&b, "size %d\nhead %d %08x\ntail %d %08x\n", size, c.factsAt.start, sum(0, c.factsAt.start), c.factsAt.end, sum(c.factsAt.end, size))
-	names := make([]string, 0, len(c.spans))
-	for n := range c.spans {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		sp := c.spans[n]
+	for i, n := range c.spans.list() {
+		sp := c.spans.ents[i].span
 		fmt.Fprintf(&b, "%s %d %d %d %08x\n", strconv.Quote(n), sp.key, sp.start, sp.end, sum(sp.start, sp.end))
 	}
 	return b.Bytes()
@@ -171,7 +166,7 @@ func openIndexed(fsys fs.FS, name string) *Company {
 	if err != nil || cik <= 0 {
 		return nil
 	}
-	return &Company{File: name, CIK: cik, Name: head.Name, fsys: fsys, spans: ix.spans, indexed: true, concepts: map[string]*Concept{}}
+	return &Company{File: name, CIK: cik, Name: head.Name, fsys: fsys, spans: newSpanTable(ix.spans), indexed: true, concepts: map[string]*Concept{}}
 }
 
 // keyAt tells whether lead, the bytes an index says come before a
@@ -180,4 +175,60 @@ func openIndexed(fsys fs.FS, name string) *Company {
 func keyAt(local string, lead []byte) bool {
 	rest, ok := bytes.CutPrefix(lead, []byte(`"`+local+`"`))
 	return ok && string(bytes.TrimSpace(rest)) == ":"
+}
+
+// spanTable maps concept names to where they lie without pointers: a build
+// holds the tables of a thousand files, hundreds of concepts each, and as
+// maps of strings they gave the garbage collector that much more to scan
+// in every cycle of the build.
+type spanTable struct {
+	names []byte    // the names, back to back
+	ents  []spanEnt // sorted by name
+}
+
+type spanEnt struct {
+	off, n uint32 // the name in names
+	span
+}
+
+func newSpanTable(m map[string]span) spanTable {
+	keys := make([]string, 0, len(m))
+	size := 0
+	for k := range m {
+		keys = append(keys, k)
+		size += len(k)
+	}
+	sort.Strings(keys)
+	t := spanTable{names: make([]byte, 0, size), ents: make([]spanEnt, len(keys))}
+	for i, k := range keys {
+		t.ents[i] = spanEnt{off: uint32(len(t.names)), n: uint32(len(k)), span: m[k]}
+		t.names = append(t.names, k...)
+	}
+	return t
+}
+
+func (t *spanTable) name(i int) string {
+	e := &t.ents[i]
+	return string(t.names[e.off : e.off+e.n])
+}
+
+// get returns the span of a concept.
+func (t *spanTable) get(name string) (span, bool) {
+	i := sort.Search(len(t.ents), func(i int) bool {
+		e := &t.ents[i]
+		return string(t.names[e.off:e.off+e.n]) >= name
+	})
+	if i < len(t.ents) && t.name(i) == name {
+		return t.ents[i].span, true
+	}
+	return span{}, false
+}
+
+// list returns every concept's name, sorted.
+func (t *spanTable) list() []string {
+	out := make([]string, len(t.ents))
+	for i := range t.ents {
+		out[i] = t.name(i)
+	}
+	return out
 }
