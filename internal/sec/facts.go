@@ -453,7 +453,7 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 	}
 	k := &Concept{Name: name, units: make(map[string]*table, len(raw.Units))}
 	if raw.Label != nil {
-		k.Label = *raw.Label
+		k.Label = strings.Clone(*raw.Label)
 	}
 	for unit, list := range raw.Units {
 		t := &table{rows: make([]row, 0, len(list))}
@@ -469,13 +469,14 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 			if !ok {
 				fi = uint32(len(t.filings))
 				filings[fl] = fi
-				t.filings = append(t.filings, fl)
+				// Copied: the decoded strings may be parts of the whole concept's text.
+				t.filings = append(t.filings, filing{accn: strings.Clone(fl.accn), form: strings.Clone(fl.form), fp: strings.Clone(fl.fp), fy: fy})
 			}
 			fr, ok := frames[fj.Frame]
 			if !ok {
 				fr = uint32(len(t.frames))
 				frames[fj.Frame] = fr
-				t.frames = append(t.frames, fj.Frame)
+				t.frames = append(t.frames, strings.Clone(fj.Frame))
 			}
 			r := row{start: start, end: end, filed: filed, filing: fi, frame: fr,
 				val: uint32(len(t.vals)), valLen: uint32(len(fj.Val))}
@@ -483,7 +484,7 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 			t.rows = append(t.rows, r)
 		}
 		sort.SliceStable(t.rows, func(i, j int) bool { return t.rows[i].end < t.rows[j].end })
-		k.units[unit] = t
+		k.units[strings.Clone(unit)] = t
 	}
 	return k, nil
 }
