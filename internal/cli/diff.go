@@ -27,22 +27,19 @@ func diff(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fset.NArg() != 2 {
-		fmt.Fprintln(stderr, "usage: briefs diff OLD NEW (two folders or two git revisions)")
-		return &ExitError{Code: 2}
+		return fail(2, "usage: briefs diff OLD NEW (two folders or two git revisions)")
 	}
 	var trees [2]fs.FS
 	for i, a := range fset.Args() {
 		t, err := openTree(a)
 		if err != nil {
-			fmt.Fprintf(stderr, "briefs diff: %v\n", err)
-			return &ExitError{Code: 1}
+			return fail(1, "briefs diff: %w", err)
 		}
 		trees[i] = t
 	}
 	md, err := DiffMarkdown(trees[0], trees[1], fset.Arg(0), fset.Arg(1))
 	if err != nil {
-		fmt.Fprintf(stderr, "briefs diff: %v\n", err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs diff: %w", err)
 	}
 	fmt.Fprint(stdout, md)
 	return nil
@@ -187,22 +184,20 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 			filed[x.Entry] = x
 		}
 		for _, e := range b.Figures.Entries() {
-			add := func(name string, v figures.Value) {
-				text, err := figures.Format(v, e.Format)
-				if err != nil {
-					text, _ = figures.Format(v, "")
-				}
-				text += filingNote(filed[e], name, b.Period)
+			add := func(name string, f figures.Figure) {
+				text := f.Text() + filingNote(filed[e], name, b.Period)
 				vs.values[name] = text
 				vs.order = append(vs.order, name)
 			}
 			switch {
 			case len(e.Series) > 0:
 				for _, pt := range e.Series {
-					add(e.Name+"@"+pt.Period, pt.Value)
+					f, _ := b.Figures.Point(e.Name, pt.Period)
+					add(e.Name+"@"+pt.Period, f)
 				}
 			case e.HasValue:
-				add(e.Name, e.Value)
+				f, _ := b.Figures.Figure(e.Name)
+				add(e.Name, f)
 			case e.Derived:
 				vs.values[e.Name] = "(error)"
 				vs.order = append(vs.order, e.Name)

@@ -3,7 +3,6 @@ package figures
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -50,7 +49,9 @@ type Entry struct {
 	// Failed marks a figure whose value could not be read: its error is
 	// reported where it is written, and its uses stay quiet.
 	Failed bool
-	// Computation shows how a derived value was computed ("39.8 ÷ 68.6").
+	// Computation shows how a derived value was computed ("39.8 ÷ 68.6"),
+	// each rounded operand shown precisely enough that the arithmetic
+	// comes out at the value as displayed.
 	Computation string
 	// Sources are the sources the value rests on, in first-use order.
 	Sources []*Source
@@ -62,6 +63,10 @@ type Entry struct {
 	ValueAt diag.Pos
 
 	state uint8
+	// expl and prog hold a derived value's computation until Resolve
+	// words it.
+	expl *expl
+	prog program
 }
 
 // Set holds a brief's named values.
@@ -96,14 +101,13 @@ func (s *Set) Add(e *Entry) *diag.Error {
 		return diag.At(s.File, e.Pos, "%s is defined twice (first at line %d)", e.Name, prev.Pos.Line)
 	}
 	if !e.Derived && !e.Failed {
-		e.Computation = signed(e.Literal)
 		if e.Source != nil {
 			e.Sources = []*Source{e.Source}
 		}
 		if len(e.Series) > 0 {
 			for _, p := range e.Series {
 				if p.Period == s.Period {
-					e.Value, e.HasValue, e.Computation = p.Value, true, signed(p.Literal)
+					e.Value, e.HasValue = p.Value, true
 				}
 			}
 		} else {
@@ -122,6 +126,7 @@ func (s *Set) Reset() {
 	for _, e := range s.order {
 		if e.Derived {
 			e.state, e.Value, e.HasValue, e.Computation, e.Sources = unvisited, Value{}, false, "", nil
+			e.expl, e.prog = nil, program{}
 		}
 	}
 }
@@ -143,6 +148,17 @@ func (s *Set) Resolve() diag.List {
 		if _, err := Format(e.Value, e.Format); err != nil {
 			s.errs.Add(diag.At(s.File, e.FormatAt, "%s: %v", e.Name, err))
 			e.Format = ""
+		}
+	}
+	for _, e := range s.order {
+		if e.state == done && e.expl != nil {
+			f := e.Format
+			if f == "" {
+				f = DefaultFormat(e.Value.Unit)
+			}
+			want, _ := Format(e.Value, f)
+			e.Computation = explain(e.expl, e.prog, want, f)
+			e.expl, e.prog = nil, program{}
 		}
 	}
 	errs := s.errs
@@ -170,7 +186,14 @@ func (s *Set) resolve(e *Entry) {
 		s.errs.Add(s.exprError(e, err))
 		return
 	}
-	e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp.String(), r.sources
+	e.done(r)
+}
+
+// done records a derived value; Resolve words its computation once every
+// format is known.
+func (e *Entry) done(r result) {
+	e.Value, e.HasValue, e.Sources = r.v, true, r.sources
+	e.Computation, e.expl, e.prog = r.comp.String(), r.comp, r.prog
 	e.state = done
 }
 
@@ -218,8 +241,19 @@ func ErrorPos(start diag.Pos, text string, err error) diag.Pos {
 type result struct {
 	v       Value
 	comp    *expl
+	prog    program
 	sources []*Source
 	prec    int
+}
+
+// operandResult is a result that is one operand.
+func operandResult(o operand, sources []*Source) result {
+	if o.exact {
+		return result{v: o.v, comp: leaf(o.text), sources: sources, prec: 3}
+	}
+	p := new(operand)
+	*p = o
+	return result{v: o.v, comp: opLeaf(p), prog: program{steps: []step{{o: p}}, rounded: true}, sources: sources, prec: 3}
 }
 
 func errAt(n Node, format string, args ...any) *EvalError {
@@ -249,9 +283,7 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 	}
 	if !ok {
 		msg := fmt.Sprintf("unknown name %s", ref.Name)
-		if alt := s.Suggest(ref.Name); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", alt)
-		}
+		msg += s.DidYouMean(ref.Name)
 		return result{}, errAt(ref, "%s", msg)
 	}
 	if e.Failed {
@@ -263,7 +295,7 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 		}
 		for _, p := range e.Series {
 			if p.Period == ref.Period {
-				return result{v: p.Value, comp: leaf(signed(p.Literal)), sources: e.Sources, prec: 3}, nil
+				return operandResult(literalOperand(p.Value, signed(p.Literal)), e.Sources), nil
 			}
 		}
 		return result{}, errAt(ref, "%s has no period %s (it has %s)", ref.Name, ref.Period, periods(e))
@@ -284,19 +316,28 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 				s.errs.Add(s.exprError(e, err))
 				return result{}, &EvalError{Off: ref.At, quiet: true}
 			}
-			e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp.String(), r.sources
-			e.state = done
+			e.done(r)
 		}
 		if e.state == failed {
 			return result{}, &EvalError{Off: ref.At, quiet: true}
 		}
-		f, _ := Format(e.Value, "")
-		return result{v: e.Value, comp: leaf(f), sources: e.Sources, prec: 3}, nil
+		return operandResult(displayOperand(e.Value), e.Sources), nil
 	}
 	if !e.HasValue {
 		return result{}, errAt(ref, "%s has no value for the brief's period %s (it has %s): write %s@PERIOD", ref.Name, s.Period, periods(e), ref.Name)
 	}
-	return result{v: e.Value, comp: leaf(e.Computation), sources: e.Sources, prec: 3}, nil
+	return operandResult(literalOperand(e.Value, e.written(s.Period)), e.Sources), nil
+}
+
+// written is a figure's value at period as its literal is written, with a
+// true minus sign: the point of a series, else the figure's own value.
+func (e *Entry) written(period string) string {
+	for _, p := range e.Series {
+		if p.Period == period {
+			return signed(p.Literal)
+		}
+	}
+	return signed(e.Literal)
 }
 
 func periods(e *Entry) string {
@@ -327,6 +368,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 		}
 		x.v.D = x.v.D.Neg()
 		x.comp = join(leaf("−"), paren(x, 3))
+		x.prog = combine('n', x, nil)
 		return x, nil
 	case *Call:
 		return s.call(n, stack)
@@ -355,7 +397,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 				return result{}, err
 			}
 			pr := prec(b)
-			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), sources: mergeSources(l.sources, r.sources), prec: pr}
+			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), prog: combine(b.Op, l, &r), sources: mergeSources(l.sources, r.sources), prec: pr}
 		}
 		return l, nil
 	}
@@ -434,6 +476,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		return result{
 			v:       Value{D: d, Unit: Percent, Places: 1},
 			comp:    join(paren(cur, 2), leaf(" ÷ "), paren(prev, 2), leaf(" − 1")),
+			prog:    combine('g', cur, &prev),
 			sources: mergeSources(cur.sources, prev.sources),
 			prec:    1,
 		}, nil
@@ -447,12 +490,15 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		}
 		r.v.D = r.v.D.Abs()
 		r.comp = join(leaf("|"), r.comp, leaf("|"))
+		r.prog = combine('a', r, nil)
 		r.prec = 3
 		return r, nil
 	}
-	msg := fmt.Sprintf("unknown function %s (known: growth, abs)", n.Fn)
-	if alt := Closest(n.Fn, []string{"growth", "abs"}); alt != "" {
-		msg = fmt.Sprintf("unknown function %s (did you mean %s?)", n.Fn, alt)
+	msg := "unknown function " + n.Fn
+	if hint := diag.DidYouMean(n.Fn, []string{"growth", "abs"}); hint != "" {
+		msg += hint
+	} else {
+		msg += " (known: growth, abs)"
 	}
 	return result{}, errAt(n, "%s", msg)
 }
@@ -657,49 +703,12 @@ func (s *Set) Check(c *Compare) (CheckResult, error) {
 
 func isPlain(v Value) bool { return v.Unit == Number || v.Unit == Count }
 
-// Suggest returns the known name closest to name, or "".
-func (s *Set) Suggest(name string) string {
+// DidYouMean returns " (did you mean X?)" naming the set's name nearest to
+// name, or "" when none is near enough; see diag.DidYouMean.
+func (s *Set) DidYouMean(name string) string {
 	names := make([]string, 0, len(s.order))
 	for _, e := range s.order {
 		names = append(names, e.Name)
 	}
-	return Closest(name, names)
-}
-
-// Closest returns the name in names nearest to name by edit distance, or ""
-// when none is near enough to be a likely typo.
-func Closest(name string, names []string) string {
-	best, bestD := "", 1<<30
-	sorted := append([]string{}, names...)
-	sort.Strings(sorted)
-	for _, n := range sorted {
-		d := distance(name, n)
-		if d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if best == "" || bestD > max(2, len(name)/3) {
-		return ""
-	}
-	return best
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return diag.DidYouMean(name, names)
 }

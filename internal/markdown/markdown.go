@@ -80,7 +80,7 @@ func (c *Converter) Render(b *brief.Brief, r *chart.Renderer) ([]byte, *Doc) {
 	checkProse(doc, root)
 	var out bytes.Buffer
 	if err := c.md.Renderer().Render(&out, b.Body, root); err != nil {
-		doc.Errs.Add(&diag.Error{File: b.Path, Msg: fmt.Sprintf("rendering failed: %v", err)})
+		doc.Errs.Add(&diag.Error{File: b.Path, Msg: fmt.Sprintf("rendering failed: %v", err), Err: err})
 	}
 	return out.Bytes(), doc
 }

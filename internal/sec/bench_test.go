@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/briefs/briefs/internal/bench"
-	"github.com/briefs/briefs/internal/cli"
+	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/sec"
 	"github.com/briefs/briefs/internal/site"
 )
@@ -259,7 +259,7 @@ func build(b *testing.B, fsys fs.FS) (wall, cputime time.Duration) {
 // writes beside the files, and without them (files copied by hand).
 func BenchmarkCheckAgainstFilings(b *testing.B) {
 	plain, checked, mb := corpus(b)
-	cli.TuneGC()
+	gctune.Batch()
 	for _, bc := range []struct {
 		name    string
 		checked fs.FS

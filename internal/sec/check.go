@@ -159,9 +159,7 @@ func (ck *checker) figure(x *brief.XBRLFigure) {
 	}
 	if concept == nil {
 		msg := fmt.Sprintf("%s is not in %s", x.Concept, ck.company.File)
-		if alt := figures.Closest(x.Concept, ck.company.Concepts()); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", alt)
-		}
+		msg += diag.DidYouMean(x.Concept, ck.company.Concepts())
 		ck.at(x.ConceptAt, "%s", msg)
 		return
 	}
@@ -227,7 +225,6 @@ func (ck *checker) point(x *brief.XBRLFigure, concept *Concept, unit string, pt 
 	if x.Imported {
 		e.Value.D = latest.Val
 		e.Literal = latest.Val.Shift(-exp).Round(x.Decimals).StringFixed(x.Decimals)
-		e.Computation = e.Value.Literal()
 		e.HasValue = true
 		ck.record(x, pt.period, unit, latest)
 		return

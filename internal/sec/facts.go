@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/shopspring/decimal"
@@ -193,7 +192,7 @@ func Open(fsys fs.FS, name string) (*Company, error) {
 func openScan(fsys fs.FS, name string) (*Company, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the company facts: %v", unwrapPath(err))}
+		return nil, &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the company facts: %v", unwrapPath(err)), Err: err}
 	}
 	defer f.Close()
 	c, err := scan(f)
@@ -233,118 +232,139 @@ func scan(r io.Reader) (*Company, error) {
 	dec.UseNumber()
 	c := &Company{concepts: map[string]*Concept{}}
 	spans := map[string]span{}
-	bad := func(format string, args ...any) error {
-		return &offsetError{off: dec.InputOffset(), msg: fmt.Sprintf(format, args...)}
-	}
-	wrap := func(err error) error {
-		if err == nil {
-			return nil
-		}
-		var oe *offsetError
-		if errors.As(err, &oe) {
-			return err
-		}
-		return &offsetError{off: dec.InputOffset(), msg: err.Error(), syntax: true}
-	}
-	open := func(what string) error {
-		t, err := dec.Token()
-		if err != nil {
-			return wrap(err)
-		}
-		if d, ok := t.(json.Delim); !ok || d != '{' {
-			return bad("%s must be an object", what)
-		}
-		return nil
-	}
-	key := func() (string, error) {
-		t, err := dec.Token()
-		if err != nil {
-			return "", wrap(err)
-		}
-		return t.(string), nil // inside an object the decoder only yields string keys
-	}
-	closeObj := func() error {
-		_, err := dec.Token()
-		return wrap(err)
-	}
+	sc := &scanner{dec: dec}
 	var raw json.RawMessage
-	if err := open("the company facts"); err != nil {
+	if err := sc.open("the company facts"); err != nil {
 		return nil, err
 	}
 	sawFacts := false
 	for dec.More() {
-		k, err := key()
+		k, err := sc.key()
 		if err != nil {
 			return nil, err
 		}
 		switch k {
 		case "cik":
 			if err := dec.Decode(&raw); err != nil {
-				return nil, wrap(err)
+				return nil, sc.wrap(err)
 			}
 			n, err := strconv.ParseInt(strings.Trim(string(raw), `"`), 10, 64)
 			if err != nil || n <= 0 {
-				return nil, bad("cik must be a number, not %s", raw)
+				return nil, sc.bad("cik must be a number, not %s", raw)
 			}
 			c.CIK = n
 		case "entityName":
 			if err := dec.Decode(&c.Name); err != nil {
-				return nil, wrap(err)
+				return nil, sc.wrap(err)
 			}
 		case "facts":
 			sawFacts = true
 			c.factsAt.start = dec.InputOffset()
-			if err := open("facts"); err != nil {
-				return nil, err
-			}
-			for dec.More() {
-				tax, err := key()
-				if err != nil {
-					return nil, err
-				}
-				if err := open("facts." + tax); err != nil {
-					return nil, err
-				}
-				for dec.More() {
-					name, err := key()
-					if err != nil {
-						return nil, err
-					}
-					keyEnd := dec.InputOffset()
-					if err := dec.Decode(&raw); err != nil {
-						return nil, wrap(err)
-					}
-					end := dec.InputOffset()
-					if len(raw) == 0 || raw[0] != '{' {
-						return nil, &offsetError{off: end - int64(len(raw)), msg: fmt.Sprintf("%s:%s must be an object with units", tax, name)}
-					}
-					spans[tax+":"+name] = span{key: keyEnd, start: end - int64(len(raw)), end: end}
-				}
-				if err := closeObj(); err != nil {
-					return nil, err
-				}
-			}
-			if err := closeObj(); err != nil {
+			if err := sc.facts(spans); err != nil {
 				return nil, err
 			}
 			c.factsAt.end = dec.InputOffset()
 		default:
 			if err := dec.Decode(&raw); err != nil {
-				return nil, wrap(err)
+				return nil, sc.wrap(err)
 			}
 		}
 	}
-	if err := closeObj(); err != nil {
+	if err := sc.closeObj(); err != nil {
 		return nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, bad("unexpected data after the company facts")
+		return nil, sc.bad("unexpected data after the company facts")
 	}
 	if !sawFacts {
 		return nil, &offsetError{off: 0, msg: "no facts: this is not an SEC company-facts file"}
 	}
 	c.spans = newSpanTable(spans)
 	return c, nil
+}
+
+// scanner reads a company-facts file's JSON tokens, its errors carrying the
+// offset where they occur.
+type scanner struct {
+	dec *json.Decoder
+}
+
+func (sc *scanner) bad(format string, args ...any) error {
+	return &offsetError{off: sc.dec.InputOffset(), msg: fmt.Sprintf(format, args...)}
+}
+
+// wrap gives a decoder's error the offset it occurred at.
+func (sc *scanner) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var oe *offsetError
+	if errors.As(err, &oe) {
+		return err
+	}
+	return &offsetError{off: sc.dec.InputOffset(), msg: err.Error(), syntax: true}
+}
+
+// open reads the start of an object, what naming it in the error.
+func (sc *scanner) open(what string) error {
+	t, err := sc.dec.Token()
+	if err != nil {
+		return sc.wrap(err)
+	}
+	if d, ok := t.(json.Delim); !ok || d != '{' {
+		return sc.bad("%s must be an object", what)
+	}
+	return nil
+}
+
+func (sc *scanner) key() (string, error) {
+	t, err := sc.dec.Token()
+	if err != nil {
+		return "", sc.wrap(err)
+	}
+	return t.(string), nil // inside an object the decoder only yields string keys
+}
+
+func (sc *scanner) closeObj() error {
+	_, err := sc.dec.Token()
+	return sc.wrap(err)
+}
+
+// facts reads the facts object, taxonomy by taxonomy, keeping where each
+// concept's key ends and its value lies in the file.
+func (sc *scanner) facts(spans map[string]span) error {
+	var raw json.RawMessage
+	if err := sc.open("facts"); err != nil {
+		return err
+	}
+	for sc.dec.More() {
+		tax, err := sc.key()
+		if err != nil {
+			return err
+		}
+		if err := sc.open("facts." + tax); err != nil {
+			return err
+		}
+		for sc.dec.More() {
+			name, err := sc.key()
+			if err != nil {
+				return err
+			}
+			keyEnd := sc.dec.InputOffset()
+			if err := sc.dec.Decode(&raw); err != nil {
+				return sc.wrap(err)
+			}
+			end := sc.dec.InputOffset()
+			if len(raw) == 0 || raw[0] != '{' {
+				return &offsetError{off: end - int64(len(raw)), msg: fmt.Sprintf("%s:%s must be an object with units", tax, name)}
+			}
+			spans[tax+":"+name] = span{key: keyEnd, start: end - int64(len(raw)), end: end}
+		}
+		if err := sc.closeObj(); err != nil {
+			return err
+		}
+	}
+	return sc.closeObj()
 }
 
 // Concepts returns the names of every concept in the file, sorted.
@@ -410,7 +430,7 @@ func (c *Company) read(name string) ([]byte, span, error) {
 	}
 	data, err := readRange(c.fsys, c.File, sp.start, sp.end)
 	if err != nil {
-		return nil, span{}, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err)}
+		return nil, span{}, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err), Err: err}
 	}
 	return data, sp, nil
 }
@@ -601,7 +621,7 @@ func readFrom(f fs.File, from, end int64) ([]byte, error) {
 func positioned(fsys fs.FS, name string, err error) error {
 	var oe *offsetError
 	if !errors.As(err, &oe) {
-		return &diag.Error{File: name, Msg: err.Error()}
+		return diag.Wrap(name, diag.Pos{}, err)
 	}
 	data, rerr := fs.ReadFile(fsys, name)
 	if rerr != nil {
@@ -613,7 +633,7 @@ func positioned(fsys fs.FS, name string, err error) error {
 func positionedData(name string, data []byte, err error) error {
 	var oe *offsetError
 	if !errors.As(err, &oe) {
-		return &diag.Error{File: name, Msg: err.Error()}
+		return diag.Wrap(name, diag.Pos{}, err)
 	}
 	off, msg := oe.off, oe.msg
 	if oe.syntax {
@@ -631,14 +651,8 @@ func positionedData(name string, data []byte, err error) error {
 			msg = uerr.Error()
 		}
 	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line, col := 1, 1
-	start := int64(bytes.LastIndexByte(data[:off], '\n') + 1)
-	line += bytes.Count(data[:off], []byte("\n"))
-	col += utf8.RuneCount(data[start:off])
-	return &diag.Error{File: name, Line: line, Col: col, Msg: msg}
+	p := diag.NewLines(data).Pos(int(off))
+	return &diag.Error{File: name, Line: p.Line, Col: p.Col, Msg: msg}
 }
 
 func unwrapPath(err error) error {

@@ -30,10 +30,11 @@ type coPart struct {
 
 // coValue is one value a brief gives for a period.
 type coValue struct {
-	name, label, period, format string
-	v                           figures.Value
-	restated                    bool
-	note                        string
+	name, label, period string
+	v                   figures.Value
+	restated            bool
+	note                string
+	fig                 figures.Figure
 }
 
 // newCoPart collects a brief's values by period: its own values at its
@@ -44,11 +45,15 @@ func newCoPart(bf *brief.Brief, key string, it *listItem) *coPart {
 		if e.Failed {
 			continue
 		}
-		for _, pt := range e.Series {
-			p.values = append(p.values, coValue{name: e.Name, label: e.Label, period: pt.Period, format: e.Format, v: pt.Value, restated: e.Restated, note: e.Note})
+		add := func(period string, f figures.Figure) {
+			p.values = append(p.values, coValue{name: f.Name, label: f.Label, period: period, v: f.Value, restated: f.Restated, note: f.Note, fig: f})
 		}
-		if len(e.Series) == 0 && e.HasValue && bf.Period != "" {
-			p.values = append(p.values, coValue{name: e.Name, label: e.Label, period: bf.Period, format: e.Format, v: e.Value, restated: e.Restated, note: e.Note})
+		for _, pt := range e.Series {
+			f, _ := bf.Figures.Point(e.Name, pt.Period)
+			add(pt.Period, f)
+		}
+		if f, ok := bf.Figures.Figure(e.Name); ok && len(e.Series) == 0 && bf.Period != "" {
+			add(bf.Period, f)
 		}
 	}
 	return p
@@ -57,8 +62,12 @@ func newCoPart(bf *brief.Brief, key string, it *listItem) *coPart {
 // navLink is a link from a brief to its company or a neighbour.
 type navLink struct{ URL, Text, Period string }
 
-// companyURL is the site path of a company's page.
-func companyURL(key string) string { return "companies/" + companySlug(key) + "/" }
+// companyDir is the folder of a company's page in the output.
+func companyDir(key string) string { return "companies/" + companySlug(key) + "/" }
+
+// companyURL is the site path of a company's page in a link: its folder
+// percent-encoded, as tags' are (a company name may hold any letter).
+func companyURL(key string) string { return "companies/" + urlSegment(companySlug(key)) + "/" }
 
 // nav finds a brief's company page and its previous and next published
 // briefs in the company's time order.
@@ -263,15 +272,17 @@ func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
 			parts = append(parts, e.good.co)
 		}
 	}
-	if key != "" && len(parts) > 0 {
+	// Companies whose keys make one folder are an error (published
+	// reports it); only the first is written.
+	if key != "" && len(parts) > 0 && b.claim(companyDir(key), "company "+key) {
 		sortParts(parts)
 		page, item, err := b.companyPage(key, parts, r)
 		if err == nil {
-			err = b.opts.Sink.WriteFile(companyURL(key)+"index.html", page)
+			err = b.opts.Sink.WriteFile(companyDir(key)+"index.html", page)
 		}
 		if err != nil {
 			if !errors.Is(err, errLayouts) {
-				group[0].errs.Add(&diag.Error{File: group[0].path, Msg: fmt.Sprintf("writing the company page: %v", err)})
+				group[0].errs.Add(&diag.Error{File: group[0].path, Msg: fmt.Sprintf("writing the company page: %v", err), Err: err})
 			}
 		} else {
 			b.coMu.Lock()
@@ -332,7 +343,7 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 		// The pages went to the sink as each company was done.
 		for k, it := range b.coItems {
 			items = append(items, it)
-			written[companyURL(k)+"index.html"] = true
+			written[companyDir(k)+"index.html"] = true
 		}
 		keys = nil
 	} else if len(keys) == 0 {
@@ -359,7 +370,7 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 			c = &companyCache{parts: parts, page: page, item: item}
 		}
 		next[k] = c
-		p := companyURL(k) + "index.html"
+		p := companyDir(k) + "index.html"
 		files[p] = c.page
 		written[p] = true
 		items = append(items, c.item)
@@ -468,11 +479,7 @@ func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([
 				row.Cells = append(row.Cells, nil)
 				continue
 			}
-			text, err := figures.Format(hv.v, hv.format)
-			if err != nil {
-				text, _ = figures.Format(hv.v, "")
-			}
-			c := &cell{Text: text, Data: hv.v.Exact(), Restated: hv.restated}
+			c := &cell{Text: hv.fig.Text(), Data: hv.v.Exact(), Restated: hv.restated}
 			if hv.restated {
 				c.Note = len(v.Notes) + 1
 				v.Notes = append(v.Notes, note{c.Note, fmt.Sprintf("%s, %s: %s", h.labels[n], p, hv.note)})
@@ -497,8 +504,7 @@ func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([
 	item := &companyItem{Name: name, Ticker: ticker, URL: companyURL(key), Briefs: len(parts), Period: latest.period}
 	if hv := h.at[latest.headline][latest.period]; hv != nil {
 		item.HeadlineLabel = hv.label
-		item.HeadlineText, _ = figures.Format(hv.v, hv.format)
-		item.HeadlineData = hv.v.DataValue()
+		item.HeadlineText, item.HeadlineData = hv.fig.Text(), hv.fig.Data()
 		item.Spark = sparkline(hv.label, h.series(latest.headline))
 	}
 	title := name
@@ -540,27 +546,12 @@ func trendChart(r *chart.Renderer, id, title string, vs []*histValue) (string, e
 	last := vs[len(vs)-1].v
 	ser := chart.Series{Name: title}
 	for _, v := range vs {
-		val := v.v
-		if val.Unit == figures.Money {
-			val.Scale, val.Places = last.Scale, max(val.Places+val.Scale.Exp-last.Scale.Exp, 0)
-		}
-		text, _ := figures.Format(val, "money_short")
-		if val.Unit != figures.Money {
-			text, _ = figures.Format(val, figures.DefaultFormat(val.Unit))
-		}
+		text, _ := v.fig.Scaled(last.Scale).Display(figures.ChartFormat(last.Unit))
 		f, _ := plotAt(v.v, last).Float64()
 		ser.Points = append(ser.Points, chart.Point{Label: v.period, Value: f, Text: text})
 	}
 	c := &chart.Chart{Kind: chart.Line, Title: title, Series: []chart.Series{ser}, ID: id}
-	switch last.Unit {
-	case figures.Money:
-		sym, _ := figures.Format(figures.Value{Unit: figures.Money, Currency: last.Currency, Scale: figures.Scale{Name: "one"}}, "money")
-		c.Prefix = strings.TrimSuffix(sym, "0")
-		short, _ := figures.Format(figures.Value{Unit: figures.Money, Currency: last.Currency, Scale: last.Scale}, "money_short")
-		c.Suffix = strings.TrimPrefix(short, c.Prefix+"0")
-	case figures.Percent:
-		c.Suffix = "%"
-	}
+	c.Prefix, c.Suffix = figures.Affixes(last)
 	svg, err := r.SVG(c)
 	if err != nil {
 		return "", err
@@ -615,11 +606,7 @@ func sparkline(label string, vs []*histValue) template.HTML {
 			y = h - pad - (h-2*pad)*f
 		}
 		pts = append(pts, strconv.FormatFloat(x, 'f', 1, 64)+","+strconv.FormatFloat(y, 'f', 1, 64))
-		text, err := figures.Format(v.v, v.format)
-		if err != nil {
-			text, _ = figures.Format(v.v, "")
-		}
-		words = append(words, v.period+" "+text)
+		words = append(words, v.period+" "+v.fig.Text())
 	}
 	var sb bytes.Buffer
 	fmt.Fprintf(&sb, `<svg class="spark" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s">`, w, h, w, h,
