@@ -242,7 +242,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// garbage collector settings briefs build uses. They run last: a child
 	// process's peak memory as the kernel reports it includes its parent's
 	// (exec records the forked address space's), so no build may follow.
-	gctune.Batch()
+	defer gctune.Batch()()
 	for _, c := range corpora {
 		res, err := discardedBuild(c, *reps)
 		if err != nil {
