@@ -135,7 +135,7 @@ func sameItems(a, b []*listItem, lo, hi int) bool {
 }
 
 // listPages writes a paginated list under dir ("" for the home page).
-func (b *Builder) listPages(files map[string][]byte, dir, heading, title string, items []*listItem) error {
+func (b *Builder) listPages(put putFunc, dir, heading, title string, items []*listItem) error {
 	tagList := strings.HasPrefix(dir, "tags/")
 	per := b.opts.PerPage
 	pages := max(1, (len(items)+per-1)/per)
@@ -156,7 +156,9 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 		}
 		if prev != nil && sameItems(prev.items, items, lo, hi) && prev.pages[rel] != nil {
 			cur.pages[rel] = prev.pages[rel]
-			files[rel+"index.html"] = prev.pages[rel]
+			if err := put(rel+"index.html", prev.pages[rel]); err != nil {
+				return err
+			}
 			continue
 		}
 		root := strings.Repeat("../", depth+strings.Count(rel[len(dir):], "/"))
@@ -182,14 +184,37 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 		if err != nil {
 			return err
 		}
-		cur.pages[rel] = page
-		files[rel+"index.html"] = page
+		if b.opts.Sink == nil {
+			cur.pages[rel] = page
+		}
+		if err := put(rel+"index.html", page); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
+// putFunc receives one output file.
+type putFunc func(name string, data []byte) error
+
+// listPut is where list pages go: into files, or, in a streaming build,
+// straight to the sink (at 100,000 briefs the lists are thousands of
+// pages), their paths kept in streamed for the sitemap.
+func (b *Builder) listPut(files map[string][]byte, streamed *[]string) putFunc {
+	if b.opts.Sink == nil {
+		return func(name string, data []byte) error {
+			files[name] = data
+			return nil
+		}
+	}
+	return func(name string, data []byte) error {
+		*streamed = append(*streamed, name)
+		return b.opts.Sink.WriteFile(name, data)
+	}
+}
+
 // writeLists writes the home page list and every tag's list.
-func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
+func (b *Builder) writeLists(put putFunc, pub []*rendered) error {
 	items := make([]*listItem, 0, len(pub))
 	tags := map[string][]*listItem{}
 	tagNames := map[string]string{}
@@ -202,7 +227,7 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 			}
 		}
 	}
-	if err := b.listPages(files, "", "Latest briefs", b.site.Title, items); err != nil {
+	if err := b.listPages(put, "", "Latest briefs", b.site.Title, items); err != nil {
 		return err
 	}
 	tagSlugs := make([]string, 0, len(tags))
@@ -213,7 +238,7 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 	index := make([]tagCount, 0, len(tagSlugs))
 	for _, s := range tagSlugs {
 		name := tagNames[s]
-		if err := b.listPages(files, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
+		if err := b.listPages(put, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
 			return err
 		}
 		index = append(index, tagCount{Name: name, URL: "tags/" + s + "/", Count: plural.Count(len(tags[s]), "brief")})
@@ -223,6 +248,5 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 	if err != nil {
 		return err
 	}
-	files["tags/index.html"] = page
-	return nil
+	return put("tags/index.html", page)
 }
