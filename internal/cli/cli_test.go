@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/briefs/briefs/internal/sitetest"
 )
 
 // TestMain lets the test binary act as the briefs command for tests that
@@ -30,21 +32,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
-
-const good = `---
-title: Good
-date: 2025-01-02
-tags: [x]
-figures:
-  a: {value: 39.8, label: A, source: s}
-  b: {value: 68.6, label: B, source: s}
-sources:
-  s: {title: Release}
-derived:
-  share: a / b
----
-A is {{ share }} of B.
-`
 
 func writeFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
@@ -76,7 +63,7 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 func TestBuildBadBrief(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"content/good.md": good,
+		"content/good.md": sitetest.Brief,
 		"content/x.md":    "---\ntitle: X\ndate: 2025-01-01\nfigures:\n  a: 1_000\n  b: 2.0\n---\nSee {{ c }} and {{ b:pct }}.\n",
 	})
 	_, stderr, code := run(t, "build", "--src", dir)
@@ -97,7 +84,7 @@ func TestBuildBadBrief(t *testing.T) {
 
 func TestBuildAndStaleFiles(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": good, "content/other.md": strings.Replace(good, "title: Good", "title: Other", 1)})
+	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief, "content/other.md": strings.Replace(sitetest.Brief, "title: Good", "title: Other", 1)})
 	stdout, stderr, code := run(t, "build", "--src", dir, "--base-url", "https://example.org")
 	if code != 0 || !strings.HasPrefix(stdout, "built 2 briefs, 0 charts, 6 pages") {
 		t.Fatalf("code %d\nstdout %s\nstderr %s", code, stdout, stderr)
@@ -129,7 +116,7 @@ func TestBuildAndStaleFiles(t *testing.T) {
 // that no sitemap is written without a base URL.
 func TestBuildSummary(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": good + "\n```chart\ntype: bar\ntitle: T\ndata: [a]\n```\n"})
+	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\n```chart\ntype: bar\ntitle: T\ndata: [a]\n```\n"})
 	stdout, stderr, code := run(t, "build", "--src", dir, "--force")
 	summary := regexp.MustCompile(`^built 1 brief, 1 chart, 5 pages \(1 OpenGraph image drawn\) in \S+ → \S+\n` +
 		`no sitemap\.xml \(and no Sitemap: line in robots\.txt\): no base URL; pass --base-url or set \$URL\n$`)
@@ -147,7 +134,7 @@ func TestBuildSummary(t *testing.T) {
 
 func TestBuildRefusesDangerousOut(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	t.Chdir(dir)
 	home, _ := os.UserHomeDir()
 	for _, out := range []string{".", "/", dir, home} {
@@ -165,13 +152,13 @@ func TestBuildRefusesDangerousOut(t *testing.T) {
 			t.Errorf("--out %s: code %d, %s", out, code, stderr)
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join(dir, "content/good.md")); err != nil || string(data) != good {
+	if data, err := os.ReadFile(filepath.Join(dir, "content/good.md")); err != nil || string(data) != sitetest.Brief {
 		t.Errorf("content/good.md after refused builds: %v", err)
 	}
 	if _, stderr, code := run(t, "build", "--out", "notes", "--force"); code != 0 {
 		t.Errorf("--out notes --force: code %d, %s", code, stderr)
 	}
-	writeFiles(t, dir, map[string]string{"site2/content/a.md": good})
+	writeFiles(t, dir, map[string]string{"site2/content/a.md": sitetest.Brief})
 	if _, stderr, code := run(t, "build", "--out", "site2"); code != 2 || !strings.Contains(stderr, "holds a content/ folder") {
 		t.Errorf("--out holding content/: code %d, %s", code, stderr)
 	}
@@ -180,7 +167,7 @@ func TestBuildRefusesDangerousOut(t *testing.T) {
 func TestCheckFormats(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"content/good.md": good + "\nThat is 58% and not 60%.\n",
+		"content/good.md": sitetest.Brief + "\nThat is 58% and not 60%.\n",
 	})
 	stdout, _, code := run(t, "check", "--src", dir, "--format", "github")
 	// Workflow commands escape % as %25; GitHub shows it as %.
@@ -201,7 +188,7 @@ func TestCheckFormats(t *testing.T) {
 		t.Errorf("json format:\n%s", stdout)
 	}
 	// Only a warning: passes, unless --strict.
-	writeFiles(t, dir, map[string]string{"content/good.md": good + "\nThat is 58%.\n"})
+	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\nThat is 58%.\n"})
 	if _, _, code := run(t, "check", "--src", dir); code != 0 {
 		t.Errorf("a warning failed check")
 	}
@@ -216,8 +203,8 @@ func TestCheckFormats(t *testing.T) {
 
 func TestDiff(t *testing.T) {
 	old, cur := t.TempDir(), t.TempDir()
-	writeFiles(t, old, map[string]string{"content/good.md": strings.Replace(good, "value: 68.6", "value: 68.8", 1), "content/gone.md": good})
-	writeFiles(t, cur, map[string]string{"content/good.md": good, "content/new.md": "---\ntitle: New\ndate: 2025-01-01\nfigures: {n: 5}\n---\n"})
+	writeFiles(t, old, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "value: 68.6", "value: 68.8", 1), "content/gone.md": sitetest.Brief})
+	writeFiles(t, cur, map[string]string{"content/good.md": sitetest.Brief, "content/new.md": "---\ntitle: New\ndate: 2025-01-01\nfigures: {n: 5}\n---\n"})
 	stdout, stderr, code := run(t, "diff", old, cur)
 	want := fmt.Sprintf(`## Figures changed between %s and %s
 
@@ -243,7 +230,7 @@ The figures changed but `+"`updated:`"+` did not: set it to the day of this chan
 	if code != 0 || stdout != want {
 		t.Errorf("diff (code %d, %s):\n%s\nwant:\n%s", code, stderr, stdout, want)
 	}
-	writeFiles(t, cur, map[string]string{"content/good.md": strings.Replace(good, "date: 2025-01-02", "date: 2025-01-02\nupdated: 2025-03-01", 1)})
+	writeFiles(t, cur, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "date: 2025-01-02", "date: 2025-01-02\nupdated: 2025-03-01", 1)})
 	if stdout, _, _ := run(t, "diff", old, cur); strings.Contains(stdout, "did not") || !strings.Contains(stdout, "| `share` | 57.8% | 58.0% |") {
 		t.Errorf("diff of a brief whose updated: moved:\n%s", stdout)
 	}
@@ -269,10 +256,10 @@ func TestDiffGitRevisions(t *testing.T) {
 		}
 	}
 	git("init", "-q")
-	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	git("add", ".")
 	git("commit", "-qm", "one")
-	writeFiles(t, dir, map[string]string{"content/good.md": strings.Replace(good, "value: 39.8", "value: 40.1", 1)})
+	writeFiles(t, dir, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "value: 39.8", "value: 40.1", 1)})
 	git("commit", "-qam", "two")
 	t.Chdir(dir)
 	stdout, stderr, code := run(t, "diff", "HEAD~1", "HEAD")
@@ -323,14 +310,14 @@ func TestUsage(t *testing.T) {
 func builtThenGrown(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	if _, _, code := run(t, "build", "--src", dir); code != 0 {
 		t.Fatal("first build failed")
 	}
 	before := snapshot(t, filepath.Join(dir, "public"))
 	files := map[string]string{}
 	for i := 0; i < 3000; i++ {
-		files[fmt.Sprintf("content/gen-%04d.md", i)] = strings.Replace(good, "title: Good", fmt.Sprintf("title: Generated %d", i), 1) + strings.Repeat("Filler prose for the brief. ", 200) + "\n\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"
+		files[fmt.Sprintf("content/gen-%04d.md", i)] = strings.Replace(sitetest.Brief, "title: Good", fmt.Sprintf("title: Generated %d", i), 1) + strings.Repeat("Filler prose for the brief. ", 200) + "\n\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"
 	}
 	writeFiles(t, dir, files)
 	return dir, before
@@ -478,7 +465,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 
 func TestNothingChanged(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	if _, _, code := run(t, "build", "--src", dir); code != 0 {
 		t.Fatal("build failed")
 	}
@@ -487,7 +474,7 @@ func TestNothingChanged(t *testing.T) {
 		t.Errorf("second build: %q", stdout)
 	}
 	for _, change := range []func(){
-		func() { writeFiles(t, dir, map[string]string{"content/good.md": good + "\nMore.\n"}) },
+		func() { writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\nMore.\n"}) },
 		func() { writeFiles(t, dir, map[string]string{"layouts/404.html": `{{define "main"}}x{{end}}`}) },
 		func() { _ = os.RemoveAll(filepath.Join(dir, "public")) },
 	} {
@@ -509,7 +496,7 @@ func TestNothingChanged(t *testing.T) {
 // as a newcomer running make build does.
 func TestBuildWithDefaults(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": good})
+	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	t.Chdir(dir)
 	stdout, stderr, code := run(t, "build")
 	if code != 0 || !strings.HasPrefix(stdout, "built 1 brief, ") {

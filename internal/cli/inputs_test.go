@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/briefs/briefs/internal/sitetest"
 )
 
 // build, check and diff see the same briefs: dot-files skipped, bad links
@@ -14,11 +16,11 @@ func TestCommandsAgreeOnContent(t *testing.T) {
 	dir := t.TempDir()
 	site := filepath.Join(dir, "site")
 	writeFiles(t, site, map[string]string{
-		"content/good.md":    good,
+		"content/good.md":    sitetest.Brief,
 		"content/.hidden.md": "not a brief",
 		"content/._good.md":  "\x00\x05\x16\x07",
 	})
-	writeFiles(t, dir, map[string]string{"secret.md": strings.Replace(good, "title: Good", "title: SECRET", 1)})
+	writeFiles(t, dir, map[string]string{"secret.md": strings.Replace(sitetest.Brief, "title: Good", "title: SECRET", 1)})
 	for target, name := range map[string]string{"nowhere.md": "dangling.md", "loop.md": "loop.md", "/etc/passwd": "passwd.md", "../../secret.md": "up.md"} {
 		if err := os.Symlink(target, filepath.Join(site, "content", name)); err != nil {
 			t.Fatal(err)
@@ -83,14 +85,14 @@ func TestDiffGitPaths(t *testing.T) {
 	names := []string{"content/café.md", "content/my brief.md", "content/tab\there.md", `content/quote"d.md`}
 	files := map[string]string{"content/_index.md": "---\ntitle: Site\n---\n", "content/.hidden.md": "junk"}
 	for _, n := range names {
-		files[n] = good
+		files[n] = sitetest.Brief
 	}
 	writeFiles(t, site, files)
-	writeFiles(t, dir, map[string]string{"content/elsewhere.md": good}) // not the site's
+	writeFiles(t, dir, map[string]string{"content/elsewhere.md": sitetest.Brief}) // not the site's
 	git("add", ".")
 	git("commit", "-qm", "one")
 	for _, n := range names {
-		writeFiles(t, site, map[string]string{n: strings.Replace(good, "value: 39.8", "value: 40.1", 1)})
+		writeFiles(t, site, map[string]string{n: strings.Replace(sitetest.Brief, "value: 39.8", "value: 40.1", 1)})
 	}
 	git("commit", "-qam", "two")
 	t.Chdir(site)

@@ -40,6 +40,10 @@ var canonical = regexp.MustCompile(`^FY([0-9]{4})(?:([HQ])([0-9]))?$`)
 func Parse(s string) (Period, error) {
 	if m := canonical.FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
+		if y < 1000 {
+			// A leading zero is a typo (FY0224 for FY2024), never a year.
+			return Period{}, &Error{Text: s, Msg: "the year " + m[1] + " starts with 0: write the fiscal year in full, as in FY2024"}
+		}
 		p := Period{Year: y, Kind: Year}
 		if m[2] != "" {
 			n, _ := strconv.Atoi(m[3])

@@ -16,7 +16,7 @@ func TestParse(t *testing.T) {
 		{"FY2024H1", Period{2024, Half, 1}},
 		{"FY2024H2", Period{2024, Half, 2}},
 		{"FY2024Q1", Period{2024, Quarter, 1}},
-		{"FY0999Q4", Period{999, Quarter, 4}},
+		{"FY1999Q4", Period{1999, Quarter, 4}},
 	} {
 		got, err := Parse(tc.in)
 		if err != nil || got != tc.want {
@@ -44,6 +44,8 @@ func TestParseErrors(t *testing.T) {
 		{"FY24", "write the year with four digits, such as FY2024"},
 		{"FY24Q1", "such as FY2024Q1"},
 		{"FY2024Q5", "there is no Q5 in a fiscal year"},
+		{"FY0000", "the year 0000 starts with 0"},
+		{"FY0224Q1", "the year 0224 starts with 0"},
 		{"FY2024H3", "there is no H3"},
 		{"FY2024Q0", "there is no Q0"},
 		{"", "write a period such as FY2024"},

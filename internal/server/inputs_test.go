@@ -13,12 +13,13 @@ import (
 	"time"
 
 	"github.com/briefs/briefs/internal/site"
+	"github.com/briefs/briefs/internal/sitetest"
 )
 
 // A link out of the site is an error in the panel; what it points to is
 // never read, so never shown. Dot-files are no briefs.
 func TestServeRefusesOutsideLinks(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief})
 	ev := l.events()
 	write(t, filepath.Join(l.dir, "content/.hidden.md"), "not a brief")
 	if err := os.Symlink("/etc/passwd", filepath.Join(l.dir, "content/passwd.md")); err != nil {
@@ -45,7 +46,7 @@ func TestServeRefusesOutsideLinks(t *testing.T) {
 // content/ deleted and made again: watched again, pages come back, and
 // edits rebuild. Moved away: its pages are gone, not served from memory.
 func TestContentFolderReplaced(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief})
 	ev := l.events()
 	content := filepath.Join(l.dir, "content")
 	if err := os.RemoveAll(content); err != nil {
@@ -55,11 +56,11 @@ func TestContentFolderReplaced(t *testing.T) {
 	if _, body := l.get("/"); !strings.Contains(body, "the site has no content/ folder") {
 		t.Errorf("no error for the missing folder:\n%s", body)
 	}
-	write(t, filepath.Join(content, "good.md"), brief)
+	write(t, filepath.Join(content, "good.md"), sitetest.Brief)
 	waitFor(t, l, ev, func() bool { code, _ := l.get("/good/"); return code == 200 })
-	write(t, filepath.Join(content, "good.md"), strings.Replace(brief, "value: 39.8", "value: 34.3", 1))
+	write(t, filepath.Join(content, "good.md"), strings.Replace(sitetest.Brief, "value: 39.8", "value: 34.3", 1))
 	waitFor(t, l, ev, func() bool { _, body := l.get("/good/"); return strings.Contains(body, ">50.0%</data>") })
-	write(t, filepath.Join(content, "new.md"), strings.Replace(brief, "title: Good", "title: New", 1))
+	write(t, filepath.Join(content, "new.md"), strings.Replace(sitetest.Brief, "title: Good", "title: New", 1))
 	waitFor(t, l, ev, func() bool { code, _ := l.get("/new/"); return code == 200 })
 
 	away := filepath.Join(l.dir, "away")
@@ -68,7 +69,7 @@ func TestContentFolderReplaced(t *testing.T) {
 	}
 	waitFor(t, l, ev, func() bool { code, _ := l.get("/good/"); return code == 404 })
 	// Edits in the moved folder are not the site's.
-	write(t, filepath.Join(away, "good.md"), strings.Replace(brief, "title: Good", "title: Moved", 1))
+	write(t, filepath.Join(away, "good.md"), strings.Replace(sitetest.Brief, "title: Good", "title: Moved", 1))
 	if err := os.Rename(away, content); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func waitFor(t *testing.T, l *live, ev <-chan string, cond func() bool) {
 // Browsers omit the default port in Host; a wildcard bind serves the LAN by
 // IP; names that could be a DNS rebinding are refused.
 func TestHostCheck(t *testing.T) {
-	s := New(fstest.MapFS{"content/good.md": {Data: []byte(brief)}}, site.Options{})
+	s := New(fstest.MapFS{"content/good.md": {Data: []byte(sitetest.Brief)}}, site.Options{})
 	for _, tc := range []struct {
 		bind, host, origin string
 		code               int
@@ -171,7 +172,7 @@ func TestURLs(t *testing.T) {
 // serve --addr 0.0.0.0:P and :P print addresses a browser can open.
 func TestRunPrintsUsableURL(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "content/good.md"), brief)
+	write(t, filepath.Join(dir, "content/good.md"), sitetest.Brief)
 	for _, addr := range []string{"0.0.0.0:0", ":0"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		var out, errb syncBuffer
@@ -212,7 +213,7 @@ func (s *syncBuffer) String() string {
 
 // Tag pages with any letter or + are served at their percent-encoded URLs.
 func TestServeTagURLs(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": strings.Replace(brief, "title: Good", "title: Good\ntags: [C++, 日本]", 1)})
+	l := start(t, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "tags: [x]", "tags: [C++, 日本]", 1)})
 	for _, p := range []string{"/tags/c%2B%2B/", "/tags/c++/", "/tags/%E6%97%A5%E6%9C%AC/"} {
 		if code, _ := l.get(p); code != 200 {
 			t.Errorf("GET %s: %d", p, code)

@@ -14,21 +14,8 @@ import (
 	"time"
 
 	"github.com/briefs/briefs/internal/site"
+	"github.com/briefs/briefs/internal/sitetest"
 )
-
-const brief = `---
-title: Good
-date: 2025-01-02
-figures:
-  a: {value: 39.8, source: s}
-  b: {value: 68.6, source: s}
-sources:
-  s: {title: Release}
-derived:
-  share: a / b
----
-A is {{ share }} of B.
-`
 
 // live is a server on a free loopback port watching a temporary site.
 type live struct {
@@ -134,20 +121,20 @@ func (l *live) waitReload(ch <-chan string) {
 }
 
 func TestEditReloads(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief})
 	code, body := l.get("/good/")
 	if code != 200 || !strings.Contains(body, ">58.0%</data>") || !strings.Contains(body, `<script src="/_briefs/reload.js?v=1" defer></script>`) {
 		t.Fatalf("initial page: %d", code)
 	}
 	ev := l.events()
-	write(t, filepath.Join(l.dir, "content/good.md"), strings.Replace(brief, "value: 39.8", "value: 34.3", 1))
+	write(t, filepath.Join(l.dir, "content/good.md"), strings.Replace(sitetest.Brief, "value: 39.8", "value: 34.3", 1))
 	l.waitReload(ev)
 	if _, body := l.get("/good/"); !strings.Contains(body, ">50.0%</data>") {
 		t.Errorf("edit not served")
 	}
 	// An editor that saves by writing a new file and renaming it over the old.
 	tmp := filepath.Join(l.dir, "content", ".good.md.swp")
-	write(t, tmp, strings.Replace(brief, "value: 39.8", "value: 13.72", 1))
+	write(t, tmp, strings.Replace(sitetest.Brief, "value: 39.8", "value: 13.72", 1))
 	if err := os.Rename(tmp, filepath.Join(l.dir, "content/good.md")); err != nil {
 		t.Fatal(err)
 	}
@@ -158,16 +145,16 @@ func TestEditReloads(t *testing.T) {
 }
 
 func TestBrokenThenFixed(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief, "content/other.md": strings.Replace(brief, "title: Good", "title: Other", 1)})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief, "content/other.md": strings.Replace(sitetest.Brief, "title: Good", "title: Other", 1)})
 	ev := l.events()
-	write(t, filepath.Join(l.dir, "content/good.md"), strings.Replace(brief, "{{ share }}", "{{ shar }}", 1))
+	write(t, filepath.Join(l.dir, "content/good.md"), strings.Replace(sitetest.Brief, "{{ share }}", "{{ shar }}", 1))
 	l.waitReload(ev)
 	code, body := l.get("/good/")
 	if code != 200 || !strings.Contains(body, ">58.0%</data>") {
 		t.Errorf("broken brief must keep its last good page (code %d)", code)
 	}
 	for _, want := range []string{
-		`<p class="briefs-pos">content/good.md:12:6</p>`,
+		`<p class="briefs-pos">content/good.md:13:6</p>`,
 		"<pre>A is {{ shar }} of B.\n     ^</pre>",
 		`unknown name shar (did you mean share?)`,
 		`>1 error: pages show their last good version</h2>`,
@@ -179,7 +166,7 @@ func TestBrokenThenFixed(t *testing.T) {
 	if _, other := l.get("/other/"); !strings.Contains(other, "briefs-errors") || !strings.Contains(other, ">58.0%</data>") {
 		t.Errorf("other pages keep serving, with the error shown")
 	}
-	write(t, filepath.Join(l.dir, "content/good.md"), brief)
+	write(t, filepath.Join(l.dir, "content/good.md"), sitetest.Brief)
 	l.waitReload(ev)
 	if _, body := l.get("/good/"); strings.Contains(body, "briefs-errors") {
 		t.Errorf("fixed brief still shows errors")
@@ -187,7 +174,7 @@ func TestBrokenThenFixed(t *testing.T) {
 }
 
 func TestNewBrokenBriefShowsErrors(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief})
 	ev := l.events()
 	write(t, filepath.Join(l.dir, "content/new.md"), "---\ntitle: New\ndate: 2025-01-01\nfigures: {a: NO}\n---\n")
 	l.waitReload(ev)
@@ -198,7 +185,7 @@ func TestNewBrokenBriefShowsErrors(t *testing.T) {
 }
 
 func TestDeleteAndRename(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief})
 	ev := l.events()
 	if err := os.Rename(filepath.Join(l.dir, "content/good.md"), filepath.Join(l.dir, "content/renamed.md")); err != nil {
 		t.Fatal(err)
@@ -223,7 +210,7 @@ func TestDeleteAndRename(t *testing.T) {
 }
 
 func TestLayoutEdit(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief, "layouts/404.html": `{{define "main"}}<h1>Lost</h1>{{end}}`})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief, "layouts/404.html": `{{define "main"}}<h1>Lost</h1>{{end}}`})
 	ev := l.events()
 	write(t, filepath.Join(l.dir, "layouts/404.html"), `{{define "main"}}<h1>Gone astray</h1>{{end}}`)
 	l.waitReload(ev)
@@ -233,7 +220,7 @@ func TestLayoutEdit(t *testing.T) {
 }
 
 func TestSafety(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief})
 	host := strings.TrimPrefix(l.base, "http://")
 	_, port, _ := net.SplitHostPort(host)
 	for _, tt := range []struct {
@@ -288,7 +275,7 @@ func TestSafety(t *testing.T) {
 }
 
 func TestPanicRecovers(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief})
 	l.srv.beforeServe = func(r *http.Request) {
 		if r.URL.Path == "/boom" {
 			panic("boom")
@@ -304,7 +291,7 @@ func TestPanicRecovers(t *testing.T) {
 
 func TestRunShutsDown(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "content/good.md"), brief)
+	write(t, filepath.Join(dir, "content/good.md"), sitetest.Brief)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb strings.Builder
 	done := make(chan error, 1)
@@ -325,8 +312,9 @@ func TestRunShutsDown(t *testing.T) {
 // FY2015+i%10, which (after the first) reads a of the year before; a is
 // the value that the edit changes.
 func benchBrief(i int, a string) string {
-	head := fmt.Sprintf("title: Brief %d\ntags: [t%d]\nticker: T%04d\nperiod: FY%d", i, i%50, i/10, 2015+i%10)
-	src := strings.Replace(brief, "title: Good", head, 1)
+	head := fmt.Sprintf("title: Brief %d\nticker: T%04d\nperiod: FY%d", i, i/10, 2015+i%10)
+	src := strings.Replace(sitetest.Brief, "title: Good", head, 1)
+	src = strings.Replace(src, "tags: [x]", fmt.Sprintf("tags: [t%d]", i%50), 1)
 	src = strings.Replace(src, "value: 39.8", "value: "+a, 1)
 	if i%10 > 0 {
 		src = strings.Replace(src, "  share: a / b\n", fmt.Sprintf("  share: a / b\n  change: a - a@FY%d\n", 2015+i%10-1), 1)
@@ -383,7 +371,7 @@ func BenchmarkEditToReload10k(b *testing.B) { benchmarkEdit(b, 10000) }
 // TestContentTypes: what a site holds is served with its own type whatever
 // the machine's mime.types says (CSV and WOFF2 lack one on a minimal system).
 func TestContentTypes(t *testing.T) {
-	l := start(t, map[string]string{"content/good.md": brief + "\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"})
+	l := start(t, map[string]string{"content/good.md": sitetest.Brief + "\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"})
 	for p, want := range map[string]string{"/good/chart-1.csv": "text/csv; charset=utf-8", "/good/figures.json": "application/json", "/feed.xml": "application/xml"} {
 		req, _ := http.NewRequest("GET", l.base+p, nil)
 		resp, err := http.DefaultClient.Do(req)

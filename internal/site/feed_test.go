@@ -1,10 +1,12 @@
-package site
+package site_test
 
 import (
 	"encoding/xml"
 	"strings"
 	"testing"
-	"testing/fstest"
+
+	"github.com/briefs/briefs/internal/site"
+	"github.com/briefs/briefs/internal/sitetest"
 )
 
 type atomFeed struct {
@@ -20,10 +22,10 @@ type atomFeed struct {
 	} `xml:"entry"`
 }
 
-func readFeed(t *testing.T, out *Output) atomFeed {
+func readFeed(t *testing.T, b *sitetest.Builder) atomFeed {
 	t.Helper()
 	var f atomFeed
-	if err := xml.Unmarshal(out.Files["feed.xml"], &f); err != nil {
+	if err := xml.Unmarshal([]byte(b.FileContent("feed.xml")), &f); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -33,11 +35,10 @@ func readFeed(t *testing.T, out *Output) atomFeed {
 // site is built for (production, a deploy preview, none), and come from
 // id_domain and the brief's first date, or the brief's own id.
 func TestFeedIDsStable(t *testing.T) {
-	fsys := loadSite(t, "testdata/site.txtar")
-	fsys["content/_index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Test Briefs\nid_domain: briefs.example.org\n---\n")}
+	const index = "---\ntitle: Test Briefs\nid_domain: briefs.example.org\n---\n"
 	var ids []string
 	for _, base := range []string{"https://briefs.example.org/", "https://deploy-preview-4--briefs.netlify.app/", ""} {
-		f := readFeed(t, build(t, fsys, Options{BaseURL: base}))
+		f := readFeed(t, sample(t, site.Options{BaseURL: base}).EditFiles("content/_index.md", index).Build())
 		got := f.ID
 		for _, e := range f.Entries {
 			got += " " + e.ID
@@ -50,9 +51,9 @@ func TestFeedIDsStable(t *testing.T) {
 			t.Errorf("build %d: ids %q, want %q", i, got, want)
 		}
 	}
-	meta := string(fsys["content/meta.md"].Data)
-	fsys["content/meta.md"] = &fstest.MapFile{Data: []byte(strings.Replace(meta, "date: 2025-01-30", "date: 2025-01-30\nid: urn:uuid:0b7e8a4c-3b43-4d5e-9a53-0f1c0b6a7f11", 1))}
-	f := readFeed(t, build(t, fsys, Options{}))
+	b := sample(t, site.Options{}).EditFiles("content/_index.md", index)
+	b.EditFileReplace("content/meta.md", "date: 2025-01-30", "date: 2025-01-30\nid: urn:uuid:0b7e8a4c-3b43-4d5e-9a53-0f1c0b6a7f11")
+	f := readFeed(t, b.Build())
 	if got := f.Entries[1].ID; got != "urn:uuid:0b7e8a4c-3b43-4d5e-9a53-0f1c0b6a7f11" {
 		t.Errorf("a brief's own id: %q", got)
 	}
@@ -61,34 +62,28 @@ func TestFeedIDsStable(t *testing.T) {
 // TestFeedUpdated: an entry's updated moves when the brief says it was
 // updated; published stays its date; the feed's updated is the latest.
 func TestFeedUpdated(t *testing.T) {
-	fsys := loadSite(t, "testdata/site.txtar")
-	before := readFeed(t, build(t, fsys, Options{}))
-	meta := string(fsys["content/meta.md"].Data)
-	fsys["content/meta.md"] = &fstest.MapFile{Data: []byte(strings.Replace(strings.Replace(meta, "date: 2025-01-30", "date: 2025-01-30\nupdated: 2025-03-15", 1), "foa: 87.11", "foa: 87.21", 1))}
-	out := build(t, fsys, Options{})
-	after := readFeed(t, out)
+	b := sample(t, site.Options{}).Build()
+	before := readFeed(t, b)
+	b.EditFileReplace("content/meta.md", "date: 2025-01-30", "date: 2025-01-30\nupdated: 2025-03-15")
+	b.EditFileReplace("content/meta.md", "foa: 87.11", "foa: 87.21").Build()
+	after := readFeed(t, b)
 	if before.Entries[1].Updated != "2025-01-30T00:00:00Z" || after.Entries[1].Updated != "2025-03-15T00:00:00Z" {
 		t.Errorf("entry updated %s, then %s", before.Entries[1].Updated, after.Entries[1].Updated)
 	}
 	if after.Entries[1].Published != "2025-01-30T00:00:00Z" || after.Updated != "2025-03-15T00:00:00Z" {
 		t.Errorf("published %s, feed updated %s", after.Entries[1].Published, after.Updated)
 	}
-	if !strings.Contains(file(t, out, "meta/index.html"), ` · updated <time datetime="2025-03-15">15 March 2025</time>`) {
-		t.Errorf("the page does not say when the brief was updated")
-	}
+	// The page says when the brief was updated.
+	b.AssertFileContent("meta/index.html", ` · updated <time datetime="2025-03-15">15 March 2025</time>`)
 }
 
 // TestNoSitemapWithoutBaseURL: a sitemap needs absolute URLs, so without a
 // base URL there is no sitemap.xml and robots.txt names none.
 func TestNoSitemapWithoutBaseURL(t *testing.T) {
-	out := build(t, loadSite(t, "testdata/site.txtar"), Options{})
-	if _, ok := out.Files["sitemap.xml"]; ok {
-		t.Errorf("sitemap.xml written without a base URL")
-	}
-	if robots := file(t, out, "robots.txt"); strings.Contains(robots, "Sitemap") {
-		t.Errorf("robots.txt names a sitemap: %q", robots)
-	}
-	for _, e := range readFeed(t, out).Entries {
+	b := sample(t, site.Options{}).Build()
+	b.AssertFileExists("sitemap.xml", false)
+	b.AssertFileContent("robots.txt", "! Sitemap")
+	for _, e := range readFeed(t, b).Entries {
 		if strings.HasPrefix(e.Link.Href, "/") || strings.Contains(e.Link.Href, "//") {
 			t.Errorf("feed link %q", e.Link.Href)
 		}
@@ -98,24 +93,14 @@ func TestNoSitemapWithoutBaseURL(t *testing.T) {
 // TestTagIndex: /tags/ lists every tag with its count, tag pages link to
 // it, and the sitemap lists it.
 func TestTagIndex(t *testing.T) {
-	out := build(t, loadSite(t, "testdata/site.txtar"), Options{BaseURL: "https://briefs.example.org/"})
-	index := file(t, out, "tags/index.html")
-	for _, want := range []string{
-		`<li><a href="../tags/antitrust-competition/">Antitrust &amp; Competition</a> <span class="count">1 brief</span></li>`,
-		`<li><a href="../tags/cloud/">cloud</a> <span class="count">2 briefs</span></li>`,
-		`<link rel="canonical" href="https://briefs.example.org/tags/">`,
-	} {
-		if !strings.Contains(index, want) {
-			t.Errorf("tags/index.html lacks %s", want)
-		}
-	}
-	if a, c := strings.Index(index, "Antitrust"), strings.Index(index, ">cloud<"); a > c {
-		t.Errorf("tags are not in order")
-	}
-	if !strings.Contains(file(t, out, "tags/cloud/index.html"), `<a href="../../tags/">All tags</a>`) {
-		t.Errorf("a tag page does not link to all tags")
-	}
-	if !strings.Contains(file(t, out, "sitemap.xml"), "<loc>https://briefs.example.org/tags/</loc>") {
-		t.Errorf("the sitemap lacks /tags/")
-	}
+	b := sample(t, site.Options{BaseURL: "https://briefs.example.org/"}).Build()
+	b.AssertFileContent("tags/index.html", `
+		<li><a href="../tags/antitrust-competition/">Antitrust &amp; Competition</a> <span class="count">1 brief</span></li>
+		<li><a href="../tags/cloud/">cloud</a> <span class="count">2 briefs</span></li>
+		<link rel="canonical" href="https://briefs.example.org/tags/">
+	`)
+	b.AssertFileOrder("tags/index.html", "Antitrust", ">cloud<")
+	// A tag page links to all tags, and the sitemap lists them.
+	b.AssertFileContent("tags/cloud/index.html", `<a href="../../tags/">All tags</a>`)
+	b.AssertFileContent("sitemap.xml", "<loc>https://briefs.example.org/tags/</loc>")
 }

@@ -1,87 +1,11 @@
 package site
 
 import (
-	"html"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-	"testing/fstest"
 )
-
-var idAttr = regexp.MustCompile(` id="([^"]*)"`)
-
-// Content headings never take an id the page template or a chart uses.
-func TestHeadingIDsUnique(t *testing.T) {
-	fsys := fstest.MapFS{"content/x.md": {Data: []byte("---\ntitle: T\ndate: 2024-01-01\nfigures:\n  a: 1.0\n  b: 2.0\n---\n" +
-		"## Main\n\n## Chart 1\n\n## Chart 1 t\n\n## The numbers h\n\n## Numbers h\n\n## Sources h\n\n## Main\n\n" +
-		"```chart\ntype: bar\ntitle: C\ndata: [a, b]\n```\n")}}
-	page := file(t, build(t, fsys, Options{}), "x/index.html")
-	seen := map[string]bool{}
-	for _, m := range idAttr.FindAllStringSubmatch(page, -1) {
-		if seen[m[1]] {
-			t.Errorf("id %q appears twice", m[1])
-		}
-		seen[m[1]] = true
-	}
-	for _, id := range []string{"main", "chart-1", "chart-1-t", "numbers-h", "main-1", "main-2", "chart-1-1", "chart-1-t-1", "numbers-h-1", "the-numbers-h"} {
-		if !seen[id] {
-			t.Errorf("no id %q (have %v)", id, seen)
-		}
-	}
-	// Headings keep their natural ids when nothing else takes them.
-	if !strings.Contains(page, `<h2 id="the-numbers-h">`) {
-		t.Errorf("heading lost its natural id")
-	}
-}
-
-func mdBrief(title, date, extra, body string) *fstest.MapFile {
-	return &fstest.MapFile{Data: []byte("---\ntitle: " + title + "\ndate: " + date + "\n" + extra + "---\n" + body + "\n")}
-}
-
-// Tags in any script get their own page; symbols that tell tags apart
-// (C++ and C) are kept; the URL is percent-encoded where needed.
-func TestTagSlugs(t *testing.T) {
-	fsys := fstest.MapFS{
-		"content/a.md": mdBrief("A", "2024-01-01", "tags: [日本, C++]\n", "a"),
-		"content/b.md": mdBrief("B", "2024-01-02", "tags: [中国, C, Café Society, हिन्दी]\n", "b"),
-	}
-	out := build(t, fsys, Options{BaseURL: "https://example.org/"})
-	for _, p := range []string{"tags/日本/index.html", "tags/中国/index.html", "tags/c++/index.html", "tags/c/index.html", "tags/café-society/index.html", "tags/हिन्दी/index.html"} {
-		file(t, out, p)
-	}
-	page := file(t, out, "a/index.html")
-	var hrefs []string
-	for _, m := range regexp.MustCompile(`href="(\.\./tags/[^"]+)"`).FindAllStringSubmatch(page, -1) {
-		u, err := url.PathUnescape(html.UnescapeString(m[1]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		hrefs = append(hrefs, u)
-	}
-	if strings.Join(hrefs, " ") != "../tags/日本/ ../tags/c++/" {
-		t.Errorf("tag links %q", hrefs)
-	}
-	sitemap := file(t, out, "sitemap.xml")
-	if !strings.Contains(page, `href="../tags/c%2b%2b/"`) && !strings.Contains(page, `href="../tags/c%2B%2B/"`) {
-		t.Errorf("+ must be percent-encoded (some hosts read it as a space)")
-	}
-	if !strings.Contains(sitemap, "<loc>https://example.org/tags/%E6%97%A5%E6%9C%AC/</loc>") || !strings.Contains(sitemap, "<loc>https://example.org/tags/c%2B%2B/</loc>") {
-		t.Errorf("sitemap does not percent-encode a Unicode tag:\n%s", sitemap)
-	}
-}
-
-func errorLines(t *testing.T, fsys fstest.MapFS) []string {
-	t.Helper()
-	_, errs := Build(fsys, Options{Now: now})
-	var got []string
-	for _, e := range errs.Errors(false) {
-		got = append(got, e.Error())
-	}
-	return got
-}
 
 func wantErrors(t *testing.T, got []string, want ...string) {
 	t.Helper()
@@ -92,47 +16,6 @@ func wantErrors(t *testing.T, got []string, want ...string) {
 		if !strings.HasPrefix(got[i], want[i]) {
 			t.Errorf("error %d:\n got  %s\n want %s…", i, got[i], want[i])
 		}
-	}
-}
-
-// Two tags that would share a URL, a tag with no URL at all, a brief slug
-// that is a site path and two briefs with one slug: each is an error at
-// the position that causes it.
-func TestSlugCollisions(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		fsys fstest.MapFS
-		want []string
-	}{
-		{"tags differ by a symbol", fstest.MapFS{
-			"content/a.md": mdBrief("A", "2024-01-02", "tags: [C]\n", "a"),
-			"content/b.md": mdBrief("B", "2024-01-01", "tags: [x, C#]\n", "b"),
-		}, []string{`content/b.md:4:11: tag "C#" has the same URL (tags/c/) as tag "C" at content/a.md:4:8: write the tag the same way everywhere, or rename one`}},
-		{"case is one tag", fstest.MapFS{
-			"content/a.md": mdBrief("A", "2024-01-02", "tags: [Cloud]\n", "a"),
-			"content/b.md": mdBrief("B", "2024-01-01", "tags: [cloud]\n", "b"),
-		}, nil},
-		{"twice in one brief", fstest.MapFS{
-			"content/a.md": mdBrief("A", "2024-01-02", "tags: [cloud, Cloud]\n", "a"),
-		}, []string{`content/a.md:4:15: tag "Cloud" repeats tag "cloud"`}},
-		{"no letters", fstest.MapFS{
-			"content/a.md": mdBrief("A", "2024-01-02", "tags: [\"—\", ok]\n", "a"),
-		}, []string{`content/a.md:4:8: tag "—" has no letter or digit to make its URL from`}},
-		{"slug is a site path", fstest.MapFS{
-			"content/a.md":    mdBrief("A", "2024-01-02", "slug: tags\n", "a"),
-			"content/page.md": mdBrief("P", "2024-01-02", "", "p"),
-		}, []string{
-			"content/a.md:4:7: slug tags is taken by the site's own pages",
-			"content/page.md:1:1: slug page is taken by the site's own pages",
-		}},
-		{"two briefs, one slug", fstest.MapFS{
-			"content/a.md": mdBrief("A", "2024-01-02", "", "a"),
-			"content/b.md": mdBrief("B", "2024-01-01", "summary: S\nslug: a\n", "b"),
-		}, []string{"content/b.md:5:7: slug a is already used by content/a.md"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			wantErrors(t, errorLines(t, tc.fsys), tc.want...)
-		})
 	}
 }
 

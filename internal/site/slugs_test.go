@@ -1,0 +1,143 @@
+package site_test
+
+import (
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/briefs/briefs/internal/site"
+	"github.com/briefs/briefs/internal/sitetest"
+)
+
+var idAttr = regexp.MustCompile(` id="([^"]*)"`)
+
+// Content headings never take an id the page template or a chart uses.
+func TestHeadingIDsUnique(t *testing.T) {
+	b := sitetest.Test(t, `
+-- content/x.md --
+---
+title: T
+date: 2024-01-01
+figures:
+  a: 1.0
+  b: 2.0
+---
+## Main
+
+## Chart 1
+
+## Chart 1 t
+
+## The numbers h
+
+## Numbers h
+
+## Sources h
+
+## Main
+
+`+"```chart\ntype: bar\ntitle: C\ndata: [a, b]\n```\n", site.Options{})
+	page := b.FileContent("x/index.html")
+	seen := map[string]bool{}
+	for _, m := range idAttr.FindAllStringSubmatch(page, -1) {
+		if seen[m[1]] {
+			t.Errorf("id %q appears twice", m[1])
+		}
+		seen[m[1]] = true
+	}
+	for _, id := range []string{"main", "chart-1", "chart-1-t", "numbers-h", "main-1", "main-2", "chart-1-1", "chart-1-t-1", "numbers-h-1", "the-numbers-h"} {
+		if !seen[id] {
+			t.Errorf("no id %q (have %v)", id, seen)
+		}
+	}
+	// Headings keep their natural ids when nothing else takes them.
+	b.AssertFileContent("x/index.html", `<h2 id="the-numbers-h">`)
+}
+
+// Tags in any script get their own page; symbols that tell tags apart
+// (C++ and C) are kept; the URL is percent-encoded where needed.
+func TestTagSlugs(t *testing.T) {
+	b := sitetest.Test(t, `
+-- content/a.md --
+---
+title: A
+date: 2024-01-01
+tags: [日本, C++]
+---
+a
+-- content/b.md --
+---
+title: B
+date: 2024-01-02
+tags: [中国, C, Café Society, हिन्दी]
+---
+b
+`, site.Options{BaseURL: "https://example.org/"})
+	for _, p := range []string{"tags/日本/index.html", "tags/中国/index.html", "tags/c++/index.html", "tags/c/index.html", "tags/café-society/index.html", "tags/हिन्दी/index.html"} {
+		b.AssertFileExists(p, true)
+	}
+	var hrefs []string
+	for _, m := range regexp.MustCompile(`href="(\.\./tags/[^"]+)"`).FindAllStringSubmatch(b.FileContent("a/index.html"), -1) {
+		u, err := url.PathUnescape(html.UnescapeString(m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hrefs = append(hrefs, u)
+	}
+	if strings.Join(hrefs, " ") != "../tags/日本/ ../tags/c++/" {
+		t.Errorf("tag links %q", hrefs)
+	}
+	// + is percent-encoded (some hosts read it as a space), and so is a
+	// Unicode tag in the sitemap.
+	b.AssertFileContent("a/index.html", `href="../tags/c%2B%2B/"`)
+	b.AssertFileContent("sitemap.xml", "<loc>https://example.org/tags/%E6%97%A5%E6%9C%AC/</loc>", "<loc>https://example.org/tags/c%2B%2B/</loc>")
+}
+
+// brief is a txtar file of a brief with a title, a date, more frontmatter
+// and a body.
+func brief(name, title, date, extra, body string) string {
+	return "-- content/" + name + " --\n---\ntitle: " + title + "\ndate: " + date + "\n" + extra + "---\n" + body + "\n"
+}
+
+// Two tags that would share a URL, a tag with no URL at all, a brief slug
+// that is a site path and two briefs with one slug: each is an error at
+// the position that causes it.
+func TestSlugCollisions(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files string
+		want  []string
+	}{
+		{"tags differ by a symbol",
+			brief("a.md", "A", "2024-01-02", "tags: [C]\n", "a") + brief("b.md", "B", "2024-01-01", "tags: [x, C#]\n", "b"),
+			[]string{`content/b.md:4:11: tag "C#" has the same URL (tags/c/) as tag "C" at content/a.md:4:8: write the tag the same way everywhere, or rename one`}},
+		{"case is one tag",
+			brief("a.md", "A", "2024-01-02", "tags: [Cloud]\n", "a") + brief("b.md", "B", "2024-01-01", "tags: [cloud]\n", "b"),
+			nil},
+		{"twice in one brief",
+			brief("a.md", "A", "2024-01-02", "tags: [cloud, Cloud]\n", "a"),
+			[]string{`content/a.md:4:15: tag "Cloud" repeats tag "cloud"`}},
+		{"no letters",
+			brief("a.md", "A", "2024-01-02", "tags: [\"—\", ok]\n", "a"),
+			[]string{`content/a.md:4:8: tag "—" has no letter or digit to make its URL from`}},
+		{"slug is a site path",
+			brief("a.md", "A", "2024-01-02", "slug: tags\n", "a") + brief("page.md", "P", "2024-01-02", "", "p"),
+			[]string{
+				"content/a.md:4:7: slug tags is taken by the site's own pages",
+				"content/page.md:1:1: slug page is taken by the site's own pages",
+			}},
+		{"two briefs, one slug",
+			brief("a.md", "A", "2024-01-02", "", "a") + brief("b.md", "B", "2024-01-01", "summary: S\nslug: a\n", "b"),
+			[]string{"content/b.md:5:7: slug a is already used by content/a.md"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := sitetest.New(t, tc.files, site.Options{})
+			if errs := b.BuildE(); (errs.Err() != nil) != (len(tc.want) > 0) {
+				t.Errorf("build error %v, want %d", errs.Err(), len(tc.want))
+			}
+			b.AssertErrors(tc.want...)
+		})
+	}
+}
