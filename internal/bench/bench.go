@@ -186,7 +186,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	keep := fs.Bool("keep", false, "keep the generated corpora")
 	reps := fs.Int("runs", 3, "runs of each step; the median is reported")
 	settle := fs.Duration("settle", 6*time.Minute, "time to leave between the previous bench's cleanup and the first build")
-	under := fs.String("dir", ".", "folder to generate the corpora in (default: beside the project, on the disk a real site lives on)")
+	under := fs.String("dir", ".", "folder to generate the corpora in; the project folder is on the disk a real site lives on")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
