@@ -4,7 +4,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/briefs/briefs/internal/cli"
@@ -15,12 +14,12 @@ func main() {
 	ctx, stop := cli.SignalContext(context.Background())
 	err := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr, server.Run)
 	stop()
+	// Run has printed why it failed; only the exit code is left to give.
 	var exit *cli.ExitError
 	if errors.As(err, &exit) {
 		os.Exit(exit.Code)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "briefs:", err)
 		os.Exit(1)
 	}
 }

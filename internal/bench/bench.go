@@ -18,7 +18,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/briefs/briefs/internal/cli"
+	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/ogimage"
 	"github.com/briefs/briefs/internal/publish"
 	"github.com/briefs/briefs/internal/site"
@@ -209,135 +209,35 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	bin := filepath.Join(tmp, "briefs")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/briefs")
+	r := &runner{bin: filepath.Join(tmp, "briefs"), reps: *reps, stderr: stderr, trash: filepath.Join(tmp, "moved-aside")}
+	build := exec.CommandContext(ctx, "go", "build", "-o", r.bin, "./cmd/briefs")
 	build.Stdout, build.Stderr = stderr, stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building briefs: %w", err)
 	}
-	var results []Result
-	lastSaid := ""
-	// A cold build's output and state are moved aside, not deleted, until
-	// every build has run: on a file system that avoids reusing recently
-	// deleted inodes (this machine's ext4 has no journal, so the kernel
-	// skips inodes freed in the last minutes), a build right after deleting
-	// tens of thousands of files pays for the deletion. That case is
-	// measured on its own, last.
-	trash := filepath.Join(tmp, "moved-aside")
-	moved := 0
-	if err := os.Mkdir(trash, 0o755); err != nil {
+	if err := os.Mkdir(r.trash, 0o755); err != nil {
 		return err
 	}
-	moveAside := func(dir string) error {
-		out := filepath.Join(dir, "public")
-		for _, p := range []string{out, publish.StateDir(out)} {
-			moved++
-			err := os.Rename(p, filepath.Join(trash, fmt.Sprint(moved)))
-			if err != nil && !os.IsNotExist(err) {
-				return err
-			}
-		}
-		return nil
-	}
-	deleteOutput := func(dir string) error {
-		out := filepath.Join(dir, "public")
-		return errors.Join(os.RemoveAll(out), os.RemoveAll(publish.StateDir(out)))
-	}
-	// A step is a kind of build, run with its own flags after prep.
-	type step struct {
-		name  string
-		prep  func() error
-		flags []string
-	}
-	// measure runs each step *reps times, the steps taking turns, so that
-	// the load of a shared machine falls on them alike; the last step's
-	// state is what the next measure starts from.
-	measure := func(n int, dir string, steps ...step) error {
-		runs := make([][]Result, len(steps))
-		for rep := 0; rep < *reps; rep++ {
-			for i, st := range steps {
-				if st.prep != nil {
-					if err := st.prep(); err != nil {
-						return err
-					}
-				}
-				// Each run starts with nothing left to flush to disk, so
-				// one run's writes are not charged to the next.
-				syncDisks()
-				fmt.Fprintf(stderr, "%d briefs: %s (%d of %d)…\n", n, st.name, rep+1, *reps)
-				r, err := runBuild(bin, dir, st.flags...)
-				if err != nil {
-					return err
-				}
-				runs[i] = append(runs[i], r)
-			}
-		}
-		for i, st := range steps {
-			r := median(runs[i])
-			r.Corpus, r.Run = n, st.name
-			results = append(results, r)
-			lastSaid = r.Output
-		}
-		return nil
-	}
-	// Deleting many files makes creating files slow for a few minutes on
-	// this kind of disk (see above): up to six, when the kernel's copy of
-	// a freed inode is written to again. The previous bench deleted a few
-	// hundred thousand; leave it that long before the first build.
-	waited := time.Duration(0)
-	if data, err := os.ReadFile(stampPath); err == nil {
-		if last, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(data))); err == nil {
-			if wait := *settle - time.Since(last); wait > 0 {
-				fmt.Fprintf(stderr, "the previous bench deleted its files %v ago; waiting %v so that its deletions do not slow these builds…\n", time.Since(last).Round(time.Second), wait.Round(time.Second))
-				time.Sleep(wait)
-				waited = wait
-			}
-		}
-	}
+	waited := settleAfterLastBench(stderr, *settle)
 	syncDisks()
-	type corpus struct {
-		n   int
-		dir string
-	}
 	var corpora []corpus
 	for _, s := range strings.Split(*sizes, ",") {
 		var n int
 		if _, err := fmt.Sscan(s, &n); err != nil || n <= 0 {
 			return fmt.Errorf("bad size %q", s)
 		}
-		dir := filepath.Join(tmp, fmt.Sprintf("site-%d", n))
-		corpora = append(corpora, corpus{n, dir})
+		c := corpus{n, filepath.Join(tmp, fmt.Sprintf("site-%d", n))}
+		corpora = append(corpora, c)
 		fmt.Fprintf(stderr, "generating %d briefs…\n", n)
-		if err := Generate(dir, n); err != nil {
+		if err := Generate(c.dir, n); err != nil {
 			return err
 		}
-		edits := 0
-		editOne := func() error {
-			edits++
-			p := filepath.Join(dir, "content", "brief-00042.md")
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(p, append(data, fmt.Sprintf("\nEdit %d ends here.\n", edits)...), 0o644)
-		}
-		aside := func() error { return moveAside(dir) }
-		// The default build (what users run) is listed first; it runs
-		// last of the two, so the steps after it start from its output.
-		if err := measure(n, dir, step{"cold build, --no-og", aside, []string{"--no-og"}}, step{"cold build", aside, nil}); err != nil {
-			return err
-		}
-		k := len(results)
-		results[k-2], results[k-1] = results[k-1], results[k-2]
-		if err := measure(n, dir, step{"no-change rebuild", nil, nil}); err != nil {
-			return err
-		}
-		if err := measure(n, dir, step{"one-brief edit", editOne, nil}); err != nil {
+		if err := r.builds(c); err != nil {
 			return err
 		}
 	}
 	for _, c := range corpora {
-		if err := measure(c.n, c.dir, step{"cold, right after rm -rf", func() error { return deleteOutput(c.dir) }, nil}); err != nil {
+		if err := r.measure(c.n, c.dir, step{"cold, right after rm -rf", func() error { return deleteOutput(c.dir) }, nil}); err != nil {
 			return err
 		}
 	}
@@ -346,30 +246,181 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// garbage collector settings briefs build uses. They run last: a child
 	// process's peak memory as the kernel reports it includes its parent's
 	// (exec records the forked address space's), so no build may follow.
-	cli.TuneGC()
+	gctune.Batch()
 	for _, c := range corpora {
-		var cpu []Result
-		for rep := 0; rep < *reps; rep++ {
-			start := time.Now()
-			_, errs := site.Build(os.DirFS(c.dir), site.Options{Sink: discard{}})
-			if err := errs.Err(); err != nil {
-				return err
-			}
-			cpu = append(cpu, Result{Wall: time.Since(start)})
+		res, err := discardedBuild(c, *reps)
+		if err != nil {
+			return err
 		}
-		r := median(cpu)
-		r.Corpus, r.Run = c.n, "cold, output discarded"
-		results = append(results, r)
+		r.results = append(r.results, res)
 	}
-	// OpenGraph images, timed on their own: one worker's drawer, one image
-	// after another.
-	fonts, err := ogimage.DefaultFonts()
+	og, ogBytes, err := timeOGImages()
 	if err != nil {
 		return err
+	}
+	r.report(stdout)
+	fmt.Fprintf(stdout, "OpenGraph image (1200×630 PNG): %.2f ms each on one core, %.1f KB; unchanged images are reused, not redrawn.\n", float64(og.Microseconds())/1000, ogBytes/1000)
+	fmt.Fprintf(stdout, "Median of %d runs each (steps measured together take turns) on %s, sources and output on the project's disk; waited %v for an earlier bench's deletions to pass; the last build said: %s\n", *reps, machine(), waited.Round(time.Second), r.lastSaid)
+	return nil
+}
+
+// corpus is a generated site of n briefs in dir.
+type corpus struct {
+	n   int
+	dir string
+}
+
+// step is a kind of build, run with its own flags after prep.
+type step struct {
+	name  string
+	prep  func() error
+	flags []string
+}
+
+// runner runs the briefs binary bin over corpora and collects the results.
+type runner struct {
+	bin      string
+	reps     int
+	stderr   io.Writer
+	results  []Result
+	lastSaid string
+	// A cold build's output and state are moved aside into trash, not
+	// deleted, until every build has run: on a file system that avoids
+	// reusing recently deleted inodes (this machine's ext4 has no journal,
+	// so the kernel skips inodes freed in the last minutes), a build right
+	// after deleting tens of thousands of files pays for the deletion. That
+	// case is measured on its own, last.
+	trash string
+	moved int
+}
+
+// builds measures a corpus's cold builds, its no-change rebuild and its
+// one-brief edit.
+func (r *runner) builds(c corpus) error {
+	edits := 0
+	editOne := func() error {
+		edits++
+		p := filepath.Join(c.dir, "content", "brief-00042.md")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(p, append(data, fmt.Sprintf("\nEdit %d ends here.\n", edits)...), 0o644)
+	}
+	aside := func() error { return r.moveAside(c.dir) }
+	// The default build (what users run) is listed first; it runs
+	// last of the two, so the steps after it start from its output.
+	if err := r.measure(c.n, c.dir, step{"cold build, --no-og", aside, []string{"--no-og"}}, step{"cold build", aside, nil}); err != nil {
+		return err
+	}
+	k := len(r.results)
+	r.results[k-2], r.results[k-1] = r.results[k-1], r.results[k-2]
+	if err := r.measure(c.n, c.dir, step{"no-change rebuild", nil, nil}); err != nil {
+		return err
+	}
+	return r.measure(c.n, c.dir, step{"one-brief edit", editOne, nil})
+}
+
+func (r *runner) moveAside(dir string) error {
+	out := filepath.Join(dir, "public")
+	for _, p := range []string{out, publish.StateDir(out)} {
+		r.moved++
+		err := os.Rename(p, filepath.Join(r.trash, fmt.Sprint(r.moved)))
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func deleteOutput(dir string) error {
+	out := filepath.Join(dir, "public")
+	return errors.Join(os.RemoveAll(out), os.RemoveAll(publish.StateDir(out)))
+}
+
+// measure runs each step r.reps times, the steps taking turns, so that the
+// load of a shared machine falls on them alike; the last step's state is
+// what the next measure starts from.
+func (r *runner) measure(n int, dir string, steps ...step) error {
+	runs := make([][]Result, len(steps))
+	for rep := 0; rep < r.reps; rep++ {
+		for i, st := range steps {
+			if st.prep != nil {
+				if err := st.prep(); err != nil {
+					return err
+				}
+			}
+			// Each run starts with nothing left to flush to disk, so
+			// one run's writes are not charged to the next.
+			syncDisks()
+			fmt.Fprintf(r.stderr, "%d briefs: %s (%d of %d)…\n", n, st.name, rep+1, r.reps)
+			res, err := runBuild(r.bin, dir, st.flags...)
+			if err != nil {
+				return err
+			}
+			runs[i] = append(runs[i], res)
+		}
+	}
+	for i, st := range steps {
+		res := median(runs[i])
+		res.Corpus, res.Run = n, st.name
+		r.results = append(r.results, res)
+		r.lastSaid = res.Output
+	}
+	return nil
+}
+
+// settleAfterLastBench waits out the previous bench's deletions and returns
+// how long it waited. Deleting many files makes creating files slow for a
+// few minutes on this kind of disk (see runner): up to six, when the
+// kernel's copy of a freed inode is written to again. The previous bench
+// deleted a few hundred thousand; leave it that long before the first
+// build.
+func settleAfterLastBench(stderr io.Writer, settle time.Duration) time.Duration {
+	data, err := os.ReadFile(stampPath)
+	if err != nil {
+		return 0
+	}
+	last, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(data)))
+	if err != nil {
+		return 0
+	}
+	wait := settle - time.Since(last)
+	if wait <= 0 {
+		return 0
+	}
+	fmt.Fprintf(stderr, "the previous bench deleted its files %v ago; waiting %v so that its deletions do not slow these builds…\n", time.Since(last).Round(time.Second), wait.Round(time.Second))
+	time.Sleep(wait)
+	return wait
+}
+
+// discardedBuild times reps cold builds of c in this process, their output
+// discarded, and returns the median.
+func discardedBuild(c corpus, reps int) (Result, error) {
+	var cpu []Result
+	for rep := 0; rep < reps; rep++ {
+		start := time.Now()
+		_, errs := site.Build(os.DirFS(c.dir), site.Options{Sink: discard{}})
+		if err := errs.Err(); err != nil {
+			return Result{}, err
+		}
+		cpu = append(cpu, Result{Wall: time.Since(start)})
+	}
+	r := median(cpu)
+	r.Corpus, r.Run = c.n, "cold, output discarded"
+	return r, nil
+}
+
+// timeOGImages times OpenGraph images on their own: one worker's drawer,
+// one image after another. It returns the time and size of one image.
+func timeOGImages() (time.Duration, float64, error) {
+	fonts, err := ogimage.DefaultFonts()
+	if err != nil {
+		return 0, 0, err
 	}
 	drawer, err := ogimage.NewDrawer(fonts)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	const ogN = 200
 	start := time.Now()
@@ -377,12 +428,17 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for i := 0; i < ogN; i++ {
 		data, err := drawer.Draw(ogimage.Card{Site: "Benchmark", Kicker: fmt.Sprintf("Company %d Inc. · FY2024", i), Title: fmt.Sprintf("Company %d and the segment that pays for the rest", i), Figure: "58.0%", FigureLabel: "Segment share of operating income"})
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
 		ogBytes += len(data)
 	}
-	og := time.Since(start) / ogN
+	return time.Since(start) / ogN, float64(ogBytes) / ogN, nil
+}
 
+// report prints the results as a table, smallest corpus first, and the
+// cold default build's cost over the --no-og one.
+func (r *runner) report(stdout io.Writer) {
+	results := r.results
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Corpus < results[j].Corpus })
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "briefs\trun\twall\tbriefs/s\tper brief\tpeak RSS\t")
@@ -405,9 +461,6 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "OpenGraph image (1200×630 PNG): %.2f ms each on one core, %.1f KB; unchanged images are reused, not redrawn.\n", float64(og.Microseconds())/1000, float64(ogBytes)/ogN/1000)
-	fmt.Fprintf(stdout, "Median of %d runs each (steps measured together take turns) on %s, sources and output on the project's disk; waited %v for an earlier bench's deletions to pass; the last build said: %s\n", *reps, machine(), waited.Round(time.Second), lastSaid)
-	return nil
 }
 
 func machine() string {

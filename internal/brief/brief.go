@@ -50,8 +50,10 @@ type Brief struct {
 	Sources  []*figures.Source
 	Figures  *figures.Set
 	Checks   []Check
-	// PeriodAt is where period is written.
-	PeriodAt diag.Pos
+	// PeriodAt is where period is written; CompanyAt and TickerAt where
+	// company and ticker are.
+	PeriodAt            diag.Pos
+	CompanyAt, TickerAt diag.Pos
 
 	// CIK is the company's SEC number as written ("" to look the ticker up);
 	// PeriodEnd the period's last day, for checking figures against filings.
@@ -168,14 +170,14 @@ type Check struct {
 func (b *Brief) Pos(bodyOff int) diag.Pos { return b.Lines.Pos(b.BodyOffset + bodyOff) }
 
 var (
-	slugRE  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	nameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	dateRE  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	idRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
-	cikRE   = regexp.MustCompile(`^\d{1,10}$`)
-	xbrlRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:[A-Za-z_][A-Za-z0-9_]*$`)
-	yamlErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	bom     = []byte{0xEF, 0xBB, 0xBF}
+	slugRE     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	nameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	dateRE     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	idRE       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
+	cikRE      = regexp.MustCompile(`^\d{1,10}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+	xbrlRE     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:[A-Za-z_][A-Za-z0-9_]*$`)
+	bom        = []byte{0xEF, 0xBB, 0xBF}
 )
 
 var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "period_end", "headline", "currency", "scale", "sources", "figures", "derived", "checks", "cik"}
@@ -266,12 +268,7 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 	var doc yaml.Node
 	front, body := splitFrontmatter(src)
 	if err := yaml.Unmarshal(front, &doc); err != nil {
-		line, msg := 0, err.Error()
-		if m := yamlErr.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		msg = strings.TrimPrefix(msg, "yaml: ")
+		line, msg := diag.YAMLLine(err)
 		at(line+1, 1, "frontmatter is not valid YAML: %s", msg)
 		return nil, nil, false
 	}
@@ -410,19 +407,36 @@ func (p *parser) str(n *yaml.Node, field string) string {
 	return n.Value
 }
 
+// topNodes are the fields of a brief read after the others: the ones that
+// need the whole frontmatter first.
+type topNodes struct {
+	title, date, updated              *yaml.Node
+	sources, figures, derived, checks *yaml.Node
+}
+
+// fields reads the frontmatter's fields into the brief: first each field on
+// its own, then the ones that need others (dates, the slug from the file
+// name), then the values.
 func (p *parser) fields(root *yaml.Node) {
+	n := p.top(root)
+	p.settle(n)
+	p.values(n)
+}
+
+// top reads each top-level field, keeping aside those read later.
+func (p *parser) top(root *yaml.Node) topNodes {
 	b := p.b
-	var figNode, derivedNode, checksNode, sourcesNode, dateNode, titleNode, updatedNode *yaml.Node
+	var n topNodes
 	p.pairs(root, func(k, v *yaml.Node) {
 		switch k.Value {
 		case "title":
-			b.Title, titleNode = p.str(v, "title"), v
+			b.Title, n.title = p.str(v, "title"), v
 		case "summary":
 			b.Summary = p.str(v, "summary")
 		case "date":
-			dateNode = v
+			n.date = v
 		case "updated":
-			updatedNode = v
+			n.updated = v
 		case "id":
 			b.ID = p.str(v, "id")
 			if !idRE.MatchString(b.ID) {
@@ -442,56 +456,30 @@ func (p *parser) fields(root *yaml.Node) {
 				p.errorf(v, "slug %q must be lowercase letters, digits and single hyphens ([a-z0-9-]+)", b.Slug)
 			}
 		case "tags":
-			if v.Kind != yaml.SequenceNode {
-				if !p.alias(v) {
-					p.errorf(v, "tags must be a list, such as [cloud, antitrust]")
-				}
-				return
-			}
-			for _, t := range v.Content {
-				name := strings.TrimSpace(p.str(t, "a tag"))
-				if name == "" {
-					continue
-				}
-				tag := Tag{Name: name, Slug: TagSlug(name), At: scalarStart(t)}
-				if tag.Slug == "" {
-					p.errorf(t, "tag %q has no letter or digit to make its URL from", name)
-					continue
-				}
-				if prev := b.tag(tag.Slug); prev != nil {
-					p.errorf(t, "tag %q repeats tag %q (both are tags/%s/): list it once", name, prev.Name, tag.Slug)
-					continue
-				}
-				b.Tags = append(b.Tags, tag)
-			}
+			p.tags(v)
 		case "company":
-			b.Company = p.str(v, "company")
+			b.Company, b.CompanyAt = p.str(v, "company"), scalarStart(v)
 		case "ticker":
-			b.Ticker = p.str(v, "ticker")
+			b.Ticker, b.TickerAt = p.str(v, "ticker"), scalarStart(v)
 		case "period":
 			b.Period, b.PeriodAt = p.period(v, p.str(v, "period")), pos(v)
 		case "headline":
 			b.Headline = p.str(v, "headline")
 		case "currency":
 			b.Currency = p.str(v, "currency")
-			if !regexp.MustCompile(`^[A-Z]{3}$`).MatchString(b.Currency) {
+			if !currencyRE.MatchString(b.Currency) {
 				p.errorf(v, "currency must be an ISO 4217 code such as USD, not %q", b.Currency)
 			}
 		case "scale":
-			s := p.str(v, "scale")
-			sc, ok := figures.ParseScale(s)
-			if !ok {
-				p.errorf(v, "scale must be one of one, thousand, million, billion, trillion, not %q", s)
-			}
-			b.Scale = sc
+			b.Scale, _ = p.scale(v)
 		case "sources":
-			sourcesNode = v
+			n.sources = v
 		case "figures":
-			figNode = v
+			n.figures = v
 		case "derived":
-			derivedNode = v
+			n.derived = v
 		case "checks":
-			checksNode = v
+			n.checks = v
 		case "cik":
 			b.CIK, b.CIKAt = p.str(v, "cik"), pos(v)
 			if !cikRE.MatchString(b.CIK) {
@@ -509,33 +497,68 @@ func (p *parser) fields(root *yaml.Node) {
 			b.PeriodEndAt = pos(v)
 		default:
 			msg := fmt.Sprintf("unknown field %s", k.Value)
-			if alt := figures.Closest(k.Value, topFields); alt != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", alt)
-			}
+			msg += diag.DidYouMean(k.Value, topFields)
 			p.errorf(k, "%s", msg)
 		}
 	})
-	if titleNode == nil || strings.TrimSpace(b.Title) == "" {
+	return n
+}
+
+// tags reads the tags: field.
+func (p *parser) tags(v *yaml.Node) {
+	b := p.b
+	if v.Kind != yaml.SequenceNode {
+		if !p.alias(v) {
+			p.errorf(v, "tags must be a list, such as [cloud, antitrust]")
+		}
+		return
+	}
+	for _, t := range v.Content {
+		name := strings.TrimSpace(p.str(t, "a tag"))
+		if name == "" {
+			continue
+		}
+		tag := Tag{Name: name, Slug: TagSlug(name), At: scalarStart(t)}
+		if tag.Slug == "" {
+			p.errorf(t, "tag %q has no letter or digit to make its URL from", name)
+			continue
+		}
+		if prev := b.tag(tag.Slug); prev != nil {
+			p.errorf(t, "tag %q repeats tag %q (both are tags/%s/): list it once", name, prev.Name, tag.Slug)
+			continue
+		}
+		b.Tags = append(b.Tags, tag)
+	}
+}
+
+// settle checks what a brief needs and fills in what follows from the rest:
+// the title, the date, updated, the slug from the file name.
+func (p *parser) settle(n topNodes) {
+	b := p.b
+	if n.title == nil || strings.TrimSpace(b.Title) == "" {
 		p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "a brief needs a title"))
 	}
-	if dateNode == nil {
+	if k := b.Key(); k != "" && TagSlug(k) == "" {
+		p.errs.Add(diag.At(b.Path, b.KeyAt(), "%s %q has no letter or digit to make its page's URL (companies/NAME/) from", b.KeyField(), k))
+	}
+	if n.date == nil {
 		p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "a brief needs a date (YYYY-MM-DD)"))
 	} else {
-		s := p.str(dateNode, "date")
+		s := p.str(n.date, "date")
 		d, err := time.Parse("2006-01-02", s)
 		if !dateRE.MatchString(s) || err != nil {
-			p.errorf(dateNode, "date %q must be a real date written YYYY-MM-DD", s)
+			p.errorf(n.date, "date %q must be a real date written YYYY-MM-DD", s)
 		}
 		b.Date = d
 	}
-	if updatedNode != nil {
-		s := p.str(updatedNode, "updated")
+	if n.updated != nil {
+		s := p.str(n.updated, "updated")
 		d, err := time.Parse("2006-01-02", s)
 		switch {
 		case !dateRE.MatchString(s) || err != nil:
-			p.errorf(updatedNode, "updated %q must be a real date written YYYY-MM-DD", s)
+			p.errorf(n.updated, "updated %q must be a real date written YYYY-MM-DD", s)
 		case d.Before(b.Date):
-			p.errorf(updatedNode, "updated %s is before the brief's date %s", s, b.Date.Format("2006-01-02"))
+			p.errorf(n.updated, "updated %s is before the brief's date %s", s, b.Date.Format("2006-01-02"))
 		default:
 			b.Updated = d
 		}
@@ -548,19 +571,25 @@ func (p *parser) fields(root *yaml.Node) {
 			p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "file name %q does not make a valid slug: rename the file or set slug: [a-z0-9-]+", base))
 		}
 	}
-	if sourcesNode != nil {
-		p.sources(sourcesNode)
+}
+
+// values reads the sources, figures, derived values and checks, in the order
+// they depend on each other, and picks the headline.
+func (p *parser) values(n topNodes) {
+	b := p.b
+	if n.sources != nil {
+		p.sources(n.sources)
 	}
 	b.Figures = figures.NewSet(b.Path, b.Period)
-	if figNode != nil {
-		p.figures(figNode)
+	if n.figures != nil {
+		p.figures(n.figures)
 	}
 	p.filed()
-	if derivedNode != nil {
-		p.derived(derivedNode)
+	if n.derived != nil {
+		p.derived(n.derived)
 	}
-	if checksNode != nil {
-		p.checks(checksNode)
+	if n.checks != nil {
+		p.checks(n.checks)
 	}
 	if b.Headline != "" {
 		if _, ok := b.Figures.Get(b.Headline); !ok {
@@ -649,6 +678,30 @@ func (p *parser) source(id string) *figures.Source {
 	return nil
 }
 
+// scale reads a scale: field, of the brief or of one figure.
+func (p *parser) scale(v *yaml.Node) (figures.Scale, bool) {
+	s := p.str(v, "scale")
+	sc, ok := figures.ParseScale(s)
+	if !ok {
+		names := make([]string, len(figures.Scales))
+		for i, sc := range figures.Scales {
+			names[i] = sc.Name
+		}
+		p.errorf(v, "scale must be one of %s, not %q", strings.Join(names, ", "), s)
+	}
+	return sc, ok
+}
+
+// unit reads a figure's unit: field.
+func (p *parser) unit(v *yaml.Node) (figures.Unit, bool) {
+	s := p.str(v, "unit")
+	u, ok := figures.ParseUnit(s)
+	if !ok {
+		p.errorf(v, "unit must be money, percent, count or number, not %q", s)
+	}
+	return u, ok
+}
+
 var figureFields = []string{"value", "values", "label", "unit", "currency", "scale", "source", "xbrl", "decimals", "restated", "note"}
 
 // labelFromKey makes "aws_net_sales" into "AWS net sales"-like text:
@@ -661,6 +714,7 @@ func labelFromKey(k string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// figures reads the figures: field, a name to each figure.
 func (p *parser) figures(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
 		if !p.alias(n) {
@@ -668,182 +722,200 @@ func (p *parser) figures(n *yaml.Node) {
 		}
 		return
 	}
-	p.pairs(n, func(k, v *yaml.Node) {
-		if !nameRE.MatchString(k.Value) {
-			p.errorf(k, "figure name %q must be letters, digits and underscores, starting with a letter", k.Value)
-			return
+	p.pairs(n, p.figure)
+}
+
+// figure reads one figure, k: v.
+func (p *parser) figure(k, v *yaml.Node) {
+	if !nameRE.MatchString(k.Value) {
+		p.errorf(k, "figure name %q must be letters, digits and underscores, starting with a letter", k.Value)
+		return
+	}
+	e := &figures.Entry{Name: k.Value, Label: labelFromKey(k.Value), Pos: pos(k)}
+	val := figures.Value{Unit: figures.Money, Currency: p.b.Currency, Scale: p.b.Scale}
+	var nodes figureNodes
+	ok := true
+	switch v.Kind {
+	case yaml.ScalarNode:
+		nodes.value = v
+	case yaml.MappingNode:
+		nodes, ok = p.figureFields(v, e, &val)
+	default:
+		if !p.alias(v) {
+			p.errorf(v, "a figure is a number or {value, label, unit, source}")
 		}
-		e := &figures.Entry{Name: k.Value, Label: labelFromKey(k.Value), Pos: pos(k)}
-		val := figures.Value{Unit: figures.Money, Currency: p.b.Currency, Scale: p.b.Scale}
-		var valueNode, valuesNode, xbrlNode, decimalsNode *yaml.Node
-		ok := true
-		switch v.Kind {
-		case yaml.ScalarNode:
-			valueNode = v
-		case yaml.MappingNode:
-			p.pairs(v, func(fk, fv *yaml.Node) {
-				switch fk.Value {
-				case "value":
-					valueNode = fv
-				case "values":
-					valuesNode = fv
-				case "label":
-					e.Label = p.str(fv, "label")
-				case "unit":
-					u, good := figures.ParseUnit(p.str(fv, "unit"))
-					if !good {
-						p.errorf(fv, "unit must be money, percent, count or number, not %q", fv.Value)
-						ok = false
-					}
-					val.Unit = u
-				case "currency":
-					val.Currency = p.str(fv, "currency")
-				case "scale":
-					sc, good := figures.ParseScale(p.str(fv, "scale"))
-					if !good {
-						p.errorf(fv, "scale must be one of one, thousand, million, billion, trillion, not %q", fv.Value)
-						ok = false
-					}
-					val.Scale = sc
-				case "xbrl":
-					xbrlNode = fv
-				case "decimals":
-					decimalsNode = fv
-				case "restated":
-					switch r := p.str(fv, "restated"); r {
-					case "true":
-						e.Restated = true
-					case "false", "":
-					default:
-						p.errorf(fv, "restated must be true or false, not %s", r)
-					}
-				case "note":
-					e.Note = strings.TrimSpace(p.str(fv, "note"))
-				case "source":
-					id := p.str(fv, "source")
-					e.Source = p.source(id)
-					if e.Source == nil {
-						var ids []string
-						for _, s := range p.b.Sources {
-							ids = append(ids, s.ID)
-						}
-						msg := fmt.Sprintf("unknown source %s", id)
-						if alt := figures.Closest(id, ids); alt != "" {
-							msg += fmt.Sprintf(" (did you mean %s?)", alt)
-						} else if len(ids) == 0 {
-							msg += " (define it under sources:)"
-						}
-						p.errorf(fv, "%s", msg)
-					}
-				default:
-					msg := fmt.Sprintf("unknown figure field %s", fk.Value)
-					if plainDigits(fk.Value) {
-						msg += ": a comma in a number splits it in YAML; write the number without thousands separators"
-					} else if alt := figures.Closest(fk.Value, figureFields); alt != "" {
-						msg += fmt.Sprintf(" (did you mean %s?)", alt)
-					}
-					p.errorf(fk, "%s", msg)
-					ok = false
-				}
-			})
-		default:
-			if !p.alias(v) {
-				p.errorf(v, "a figure is a number or {value, label, unit, source}")
-			}
-			// Known as failed, so that its uses add no errors of their own.
-			e.Failed = true
-			p.errs.Add(p.b.Figures.Add(e))
-			return
-		}
-		if val.Unit != figures.Money {
-			val.Currency, val.Scale = "", figures.Scale{Name: "one"}
-		}
-		read := func(n *yaml.Node) (figures.Value, string, bool) {
-			if p.alias(n) {
-				return figures.Value{}, "", false
-			}
-			if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 {
-				// A tag overrides what the text looks like: !!str 2.0 is text.
-				if n.ShortTag() == "!!str" {
-					p.errorf(n, "%s %s is tagged as text, not a number: write %s without the tag", n.Tag, n.Value, n.Value)
-				} else {
-					p.errorf(n, "%s %s carries a YAML tag: write %s without the tag", n.Tag, n.Value, n.Value)
-				}
-				return figures.Value{}, "", false
-			}
-			if n.Kind != yaml.ScalarNode {
-				p.errorf(n, "a value must be a plain decimal number such as 638.0")
-				return figures.Value{}, "", false
-			}
-			d, places, err := figures.ParseLiteral(n.Value, n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0)
-			if err != nil {
-				p.errorf(n, "%v", err)
-				return figures.Value{}, "", false
-			}
-			out := val
-			out.Places = places
-			switch val.Unit {
-			case figures.Money:
-				out.D = d.Shift(val.Scale.Exp)
-			case figures.Percent:
-				out.D = d.Shift(-2)
-				out.Places = max(places, 1)
-			default:
-				out.D = d
-			}
-			return out, n.Value, true
-		}
-		switch {
-		case valueNode != nil && valuesNode != nil:
-			p.errorf(valuesNode, "a figure has value or values, not both")
-			ok = false
-		case valueNode != nil:
-			fv, lit, good := read(valueNode)
-			if !good {
-				e.Failed = true
-				break
-			}
-			e.Value, e.Literal, e.ValueAt = fv, lit, pos(valueNode)
-		case valuesNode != nil:
-			if valuesNode.Kind != yaml.MappingNode {
-				if !p.alias(valuesNode) {
-					p.errorf(valuesNode, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
-				}
-				ok = false
-				break
-			}
-			p.pairs(valuesNode, func(pk, pv *yaml.Node) {
-				per := p.period(pk, pk.Value)
-				fv, lit, good := read(pv)
-				if good && per != "" {
-					e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit, At: pos(pv)})
-				} else {
-					e.Failed = true
-				}
-			})
-			if len(e.Series) == 0 {
-				e.Failed = true
-			}
-			// In time order, whatever order the YAML lists them in: the
-			// previous period, a chart's axis and a table all follow it.
-			slices.SortStableFunc(e.Series, func(a, b figures.Point) int { return period.Compare(a.Period, b.Period) })
-		case xbrlNode != nil:
-			// Imported from the filing by p.filed.
-		default:
-			p.errorf(k, "figure %s has no value", k.Value)
-			ok = false
-		}
-		if !ok {
-			e.Failed = true
-		}
-		if xbrlNode != nil || decimalsNode != nil {
-			p.xbrl(e, val, k, valueNode, valuesNode, xbrlNode, decimalsNode)
-		}
-		if e.Restated && e.Note == "" {
-			p.errorf(k, "figure %s is restated: give the reason in note", k.Value)
-		}
+		// Known as failed, so that its uses add no errors of their own.
+		e.Failed = true
 		p.errs.Add(p.b.Figures.Add(e))
+		return
+	}
+	if val.Unit != figures.Money {
+		val.Currency, val.Scale = "", figures.Scale{Name: "one"}
+	}
+	switch {
+	case nodes.value != nil && nodes.values != nil:
+		p.errorf(nodes.values, "a figure has value or values, not both")
+		ok = false
+	case nodes.value != nil:
+		fv, lit, good := p.literal(nodes.value, val)
+		if !good {
+			e.Failed = true
+			break
+		}
+		e.Value, e.Literal, e.ValueAt = fv, lit, pos(nodes.value)
+	case nodes.values != nil:
+		if nodes.values.Kind != yaml.MappingNode {
+			if !p.alias(nodes.values) {
+				p.errorf(nodes.values, "values must map a period to a number, such as {FY2023: 574.8, FY2024: 638.0}")
+			}
+			ok = false
+			break
+		}
+		p.pairs(nodes.values, func(pk, pv *yaml.Node) {
+			per := p.period(pk, pk.Value)
+			fv, lit, good := p.literal(pv, val)
+			if good && per != "" {
+				e.Series = append(e.Series, figures.Point{Period: pk.Value, Value: fv, Literal: lit, At: pos(pv)})
+			} else {
+				e.Failed = true
+			}
+		})
+		if len(e.Series) == 0 {
+			e.Failed = true
+		}
+		// In time order, whatever order the YAML lists them in: the
+		// previous period, a chart's axis and a table all follow it.
+		slices.SortStableFunc(e.Series, func(a, b figures.Point) int { return period.Compare(a.Period, b.Period) })
+	case nodes.xbrl != nil:
+		// Imported from the filing by p.filed.
+	default:
+		p.errorf(k, "figure %s has no value", k.Value)
+		ok = false
+	}
+	if !ok {
+		e.Failed = true
+	}
+	if nodes.xbrl != nil || nodes.decimals != nil {
+		p.xbrl(e, val, k, nodes.value, nodes.values, nodes.xbrl, nodes.decimals)
+	}
+	if e.Restated && e.Note == "" {
+		p.errorf(k, "figure %s is restated: give the reason in note", k.Value)
+	}
+	p.errs.Add(p.b.Figures.Add(e))
+}
+
+// figureNodes are the fields of a figure read once all are known.
+type figureNodes struct{ value, values, xbrl, decimals *yaml.Node }
+
+// figureFields reads the fields of a figure written as a mapping into e and
+// val; ok is false when one is wrong.
+func (p *parser) figureFields(v *yaml.Node, e *figures.Entry, val *figures.Value) (nodes figureNodes, ok bool) {
+	ok = true
+	p.pairs(v, func(fk, fv *yaml.Node) {
+		switch fk.Value {
+		case "value":
+			nodes.value = fv
+		case "values":
+			nodes.values = fv
+		case "label":
+			e.Label = p.str(fv, "label")
+		case "unit":
+			u, good := p.unit(fv)
+			ok = ok && good
+			val.Unit = u
+		case "currency":
+			val.Currency = p.str(fv, "currency")
+		case "scale":
+			sc, good := p.scale(fv)
+			ok = ok && good
+			val.Scale = sc
+		case "xbrl":
+			nodes.xbrl = fv
+		case "decimals":
+			nodes.decimals = fv
+		case "restated":
+			switch r := p.str(fv, "restated"); r {
+			case "true":
+				e.Restated = true
+			case "false", "":
+			default:
+				p.errorf(fv, "restated must be true or false, not %s", r)
+			}
+		case "note":
+			e.Note = strings.TrimSpace(p.str(fv, "note"))
+		case "source":
+			e.Source = p.sourceRef(fv)
+		default:
+			msg := fmt.Sprintf("unknown figure field %s", fk.Value)
+			if plainDigits(fk.Value) {
+				msg += ": a comma in a number splits it in YAML; write the number without thousands separators"
+			} else {
+				msg += diag.DidYouMean(fk.Value, figureFields)
+			}
+			p.errorf(fk, "%s", msg)
+			ok = false
+		}
 	})
+	return nodes, ok
+}
+
+// sourceRef reads a figure's source: field, the id of one of the
+// brief's sources.
+func (p *parser) sourceRef(fv *yaml.Node) *figures.Source {
+	id := p.str(fv, "source")
+	src := p.source(id)
+	if src == nil {
+		var ids []string
+		for _, s := range p.b.Sources {
+			ids = append(ids, s.ID)
+		}
+		msg := fmt.Sprintf("unknown source %s", id)
+		if hint := diag.DidYouMean(id, ids); hint != "" {
+			msg += hint
+		} else if len(ids) == 0 {
+			msg += " (define it under sources:)"
+		}
+		p.errorf(fv, "%s", msg)
+	}
+	return src
+}
+
+// literal reads one value of a figure: a plain decimal literal, in the
+// unit, currency and scale of val.
+func (p *parser) literal(n *yaml.Node, val figures.Value) (figures.Value, string, bool) {
+	if p.alias(n) {
+		return figures.Value{}, "", false
+	}
+	if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 {
+		// A tag overrides what the text looks like: !!str 2.0 is text.
+		if n.ShortTag() == "!!str" {
+			p.errorf(n, "%s %s is tagged as text, not a number: write %s without the tag", n.Tag, n.Value, n.Value)
+		} else {
+			p.errorf(n, "%s %s carries a YAML tag: write %s without the tag", n.Tag, n.Value, n.Value)
+		}
+		return figures.Value{}, "", false
+	}
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, "a value must be a plain decimal number such as 638.0")
+		return figures.Value{}, "", false
+	}
+	d, places, err := figures.ParseLiteral(n.Value, n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0)
+	if err != nil {
+		p.errorf(n, "%v", err)
+		return figures.Value{}, "", false
+	}
+	out := val
+	out.Places = places
+	switch val.Unit {
+	case figures.Money:
+		out.D = d.Shift(val.Scale.Exp)
+	case figures.Percent:
+		out.D = d.Shift(-2)
+		out.Places = max(places, 1)
+	default:
+		out.D = d
+	}
+	return out, n.Value, true
 }
 
 // xbrl records a figure that names the XBRL concept it is filed under.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/briefs/briefs/internal/diag"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -14,6 +15,22 @@ func (b *Brief) Key() string {
 		return b.Ticker
 	}
 	return b.Company
+}
+
+// KeyAt is where Key is written.
+func (b *Brief) KeyAt() diag.Pos {
+	if b.Ticker != "" {
+		return b.TickerAt
+	}
+	return b.CompanyAt
+}
+
+// KeyField names the field Key comes from: "ticker" or "company".
+func (b *Brief) KeyField() string {
+	if b.Ticker != "" {
+		return "ticker"
+	}
+	return "company"
 }
 
 var topKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -1,9 +1,9 @@
-// Package chart draws briefs' charts as inline SVG. It is the one place that
-// touches go-chart: it measures text with go-chart's default font (the same
-// font the site serves to browsers, so labels fit as measured) and fixes what
-// go-chart's own drawing gets wrong: bars start at zero, negative values draw
-// below the zero line, labels are XML-escaped, NaN and empty data are errors,
-// styling is by CSS class (no style attributes) and the font is loaded once.
+// Package chart draws briefs' charts as inline SVG with its own drawing:
+// bars start at zero, negative values draw below the zero line, labels are
+// XML-escaped, NaN and empty data are errors, and styling is by CSS class
+// (no style attributes). Of go-chart it uses only the font: labels are
+// measured with go-chart's default font, loaded once, which the site serves
+// to browsers (as "BriefsChart" in site.css) so that they fit as measured.
 package chart
 
 import (

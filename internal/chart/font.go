@@ -27,9 +27,6 @@ func loadFont() (*truetype.Font, error) {
 // can serve it and the browser draws text in the font it was measured in.
 func FontFile() []byte { return roboto.Roboto }
 
-// FontFamily is the CSS family name the site gives FontFile.
-const FontFamily = "BriefsChart"
-
 // measurer measures text. It keeps one face per size and a cache of widths:
 // a truetype face is costly to make and not safe for concurrent use, so a
 // measurer belongs to one goroutine.

@@ -529,41 +529,8 @@ func (w *svgWriter) rows(bs []band) {
 	if hi == lo {
 		hi = 1
 	}
-	posW, negW := 0.0, 0.0
-	for _, b := range bs {
-		if b.below {
-			negW = math.Max(negW, w.width(b.val, LabelSize))
-		} else {
-			posW = math.Max(posW, w.width(b.val, LabelSize))
-		}
-	}
-	reserve := 8.0 + 8
-	if posW > 0 {
-		reserve += posW + 6
-	}
-	if negW > 0 {
-		reserve += negW + 6
-	}
-	sideW := 0.0
-	for _, b := range bs {
-		sideW = math.Max(sideW, w.width(b.label, LabelSize))
-	}
-	sideW = math.Min(sideW, w.W*0.34)
-	wrapped := make([][]string, len(bs))
-	side := w.W-reserve-sideW-10 >= w.W*0.4
-	for i, b := range bs {
-		lines, ok := w.wrap(b.label, sideW, LabelSize)
-		side = side && ok && len(lines) <= 2
-		wrapped[i] = lines
-	}
-	left := 8.0
-	if side {
-		left += sideW + 10
-	} else {
-		for i, b := range bs {
-			wrapped[i] = w.forceWrap(b.label, w.W-16)
-		}
-	}
+	lay := w.layRows(bs)
+	side, wrapped, left, posW, negW := lay.side, lay.wrapped, lay.left, lay.posW, lay.negW
 	plotL, plotR := left, w.W-8
 	if negW > 0 {
 		plotL += negW + 6
@@ -600,22 +567,7 @@ func (w *svgWriter) rows(bs []band) {
 			// The zero line runs through the bars, not the labels above them.
 			w.line(zero, barY-2, zero, barY+barT+2, "zero")
 		}
-		for _, sg := range b.segs {
-			x1, x2 := x(sg.lo), x(sg.hi)
-			bw := x2 - x1
-			if sg.hi == sg.lo {
-				x1, bw = zero-0.5, 1
-			} else if bw < 1 {
-				if sg.hi <= 0 {
-					x1 = x2 - 1
-				}
-				bw = 1
-			}
-			w.classRect(x1, barY, bw, barT, "bar", sg.class)
-			if c.Kind == Stacked && w.width(sg.text, LabelSize) <= bw-6 {
-				w.text(x1+bw/2, barY+barT/2+4.5, "middle", "val in", sg.text)
-			}
-		}
+		w.drawRowBar(b, barY, zero, x)
 		if b.below {
 			w.text(x(b.at)-6, barY+barT/2+4.5, "end", "val", b.val)
 		} else {
@@ -635,6 +587,75 @@ func (w *svgWriter) rows(bs []band) {
 	}
 	w.text(zero, y+14, "middle", "tick", "0")
 	w.height = y + 20
+}
+
+// rowLayout is where a rows chart puts its labels: beside the bars (side)
+// or above them, wrapped, the bars starting at left; posW and negW are the
+// widths of the value labels right and left of the bars.
+type rowLayout struct {
+	side             bool
+	wrapped          [][]string
+	left, posW, negW float64
+}
+
+// layRows measures the labels of a rows chart and places them.
+func (w *svgWriter) layRows(bs []band) rowLayout {
+	posW, negW := 0.0, 0.0
+	for _, b := range bs {
+		if b.below {
+			negW = math.Max(negW, w.width(b.val, LabelSize))
+		} else {
+			posW = math.Max(posW, w.width(b.val, LabelSize))
+		}
+	}
+	reserve := 8.0 + 8
+	if posW > 0 {
+		reserve += posW + 6
+	}
+	if negW > 0 {
+		reserve += negW + 6
+	}
+	sideW := 0.0
+	for _, b := range bs {
+		sideW = math.Max(sideW, w.width(b.label, LabelSize))
+	}
+	sideW = math.Min(sideW, w.W*0.34)
+	wrapped := make([][]string, len(bs))
+	side := w.W-reserve-sideW-10 >= w.W*0.4
+	for i, b := range bs {
+		lines, ok := w.wrap(b.label, sideW, LabelSize)
+		side = side && ok && len(lines) <= 2
+		wrapped[i] = lines
+	}
+	left := 8.0
+	if side {
+		left += sideW + 10
+	} else {
+		for i, b := range bs {
+			wrapped[i] = w.forceWrap(b.label, w.W-16)
+		}
+	}
+	return rowLayout{side: side, wrapped: wrapped, left: left, posW: posW, negW: negW}
+}
+
+// drawRowBar draws one band's segments at barY, x mapping values across.
+func (w *svgWriter) drawRowBar(b band, barY, zero float64, x func(float64) float64) {
+	for _, sg := range b.segs {
+		x1, x2 := x(sg.lo), x(sg.hi)
+		bw := x2 - x1
+		if sg.hi == sg.lo {
+			x1, bw = zero-0.5, 1
+		} else if bw < 1 {
+			if sg.hi <= 0 {
+				x1 = x2 - 1
+			}
+			bw = 1
+		}
+		w.classRect(x1, barY, bw, barT, "bar", sg.class)
+		if w.c.Kind == Stacked && w.width(sg.text, LabelSize) <= bw-6 {
+			w.text(x1+bw/2, barY+barT/2+4.5, "middle", "val in", sg.text)
+		}
+	}
 }
 
 // forceWrap wraps at spaces and, only for a word wider than the whole
@@ -698,62 +719,13 @@ func (w *svgWriter) pie() {
 			classes[i] = "other"
 		}
 	}
-	pt := func(r, a float64) {
-		w.num(cx + r*math.Cos(a))
-		w.body.WriteByte(' ')
-		w.num(cy + r*math.Sin(a))
-	}
 	angle := -math.Pi / 2
 	for i, p := range ps {
 		if p.Value == 0 {
 			continue
 		}
 		sweep := p.Value / total * 2 * math.Pi
-		class := "slice " + classes[i]
-		if sweep >= 2*math.Pi-1e-9 {
-			w.body.WriteString(`<circle`)
-			w.attr("cx", cx)
-			w.attr("cy", cy)
-			w.attr("r", R)
-			w.body.WriteString(` class="` + class + `"/>`)
-			if inner > 0 {
-				w.body.WriteString(`<circle`)
-				w.attr("cx", cx)
-				w.attr("cy", cy)
-				w.attr("r", inner)
-				w.body.WriteString(` class="hole"/>`)
-			}
-		} else {
-			a0, a1 := angle, angle+sweep
-			large := " 0 "
-			if sweep > math.Pi {
-				large = " 1 "
-			}
-			w.body.WriteString(`<path d="M`)
-			pt(R, a0)
-			w.body.WriteString("A")
-			w.num(R)
-			w.body.WriteByte(' ')
-			w.num(R)
-			w.body.WriteString(" 0" + large + "1 ")
-			pt(R, a1)
-			if inner > 0 {
-				w.body.WriteString("L")
-				pt(inner, a1)
-				w.body.WriteString("A")
-				w.num(inner)
-				w.body.WriteByte(' ')
-				w.num(inner)
-				w.body.WriteString(" 0" + large + "0 ")
-				pt(inner, a0)
-			} else {
-				w.body.WriteString("L")
-				w.num(cx)
-				w.body.WriteByte(' ')
-				w.num(cy)
-			}
-			w.body.WriteString(`Z" class="` + class + `"/>`)
-		}
+		w.slice(cx, cy, R, inner, angle, sweep, "slice "+classes[i])
 		// The share on the slice, where the slice is wide enough for it.
 		mid := angle + sweep/2
 		rm := (R + inner) / 2
@@ -766,8 +738,68 @@ func (w *svgWriter) pie() {
 		}
 		angle += sweep
 	}
-	// The legend: one column beside the pie, or two below it on a phone,
-	// each row as tall as its taller entry.
+	y := w.pieLegend(ps, classes, R)
+	w.height = math.Max(cy+R+8, y-10)
+}
+
+// slice draws one slice of a pie (or of a donut with a hole of radius
+// inner) centred at cx, cy, from angle start over sweep radians.
+func (w *svgWriter) slice(cx, cy, R, inner, start, sweep float64, class string) {
+	pt := func(r, a float64) {
+		w.num(cx + r*math.Cos(a))
+		w.body.WriteByte(' ')
+		w.num(cy + r*math.Sin(a))
+	}
+	if sweep >= 2*math.Pi-1e-9 {
+		w.body.WriteString(`<circle`)
+		w.attr("cx", cx)
+		w.attr("cy", cy)
+		w.attr("r", R)
+		w.body.WriteString(` class="` + class + `"/>`)
+		if inner > 0 {
+			w.body.WriteString(`<circle`)
+			w.attr("cx", cx)
+			w.attr("cy", cy)
+			w.attr("r", inner)
+			w.body.WriteString(` class="hole"/>`)
+		}
+	} else {
+		a0, a1 := start, start+sweep
+		large := " 0 "
+		if sweep > math.Pi {
+			large = " 1 "
+		}
+		w.body.WriteString(`<path d="M`)
+		pt(R, a0)
+		w.body.WriteString("A")
+		w.num(R)
+		w.body.WriteByte(' ')
+		w.num(R)
+		w.body.WriteString(" 0" + large + "1 ")
+		pt(R, a1)
+		if inner > 0 {
+			w.body.WriteString("L")
+			pt(inner, a1)
+			w.body.WriteString("A")
+			w.num(inner)
+			w.body.WriteByte(' ')
+			w.num(inner)
+			w.body.WriteString(" 0" + large + "0 ")
+			pt(inner, a0)
+		} else {
+			w.body.WriteString("L")
+			w.num(cx)
+			w.body.WriteByte(' ')
+			w.num(cy)
+		}
+		w.body.WriteString(`Z" class="` + class + `"/>`)
+	}
+}
+
+// pieLegend writes a pie's legend: one column beside the pie, or two below
+// it on a phone, each row as tall as its taller entry. It returns the y
+// below the last row.
+func (w *svgWriter) pieLegend(ps []Point, classes []string, R float64) float64 {
 	lx, y, lw, cols := 2*R+48, 24.0, w.W-(2*R+48)-8, 1
 	if w.c.Narrow {
 		lx, y, lw, cols = 8, 2*R+16+20, (w.W-16)/2, 2
@@ -791,7 +823,7 @@ func (w *svgWriter) pie() {
 		}
 		y += rowH + 10
 	}
-	w.height = math.Max(cy+R+8, y-10)
+	return y
 }
 
 // lines draws series over periods, each labelled at its end with its name
@@ -853,11 +885,7 @@ func (w *svgWriter) lines() {
 	}
 	w.yAxis(sc, y, left, right)
 	w.line(left, y(0), right, y(0), "zero")
-	type block struct {
-		y0, h float64
-		lines []string
-	}
-	blocks := make([]block, len(c.Series))
+	blocks := make([]labelBlock, len(c.Series))
 	for si, s := range c.Series {
 		class := w.colour(s.Name, si)
 		w.body.WriteString(`<path d="`)
@@ -881,10 +909,48 @@ func (w *svgWriter) lines() {
 			}
 		}
 		h := float64(len(ends[si])) * lineH
-		blocks[si] = block{y(s.Points[n-1].Value) - h/2, h, ends[si]}
+		blocks[si] = labelBlock{y(s.Points[n-1].Value) - h/2, h, ends[si]}
 	}
-	// Move end labels apart: down from the top in order of position, then
-	// up again from the bottom if the last ran past it.
+	spreadLabels(blocks, bottom)
+	for _, b := range blocks {
+		for li, l := range b.lines {
+			class := "val"
+			if li < len(b.lines)-1 {
+				class = "lbl"
+			}
+			w.text(right+6, b.y0+float64(li)*lineH+12, "start", class, l)
+		}
+	}
+	w.periodLabels(c.Series[0].Points, x, slot, bottom)
+	w.height = bottom + 24
+}
+
+// periodLabels writes the periods under a line chart: every k-th from the
+// last, so they never touch.
+func (w *svgWriter) periodLabels(ps []Point, x func(int) float64, slot, bottom float64) {
+	n := len(ps)
+	widest := 0.0
+	for _, p := range ps {
+		widest = math.Max(widest, w.width(p.Label, LabelSize))
+	}
+	every := max(1, int(math.Ceil((widest+8)/slot)))
+	for i, p := range ps {
+		if (n-1-i)%every != 0 {
+			continue
+		}
+		w.text(x(i), bottom+18, "middle", "lbl", p.Label)
+	}
+}
+
+// labelBlock is a line's end label: its top, height and lines.
+type labelBlock struct {
+	y0, h float64
+	lines []string
+}
+
+// spreadLabels moves end labels apart: down from the top in order of
+// position, then up again from bottom if the last ran past it.
+func spreadLabels(blocks []labelBlock, bottom float64) {
 	order := make([]int, len(blocks))
 	for i := range order {
 		order[i] = i
@@ -917,28 +983,6 @@ func (w *svgWriter) lines() {
 			limit = b.y0 - 2
 		}
 	}
-	for _, b := range blocks {
-		for li, l := range b.lines {
-			class := "val"
-			if li < len(b.lines)-1 {
-				class = "lbl"
-			}
-			w.text(right+6, b.y0+float64(li)*lineH+12, "start", class, l)
-		}
-	}
-	// Period labels: every k-th from the last, so they never touch.
-	widest := 0.0
-	for _, p := range c.Series[0].Points {
-		widest = math.Max(widest, w.width(p.Label, LabelSize))
-	}
-	every := max(1, int(math.Ceil((widest+8)/slot)))
-	for i, p := range c.Series[0].Points {
-		if (n-1-i)%every != 0 {
-			continue
-		}
-		w.text(x(i), bottom+18, "middle", "lbl", p.Label)
-	}
-	w.height = bottom + 24
 }
 
 // tickText formats a value with a true minus sign, for labels the caller

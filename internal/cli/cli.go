@@ -13,7 +13,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/briefs/briefs/internal/buildcache"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/publish"
 	"github.com/briefs/briefs/internal/site"
@@ -29,11 +29,28 @@ import (
 // Version is set at link time.
 var Version = "dev"
 
-// ExitError carries an exit code; Run returns it when the command failed
-// after reporting why.
-type ExitError struct{ Code int }
+// ExitError is a failed command: its exit code and why it failed. Run
+// prints Err (when set: a command that printed its own report has none) on
+// stderr and returns the ExitError; main only exits with Code.
+type ExitError struct {
+	Code int
+	Err  error
+}
 
-func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+func (e *ExitError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("exit status %d", e.Code)
+}
+
+// Unwrap returns the cause.
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// fail returns a command's failure with exit code code, for Run to print.
+func fail(code int, format string, args ...any) *ExitError {
+	return &ExitError{Code: code, Err: fmt.Errorf(format, args...)}
+}
 
 // Interrupted is the cause of a context cancelled by a signal (see
 // SignalContext). A command that stops for it exits with 128 plus the
@@ -82,12 +99,12 @@ func interrupted(ctx context.Context, stderr io.Writer, what string) error {
 	if ctx.Err() == nil {
 		return nil
 	}
-	fmt.Fprintf(stderr, "%s\n", what)
+	code := 130
 	var in *Interrupted
 	if errors.As(context.Cause(ctx), &in) {
-		return &ExitError{Code: exitCode(in.Signal)}
+		code = exitCode(in.Signal)
 	}
-	return &ExitError{Code: 130}
+	return &ExitError{Code: code, Err: errors.New(what)}
 }
 
 const usage = `briefs: a static site generator for financial briefs
@@ -106,11 +123,26 @@ usage:
 // package stays free of network code.
 type Server func(ctx context.Context, src, addr string, drafts bool, stdout, stderr io.Writer) error
 
-// Run executes the command line args (without the program name).
+// Run executes the command line args (without the program name). A failed
+// command's error is printed on stderr and returned as an *ExitError.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Server) error {
+	err := dispatch(ctx, args, stdout, stderr, serve)
+	if err == nil {
+		return nil
+	}
+	var exit *ExitError
+	if !errors.As(err, &exit) {
+		exit = &ExitError{Code: 1, Err: fmt.Errorf("briefs: %w", err)}
+	}
+	if exit.Err != nil {
+		fmt.Fprintln(stderr, strings.TrimSuffix(exit.Err.Error(), "\n"))
+	}
+	return exit
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, serve Server) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return &ExitError{Code: 2}
+		return fail(2, "%s", usage)
 	}
 	switch args[0] {
 	case "build":
@@ -132,8 +164,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Ser
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "briefs: unknown command %q\n\n%s", args[0], usage)
-	return &ExitError{Code: 2}
+	return fail(2, "briefs: unknown command %q\n\n%s", args[0], usage)
 }
 
 func flags(name string, stderr io.Writer) *flag.FlagSet {
@@ -178,15 +209,13 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		*out = filepath.Join(*src, "public")
 	}
 	if err := publish.CheckOut(*out, *src, *force); err != nil {
-		fmt.Fprintf(stderr, "briefs build: %v\n", err)
-		return &ExitError{Code: 2}
+		return fail(2, "briefs build: %w", err)
 	}
 	if _, err := os.Stat(filepath.Join(*src, "content")); err != nil {
-		fmt.Fprintf(stderr, "briefs build: %s has no content/ folder\n", *src)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs build: %s has no content/ folder", *src)
 	}
 	start := time.Now()
-	TuneGC()
+	gctune.Batch()
 	key := buildKey(*src, *baseURL, *drafts, *strict, *noOG)
 	if key != "" && !*force {
 		if n, ok := buildcache.UpToDate(*out, key); ok {
@@ -201,8 +230,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	stage, err := publish.Begin(*out)
 	if err != nil {
-		fmt.Fprintf(stderr, "briefs build: %v\n", err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs build: %w", err)
 	}
 	// Briefs stream into the staging folder as they render; nothing is
 	// swapped in unless the whole build succeeds.
@@ -216,17 +244,12 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := report(stderr, errs, *strict); err != nil || o == nil {
 		_ = stage.Abort()
-		fmt.Fprintln(stderr, "build failed: public/ left as it was")
-		if err == nil {
-			err = &ExitError{Code: 1}
-		}
-		return err
+		return fail(1, "build failed: public/ left as it was")
 	}
 	for name, data := range o.Files {
 		if err := stage.WriteFile(name, data); err != nil {
 			_ = stage.Abort()
-			fmt.Fprintf(stderr, "briefs build: writing %s: %v\n", *out, err)
-			return &ExitError{Code: 1}
+			return fail(1, "briefs build: writing %s: %w", *out, err)
 		}
 	}
 	if err := interrupted(ctx, stderr, stopped); err != nil {
@@ -234,8 +257,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := stage.Commit(); err != nil {
-		fmt.Fprintf(stderr, "briefs build: writing %s: %v\n", *out, err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs build: writing %s: %w", *out, err)
 	}
 	// Warnings are printed by every build, so a build with warnings is not
 	// skipped next time.
@@ -259,17 +281,6 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "no sitemap.xml (and no Sitemap: line in robots.txt): no base URL; pass --base-url or set $URL")
 	}
 	return nil
-}
-
-// TuneGC lets a build collect garbage less often, under a memory limit that
-// keeps a 10,000-brief build below 100 MiB: a build is a short batch job
-// whose live data is small, so frequent collections only cost CPU. GOGC or
-// GOMEMLIMIT in the environment win.
-func TuneGC() {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(80 << 20)
-	}
 }
 
 // netlifyURL is the site's address as Netlify gives it: the production URL,
@@ -315,8 +326,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *format != "text" && *format != "github" && *format != "json" {
-		fmt.Fprintf(stderr, "briefs check: unknown format %q (text, github or json)\n", *format)
-		return &ExitError{Code: 2}
+		return fail(2, "briefs check: unknown format %q (text, github or json)", *format)
 	}
 	srcFS := os.DirFS(*src)
 	_, errs := site.NewBuilder(srcFS, site.Options{Drafts: *drafts, Strict: *strict, NoOG: true}).BuildContext(ctx)
@@ -380,34 +390,28 @@ func newBrief(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: briefs new content/SLUG.md")
-		return &ExitError{Code: 2}
+		return fail(2, "usage: briefs new content/SLUG.md")
 	}
 	p := fs.Arg(0)
 	if !slugFile.MatchString(filepath.Base(p)) {
-		fmt.Fprintf(stderr, "briefs new: %s: the file name must be a slug ([a-z0-9-]+.md)\n", p)
-		return &ExitError{Code: 2}
+		return fail(2, "briefs new: %s: the file name must be a slug ([a-z0-9-]+.md)", p)
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		fmt.Fprintf(stderr, "briefs new: %v\n", err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs new: %w", err)
 	}
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, os.ErrExist) {
-		fmt.Fprintf(stderr, "briefs new: %s already exists\n", p)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs new: %s already exists", p)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "briefs new: %v\n", err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs new: %w", err)
 	}
 	_, err = f.WriteString(Scaffold(time.Now()))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "briefs new: %v\n", err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs new: %w", err)
 	}
 	fmt.Fprintf(stdout, "created %s (draft: true; preview with briefs serve --drafts)\n", p)
 	return nil
@@ -462,12 +466,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, serv
 		return err
 	}
 	if serve == nil {
-		fmt.Fprintln(stderr, "briefs serve: not available in this build")
-		return &ExitError{Code: 1}
+		return fail(1, "briefs serve: not available in this build")
 	}
 	if err := serve(ctx, *src, *addr, *drafts, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "briefs serve: %v\n", err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs serve: %w", err)
 	}
 	return nil
 }

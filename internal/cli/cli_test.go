@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -560,5 +561,29 @@ func TestDiffAcrossBriefs(t *testing.T) {
 		"| `growth_rate` | 25.0%% | 50.0%% |\n| `old_margin` | 12.5%% | 15.0%% |\n\n3 values changed in 2 briefs.\n", old, cur)
 	if code != 0 || stdout != want {
 		t.Errorf("diff (code %d, %s):\n%s\nwant:\n%s", code, stderr, stdout, want)
+	}
+}
+
+// A failed command's error reaches main once: Run prints it on stderr and
+// returns it with its exit code and its cause.
+func TestExitErrorKeepsCause(t *testing.T) {
+	boom := errors.New("boom")
+	serve := func(context.Context, string, string, bool, io.Writer, io.Writer) error { return boom }
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), []string{"serve"}, &out, &errb, serve)
+	var exit *ExitError
+	if !errors.As(err, &exit) || exit.Code != 1 {
+		t.Fatalf("Run = %v, want an *ExitError with code 1", err)
+	}
+	if !errors.Is(err, boom) {
+		t.Errorf("the cause is lost: %v", err)
+	}
+	if errb.String() != "briefs serve: boom\n" {
+		t.Errorf("stderr %q, want the error once", errb.String())
+	}
+	errb.Reset()
+	err = Run(context.Background(), []string{"nope"}, &out, &errb, nil)
+	if !errors.As(err, &exit) || exit.Code != 2 || !strings.HasPrefix(errb.String(), "briefs: unknown command \"nope\"\n\nbriefs: a static") || !strings.HasSuffix(errb.String(), "briefs version\n") {
+		t.Errorf("unknown command: %v, stderr %q", err, errb.String())
 	}
 }

@@ -27,22 +27,19 @@ func diff(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fset.NArg() != 2 {
-		fmt.Fprintln(stderr, "usage: briefs diff OLD NEW (two folders or two git revisions)")
-		return &ExitError{Code: 2}
+		return fail(2, "usage: briefs diff OLD NEW (two folders or two git revisions)")
 	}
 	var trees [2]fs.FS
 	for i, a := range fset.Args() {
 		t, err := openTree(a)
 		if err != nil {
-			fmt.Fprintf(stderr, "briefs diff: %v\n", err)
-			return &ExitError{Code: 1}
+			return fail(1, "briefs diff: %w", err)
 		}
 		trees[i] = t
 	}
 	md, err := DiffMarkdown(trees[0], trees[1], fset.Arg(0), fset.Arg(1))
 	if err != nil {
-		fmt.Fprintf(stderr, "briefs diff: %v\n", err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs diff: %w", err)
 	}
 	fmt.Fprint(stdout, md)
 	return nil

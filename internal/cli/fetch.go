@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,8 +12,7 @@ import (
 // fetch runs briefs fetch SOURCE ...; sec is the only source so far.
 func fetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "sec" {
-		fmt.Fprintln(stderr, "usage: briefs fetch sec [--src DIR] [--user-agent \"Name email\"] TICKER...")
-		return &ExitError{Code: 2}
+		return fail(2, "usage: briefs fetch sec [--src DIR] [--user-agent \"Name email\"] TICKER...")
 	}
 	fs := flags("fetch sec", stderr)
 	src := fs.String("src", ".", "the site's source folder (the files go to SRC/data/sec/)")
@@ -24,17 +22,14 @@ func fetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: briefs fetch sec [--src DIR] [--user-agent \"Name email\"] TICKER...")
-		return &ExitError{Code: 2}
+		return fail(2, "usage: briefs fetch sec [--src DIR] [--user-agent \"Name email\"] TICKER...")
 	}
 	if *ua == "" {
-		fmt.Fprintf(stderr, "briefs fetch sec: %v\n", sec.ErrNoUserAgent)
-		return &ExitError{Code: 2}
+		return fail(2, "briefs fetch sec: %w", sec.ErrNoUserAgent)
 	}
 	c := &sec.Client{UserAgent: *ua, BaseURL: *base}
 	if err := c.Fetch(ctx, filepath.Join(*src, filepath.FromSlash(sec.Dir)), fs.Args(), stdout); err != nil {
-		fmt.Fprintf(stderr, "briefs fetch sec: %v\n", err)
-		return &ExitError{Code: 1}
+		return fail(1, "briefs fetch sec: %w", err)
 	}
 	return nil
 }

@@ -3,7 +3,9 @@
 package diag
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +20,9 @@ type Error struct {
 	Col     int
 	Msg     string
 	Warning bool
+	// Err is the cause when the problem came from another error (a read
+	// that failed, a library's parse error), kept for errors.Is and As.
+	Err error
 }
 
 func (e *Error) Error() string {
@@ -32,6 +37,21 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%s: %s%s", e.File, prefix, e.Msg)
 	}
 	return prefix + e.Msg
+}
+
+// Unwrap returns the cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Wrap returns an error in file at p (no position when p is zero) whose
+// message is err's and whose cause is err. A *fs.PathError gives only its
+// own message: the file already prefixes the error.
+func Wrap(file string, p Pos, err error) *Error {
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = pe.Err.Error()
+	}
+	return &Error{File: file, Line: p.Line, Col: p.Col, Msg: msg, Err: err}
 }
 
 // Pos is a 1-based line and column (columns count characters, not bytes).

@@ -177,9 +177,7 @@ func (s *Set) Range(name, from, to string) ([]string, error) {
 	if len(all) == 0 {
 		if _, ok := s.byName[name]; !ok && s.across == nil {
 			msg := fmt.Sprintf("unknown name %s", name)
-			if alt := s.Suggest(name); alt != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", alt)
-			}
+			msg += s.DidYouMean(name)
 			return nil, errors.New(msg)
 		}
 		return nil, fmt.Errorf("%s has no value in any period of the company", name)

@@ -377,15 +377,6 @@ func TestChecks(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
-	names := []string{"net_sales", "aws_net_sales", "operating_income"}
-	for in, want := range map[string]string{"net_sale": "net_sales", "aws_netsales": "aws_net_sales", "zzz": "", "operating_incme": "operating_income"} {
-		if got := Closest(in, names); got != want {
-			t.Errorf("Closest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func FuzzParseLiteral(f *testing.F) {
 	for _, s := range []string{"638.0", "-2.8", "NO", "010", "0x10", "1_000", "1e3", ".nan", "12%", "1,234", "", "-", "0.", "9999999999999999999999.99"} {
 		f.Add(s, false)

@@ -3,7 +3,6 @@ package figures
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -249,9 +248,7 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 	}
 	if !ok {
 		msg := fmt.Sprintf("unknown name %s", ref.Name)
-		if alt := s.Suggest(ref.Name); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", alt)
-		}
+		msg += s.DidYouMean(ref.Name)
 		return result{}, errAt(ref, "%s", msg)
 	}
 	if e.Failed {
@@ -450,9 +447,11 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		r.prec = 3
 		return r, nil
 	}
-	msg := fmt.Sprintf("unknown function %s (known: growth, abs)", n.Fn)
-	if alt := Closest(n.Fn, []string{"growth", "abs"}); alt != "" {
-		msg = fmt.Sprintf("unknown function %s (did you mean %s?)", n.Fn, alt)
+	msg := "unknown function " + n.Fn
+	if hint := diag.DidYouMean(n.Fn, []string{"growth", "abs"}); hint != "" {
+		msg += hint
+	} else {
+		msg += " (known: growth, abs)"
 	}
 	return result{}, errAt(n, "%s", msg)
 }
@@ -657,49 +656,12 @@ func (s *Set) Check(c *Compare) (CheckResult, error) {
 
 func isPlain(v Value) bool { return v.Unit == Number || v.Unit == Count }
 
-// Suggest returns the known name closest to name, or "".
-func (s *Set) Suggest(name string) string {
+// DidYouMean returns " (did you mean X?)" naming the set's name nearest to
+// name, or "" when none is near enough; see diag.DidYouMean.
+func (s *Set) DidYouMean(name string) string {
 	names := make([]string, 0, len(s.order))
 	for _, e := range s.order {
 		names = append(names, e.Name)
 	}
-	return Closest(name, names)
-}
-
-// Closest returns the name in names nearest to name by edit distance, or ""
-// when none is near enough to be a likely typo.
-func Closest(name string, names []string) string {
-	best, bestD := "", 1<<30
-	sorted := append([]string{}, names...)
-	sort.Strings(sorted)
-	for _, n := range sorted {
-		d := distance(name, n)
-		if d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if best == "" || bestD > max(2, len(name)/3) {
-		return ""
-	}
-	return best
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return diag.DidYouMean(name, names)
 }

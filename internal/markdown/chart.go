@@ -112,12 +112,8 @@ func (d *Doc) chart(src []byte, fenceOff, firstLine int) *Chart {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 1
-		if m := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
+		line, msg := diag.YAMLLine(err)
+		line = max(line, 1)
 		d.errorLine(firstLine+line-1, 1, "chart is not valid YAML: %s", msg)
 		return nil
 	}
@@ -180,9 +176,7 @@ func (d *Doc) chart(src []byte, fenceOff, firstLine int) *Chart {
 			}
 		default:
 			msg := fmt.Sprintf("unknown chart field %s", k.Value)
-			if alt := figures.Closest(k.Value, chartKeys); alt != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", alt)
-			}
+			msg += diag.DidYouMean(k.Value, chartKeys)
 			at(k, "%s", msg)
 			ok = false
 		}
@@ -277,8 +271,8 @@ func (d *Doc) highlight(s *spec, c *chart.Chart, at func(*yaml.Node, string, ...
 			continue
 		}
 		msg := fmt.Sprintf("highlight %q is not a label of this chart", n.Value)
-		if alt := figures.Closest(n.Value, names); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", alt)
+		if hint := diag.DidYouMean(n.Value, names); hint != "" {
+			msg += hint
 		} else {
 			msg += " (labels: " + strings.Join(names, ", ") + ")"
 		}
@@ -441,9 +435,7 @@ func (d *Doc) resolveChart(s *spec, at func(*yaml.Node, string, ...any)) (*chart
 				if !found || len(en.Series) == 0 {
 					if !found {
 						msg := fmt.Sprintf("unknown name %s", it.expr)
-						if alt := set.Suggest(it.expr); alt != "" {
-							msg += fmt.Sprintf(" (did you mean %s?)", alt)
-						}
+						msg += set.DidYouMean(it.expr)
 						at(it.node, "%s", msg)
 					} else {
 						at(it.node, "a %s chart takes series (figures with values over periods); %s has one value", s.kind, it.expr)

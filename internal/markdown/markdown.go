@@ -86,7 +86,7 @@ func (c *Converter) Render(b *brief.Brief, r *chart.Renderer) ([]byte, *Doc) {
 	}
 	out := bytes.NewBuffer(make([]byte, 0, size))
 	if err := c.md.Renderer().Render(out, b.Body, root); err != nil {
-		doc.Errs.Add(&diag.Error{File: b.Path, Msg: fmt.Sprintf("rendering failed: %v", err)})
+		doc.Errs.Add(&diag.Error{File: b.Path, Msg: fmt.Sprintf("rendering failed: %v", err), Err: err})
 	}
 	return out.Bytes(), doc
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/period"
 	"github.com/yuin/goldmark"
@@ -159,9 +160,7 @@ func (d *Doc) resolve(r *Ref) {
 	}
 	if !ok {
 		msg := fmt.Sprintf("unknown name %s", r.Name)
-		if alt := set.Suggest(r.Name); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", alt)
-		}
+		msg += set.DidYouMean(r.Name)
 		d.errorAt(r.Offset, "%s", msg)
 		return
 	}
@@ -176,8 +175,8 @@ func (d *Doc) resolve(r *Ref) {
 	}
 	if r.Format != "" && !figures.IsFormat(r.Format) {
 		msg := fmt.Sprintf("unknown format %s", r.Format)
-		if alt := figures.Closest(r.Format, figures.Formats); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", alt)
+		if hint := diag.DidYouMean(r.Format, figures.Formats); hint != "" {
+			msg += hint
 		} else {
 			msg += " (known: " + strings.Join(figures.Formats, ", ") + ")"
 		}

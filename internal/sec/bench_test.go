@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/briefs/briefs/internal/bench"
-	"github.com/briefs/briefs/internal/cli"
+	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/site"
 )
 
@@ -218,7 +218,7 @@ func build(b *testing.B, dir string) (wall, cputime time.Duration) {
 // the checking adds.
 func BenchmarkCheckAgainstFilings(b *testing.B) {
 	plain, checked, mb := corpus(b)
-	cli.TuneGC()
+	gctune.Batch()
 	build(b, plain) // warm the page cache: both builds read files already read once
 	build(b, checked)
 	var tp, tc, cp, cc time.Duration

@@ -71,7 +71,7 @@ func (c *Cache) Ticker(ticker string) (int64, bool, error) {
 		name := path.Join(Dir, TickersFile)
 		data, err := fs.ReadFile(c.fsys, name)
 		if err != nil {
-			c.tickersErr = &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the ticker map: %v (run briefs fetch sec TICKER)", unwrapPath(err))}
+			c.tickersErr = &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the ticker map: %v (run briefs fetch sec TICKER)", unwrapPath(err)), Err: err}
 			return
 		}
 		c.tickers, c.tickersErr = ParseTickers(name, data)
@@ -101,7 +101,7 @@ func ParseTickers(name string, data []byte) (map[string]int64, error) {
 		if te, ok := err.(*json.UnmarshalTypeError); ok {
 			return nil, positionedData(name, data, &offsetError{off: te.Offset, msg: fmt.Sprintf("%s must be %s, not %s (the SEC's ticker map is {\"0\": {\"cik_str\": 320193, \"ticker\": \"AAPL\", \"title\": \"Apple Inc.\"}, ...})", te.Field, typeName(te.Type), te.Value)})
 		}
-		return nil, &diag.Error{File: name, Msg: err.Error()}
+		return nil, diag.Wrap(name, diag.Pos{}, err)
 	}
 	out := make(map[string]int64, len(raw))
 	for k, e := range raw {

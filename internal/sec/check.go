@@ -159,9 +159,7 @@ func (ck *checker) figure(x *brief.XBRLFigure) {
 	}
 	if concept == nil {
 		msg := fmt.Sprintf("%s is not in %s", x.Concept, ck.company.File)
-		if alt := figures.Closest(x.Concept, ck.company.Concepts()); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", alt)
-		}
+		msg += diag.DidYouMean(x.Concept, ck.company.Concepts())
 		ck.at(x.ConceptAt, "%s", msg)
 		return
 	}

@@ -17,7 +17,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/shopspring/decimal"
@@ -175,7 +174,7 @@ func FileName(cik int64) string { return fmt.Sprintf("CIK%010d.json", cik) }
 func Open(fsys fs.FS, name string) (*Company, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the company facts: %v", unwrapPath(err))}
+		return nil, &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the company facts: %v", unwrapPath(err)), Err: err}
 	}
 	defer f.Close()
 	c, err := scan(f)
@@ -213,115 +212,136 @@ func (e *offsetError) Error() string { return e.msg }
 func scan(r io.Reader) (*Company, error) {
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
+	sc := &scanner{dec: dec}
 	c := &Company{spans: map[string]span{}, concepts: map[string]*Concept{}}
-	bad := func(format string, args ...any) error {
-		return &offsetError{off: dec.InputOffset(), msg: fmt.Sprintf(format, args...)}
-	}
-	wrap := func(err error) error {
-		if err == nil {
-			return nil
-		}
-		var oe *offsetError
-		if errors.As(err, &oe) {
-			return err
-		}
-		return &offsetError{off: dec.InputOffset(), msg: err.Error(), syntax: true}
-	}
-	open := func(what string) error {
-		t, err := dec.Token()
-		if err != nil {
-			return wrap(err)
-		}
-		if d, ok := t.(json.Delim); !ok || d != '{' {
-			return bad("%s must be an object", what)
-		}
-		return nil
-	}
-	key := func() (string, error) {
-		t, err := dec.Token()
-		if err != nil {
-			return "", wrap(err)
-		}
-		return t.(string), nil // inside an object the decoder only yields string keys
-	}
-	closeObj := func() error {
-		_, err := dec.Token()
-		return wrap(err)
-	}
 	var raw json.RawMessage
-	if err := open("the company facts"); err != nil {
+	if err := sc.open("the company facts"); err != nil {
 		return nil, err
 	}
 	sawFacts := false
 	for dec.More() {
-		k, err := key()
+		k, err := sc.key()
 		if err != nil {
 			return nil, err
 		}
 		switch k {
 		case "cik":
 			if err := dec.Decode(&raw); err != nil {
-				return nil, wrap(err)
+				return nil, sc.wrap(err)
 			}
 			n, err := strconv.ParseInt(strings.Trim(string(raw), `"`), 10, 64)
 			if err != nil || n <= 0 {
-				return nil, bad("cik must be a number, not %s", raw)
+				return nil, sc.bad("cik must be a number, not %s", raw)
 			}
 			c.CIK = n
 		case "entityName":
 			if err := dec.Decode(&c.Name); err != nil {
-				return nil, wrap(err)
+				return nil, sc.wrap(err)
 			}
 		case "facts":
 			sawFacts = true
-			if err := open("facts"); err != nil {
-				return nil, err
-			}
-			for dec.More() {
-				tax, err := key()
-				if err != nil {
-					return nil, err
-				}
-				if err := open("facts." + tax); err != nil {
-					return nil, err
-				}
-				for dec.More() {
-					name, err := key()
-					if err != nil {
-						return nil, err
-					}
-					if err := dec.Decode(&raw); err != nil {
-						return nil, wrap(err)
-					}
-					end := dec.InputOffset()
-					if len(raw) == 0 || raw[0] != '{' {
-						return nil, &offsetError{off: end - int64(len(raw)), msg: fmt.Sprintf("%s:%s must be an object with units", tax, name)}
-					}
-					c.spans[tax+":"+name] = span{end - int64(len(raw)), end}
-				}
-				if err := closeObj(); err != nil {
-					return nil, err
-				}
-			}
-			if err := closeObj(); err != nil {
+			if err := sc.facts(c); err != nil {
 				return nil, err
 			}
 		default:
 			if err := dec.Decode(&raw); err != nil {
-				return nil, wrap(err)
+				return nil, sc.wrap(err)
 			}
 		}
 	}
-	if err := closeObj(); err != nil {
+	if err := sc.closeObj(); err != nil {
 		return nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, bad("unexpected data after the company facts")
+		return nil, sc.bad("unexpected data after the company facts")
 	}
 	if !sawFacts {
 		return nil, &offsetError{off: 0, msg: "no facts: this is not an SEC company-facts file"}
 	}
 	return c, nil
+}
+
+// scanner reads a company-facts file's JSON tokens, its errors carrying the
+// offset where they occur.
+type scanner struct {
+	dec *json.Decoder
+}
+
+func (sc *scanner) bad(format string, args ...any) error {
+	return &offsetError{off: sc.dec.InputOffset(), msg: fmt.Sprintf(format, args...)}
+}
+
+// wrap gives a decoder's error the offset it occurred at.
+func (sc *scanner) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var oe *offsetError
+	if errors.As(err, &oe) {
+		return err
+	}
+	return &offsetError{off: sc.dec.InputOffset(), msg: err.Error(), syntax: true}
+}
+
+// open reads the start of an object, what naming it in the error.
+func (sc *scanner) open(what string) error {
+	t, err := sc.dec.Token()
+	if err != nil {
+		return sc.wrap(err)
+	}
+	if d, ok := t.(json.Delim); !ok || d != '{' {
+		return sc.bad("%s must be an object", what)
+	}
+	return nil
+}
+
+func (sc *scanner) key() (string, error) {
+	t, err := sc.dec.Token()
+	if err != nil {
+		return "", sc.wrap(err)
+	}
+	return t.(string), nil // inside an object the decoder only yields string keys
+}
+
+func (sc *scanner) closeObj() error {
+	_, err := sc.dec.Token()
+	return sc.wrap(err)
+}
+
+// facts reads the facts object, taxonomy by taxonomy, keeping where each
+// concept's value lies in the file.
+func (sc *scanner) facts(c *Company) error {
+	var raw json.RawMessage
+	if err := sc.open("facts"); err != nil {
+		return err
+	}
+	for sc.dec.More() {
+		tax, err := sc.key()
+		if err != nil {
+			return err
+		}
+		if err := sc.open("facts." + tax); err != nil {
+			return err
+		}
+		for sc.dec.More() {
+			name, err := sc.key()
+			if err != nil {
+				return err
+			}
+			if err := sc.dec.Decode(&raw); err != nil {
+				return sc.wrap(err)
+			}
+			end := sc.dec.InputOffset()
+			if len(raw) == 0 || raw[0] != '{' {
+				return &offsetError{off: end - int64(len(raw)), msg: fmt.Sprintf("%s:%s must be an object with units", tax, name)}
+			}
+			c.spans[tax+":"+name] = span{end - int64(len(raw)), end}
+		}
+		if err := sc.closeObj(); err != nil {
+			return err
+		}
+	}
+	return sc.closeObj()
 }
 
 // Concepts returns the names of every concept in the file, sorted.
@@ -348,7 +368,7 @@ func (c *Company) Concept(name string) (*Concept, error) {
 	}
 	data, err := readSpan(c.fsys, c.File, sp)
 	if err != nil {
-		return nil, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err)}
+		return nil, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err), Err: err}
 	}
 	k, err := decodeConcept(name, data)
 	if err != nil {
@@ -531,7 +551,7 @@ func readSpan(fsys fs.FS, name string, sp span) ([]byte, error) {
 func positioned(fsys fs.FS, name string, err error) error {
 	var oe *offsetError
 	if !errors.As(err, &oe) {
-		return &diag.Error{File: name, Msg: err.Error()}
+		return diag.Wrap(name, diag.Pos{}, err)
 	}
 	data, rerr := fs.ReadFile(fsys, name)
 	if rerr != nil {
@@ -543,7 +563,7 @@ func positioned(fsys fs.FS, name string, err error) error {
 func positionedData(name string, data []byte, err error) error {
 	var oe *offsetError
 	if !errors.As(err, &oe) {
-		return &diag.Error{File: name, Msg: err.Error()}
+		return diag.Wrap(name, diag.Pos{}, err)
 	}
 	off, msg := oe.off, oe.msg
 	if oe.syntax {
@@ -561,14 +581,8 @@ func positionedData(name string, data []byte, err error) error {
 			msg = uerr.Error()
 		}
 	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line, col := 1, 1
-	start := int64(bytes.LastIndexByte(data[:off], '\n') + 1)
-	line += bytes.Count(data[:off], []byte("\n"))
-	col += utf8.RuneCount(data[start:off])
-	return &diag.Error{File: name, Line: line, Col: col, Msg: msg}
+	p := diag.NewLines(data).Pos(int(off))
+	return &diag.Error{File: name, Line: p.Line, Col: p.Col, Msg: msg}
 }
 
 func unwrapPath(err error) error {

@@ -70,7 +70,7 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	out.count(pub)
 	fail := func(err error) (*Output, diag.List) {
 		if !errors.Is(err, errLayouts) {
-			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+			errs.Add(diag.Wrap("layouts", diag.Pos{}, err))
 		}
 		return nil, errs
 	}
@@ -132,14 +132,14 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 	out.count(pub)
 	if err := b.writeLists(b.listPut(files, &out.streamed), pub); err != nil {
 		if !errors.Is(err, errLayouts) {
-			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+			errs.Add(diag.Wrap("layouts", diag.Pos{}, err))
 		}
 		return nil, errs
 	}
 	coPaths, err := b.writeCompanies(files, pub)
 	if err != nil {
 		if !errors.Is(err, errLayouts) {
-			errs.Add(&diag.Error{File: "layouts", Msg: err.Error()})
+			errs.Add(diag.Wrap("layouts", diag.Pos{}, err))
 		}
 		return nil, errs
 	}

@@ -152,9 +152,7 @@ func (r *resolver) Value(name, period string) (figures.Value, string, []*figures
 	}
 	m := inPeriod[0]
 	msg := fmt.Sprintf("%s@%s: the %s %s brief (%s) has no %s", name, period, co.key, period, m.path, name)
-	if alt := m.fm.Figures.Suggest(name); alt != "" {
-		msg += fmt.Sprintf(" (did you mean %s?)", alt)
-	}
+	msg += m.fm.Figures.DidYouMean(name)
 	return figures.Value{}, "", nil, errors.New(msg)
 }
 

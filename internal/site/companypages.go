@@ -57,8 +57,12 @@ func newCoPart(bf *brief.Brief, key string, it *listItem) *coPart {
 // navLink is a link from a brief to its company or a neighbour.
 type navLink struct{ URL, Text, Period string }
 
-// companyURL is the site path of a company's page.
-func companyURL(key string) string { return "companies/" + companySlug(key) + "/" }
+// companyDir is the folder of a company's page in the output.
+func companyDir(key string) string { return "companies/" + companySlug(key) + "/" }
+
+// companyURL is the site path of a company's page in a link: its folder
+// percent-encoded, as tags' are (a company name may hold any letter).
+func companyURL(key string) string { return "companies/" + urlSegment(companySlug(key)) + "/" }
 
 // nav finds a brief's company page and its previous and next published
 // briefs in the company's time order.
@@ -263,15 +267,17 @@ func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
 			parts = append(parts, e.good.co)
 		}
 	}
-	if key != "" && len(parts) > 0 {
+	// Companies whose keys make one folder are an error (published
+	// reports it); only the first is written.
+	if key != "" && len(parts) > 0 && b.claim(companyDir(key), "company "+key) {
 		sortParts(parts)
 		page, item, err := b.companyPage(key, parts, r)
 		if err == nil {
-			err = b.opts.Sink.WriteFile(companyURL(key)+"index.html", page)
+			err = b.opts.Sink.WriteFile(companyDir(key)+"index.html", page)
 		}
 		if err != nil {
 			if !errors.Is(err, errLayouts) {
-				group[0].errs.Add(&diag.Error{File: group[0].path, Msg: fmt.Sprintf("writing the company page: %v", err)})
+				group[0].errs.Add(&diag.Error{File: group[0].path, Msg: fmt.Sprintf("writing the company page: %v", err), Err: err})
 			}
 		} else {
 			b.coMu.Lock()
@@ -348,7 +354,7 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 		// The pages went to the sink as each company was done.
 		for k, it := range b.coItems {
 			items = append(items, it)
-			written[companyURL(k)+"index.html"] = true
+			written[companyDir(k)+"index.html"] = true
 		}
 		keys = nil
 	} else if len(keys) == 0 {
@@ -375,7 +381,7 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 			c = &companyCache{parts: parts, page: page, item: item}
 		}
 		next[k] = c
-		p := companyURL(k) + "index.html"
+		p := companyDir(k) + "index.html"
 		files[p] = c.page
 		written[p] = true
 		items = append(items, c.item)

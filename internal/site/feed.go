@@ -122,7 +122,7 @@ func (b *Builder) sitemap(out *Output, pub []*rendered) []byte {
 			pages = append(pages, r.meta.Slug+"/index.html")
 		}
 		for k := range b.coItems {
-			pages = append(pages, companyURL(k)+"index.html")
+			pages = append(pages, companyDir(k)+"index.html")
 		}
 	}
 	sort.Strings(pages)

@@ -76,6 +76,7 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 		out = append(out, c.r)
 	}
 	errs.Extend(tagCollisions(out))
+	errs.Extend(companyCollisions(out))
 	return out, errs
 }
 
@@ -102,6 +103,33 @@ func tagCollisions(pub []*rendered) diag.List {
 			errs.Add(diag.At(r.meta.Path, t.At, "tag %q has the same URL (tags/%s/) as tag %q at %s:%d:%d: write the tag the same way everywhere, or rename one",
 				t.Name, t.Slug, f.tag.Name, f.path, f.tag.At.Line, f.tag.At.Col))
 		}
+	}
+	return errs
+}
+
+// companyCollisions reports companies that would share a page: different
+// tickers or company names (AMZN and amzn, "Acme, Inc." and "Acme Inc.")
+// make one URL, but their briefs are different companies that never read
+// each other's values. The error is at the later brief's ticker or company.
+func companyCollisions(pub []*rendered) diag.List {
+	var errs diag.List
+	seen := map[string]meta{}
+	for _, r := range pub {
+		m := r.meta
+		if m.Company == "" {
+			continue
+		}
+		slug := companySlug(m.Company)
+		f, ok := seen[slug]
+		if !ok {
+			seen[slug] = m
+			continue
+		}
+		if f.Company == m.Company {
+			continue
+		}
+		errs.Add(diag.At(m.Path, m.CompanyAt, "%s %q has the same page (companies/%s/) as %s %q at %s:%d:%d: write the company the same way in every brief, or rename one",
+			m.CompanyField, m.Company, slug, f.CompanyField, f.Company, f.Path, f.CompanyAt.Line, f.CompanyAt.Col))
 	}
 	return errs
 }

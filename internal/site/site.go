@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -166,6 +165,10 @@ type meta struct {
 	ID                   string
 	Draft                bool
 	Tags                 []brief.Tag
+	// Company is the brief's company key (brief.Key), written in field
+	// CompanyField ("ticker" or "company") at CompanyAt.
+	Company, CompanyField string
+	CompanyAt             diag.Pos
 }
 
 // Builder builds a site and rebuilds it after edits.
@@ -217,6 +220,10 @@ type Builder struct {
 	// company pages are written as each company is done.
 	coMu    sync.Mutex
 	coItems map[string]*companyItem
+	// claimed maps each folder a streaming build wrote a page into to its
+	// writer: a second brief or company with the same folder is not
+	// written, and published reports the collision at its position.
+	claimed map[string]string
 	// resolveOnly stops after resolving values (Briefs).
 	resolveOnly bool
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
@@ -260,7 +267,7 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	briefPaths, err := content.List(b.fsys)
 	b.contentErr = contentError(err)
 	b.entries = map[string]*entry{}
-	b.companies, b.coItems = nil, nil
+	b.companies, b.coItems, b.claimed = nil, nil, nil
 	b.last = nil
 	b.ogWritten = nil
 	b.filings = sec.NewCache(b.fsys)
@@ -326,7 +333,7 @@ func contentError(err error) *diag.Error {
 	case errors.Is(err, fs.ErrNotExist):
 		return &diag.Error{File: content.Dir, Msg: "the site has no content/ folder"}
 	}
-	return &diag.Error{File: content.Dir, Msg: fmt.Sprintf("cannot list the briefs: %v", unwrapPath(err))}
+	return &diag.Error{File: content.Dir, Msg: fmt.Sprintf("cannot list the briefs: %v", unwrapPath(err)), Err: err}
 }
 
 // unwrapPath drops the path an fs error repeats: messages name the file
@@ -375,7 +382,7 @@ func (b *Builder) loadSite() {
 		return
 	}
 	if err != nil {
-		b.siteErr = diag.List{{File: content.Index, Msg: unwrapPath(err).Error()}}
+		b.siteErr = diag.List{diag.Wrap(content.Index, diag.Pos{}, err)}
 		return
 	}
 	s, errs := brief.ParseSite(content.Index, src)
@@ -777,7 +784,7 @@ func (b *Builder) readOne(p string, keep bool) *entry {
 			e.gone = true
 			return e
 		}
-		e.readErrs = diag.List{{File: p, Msg: unwrapPath(err).Error()}}
+		e.readErrs = diag.List{diag.Wrap(p, diag.Pos{}, err)}
 		return e
 	}
 	e.fm, e.readErrs = brief.ReadChecked(p, src, b.filings)
@@ -884,7 +891,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 			err = errors.New("the file changed during the build: build again")
 		}
 		if err != nil {
-			e.errs.Add(&diag.Error{File: e.path, Msg: err.Error()})
+			e.errs.Add(diag.Wrap(e.path, diag.Pos{}, err))
 			return
 		}
 		defer bf.DropSource()
@@ -901,7 +908,8 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		return
 	}
 	out := &rendered{files: map[string][]byte{}, charts: len(doc.Charts),
-		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags}}
+		meta: meta{Path: e.path, Title: bf.Title, Summary: bf.Summary, Slug: bf.Slug, SlugAt: bf.SlugAt, Date: bf.Date, Updated: bf.Updated, ID: bf.ID, Draft: bf.Draft, Tags: bf.Tags,
+			Company: e.key, CompanyField: bf.KeyField(), CompanyAt: bf.KeyAt()}}
 	out.files["figures.json"] = figuresJSON(bf)
 	for _, c := range doc.Charts {
 		out.files[c.File] = c.CSV
@@ -931,7 +939,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 	out.page = page
 	if b.opts.Sink != nil {
 		if err := b.stream(out); err != nil {
-			e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("writing output: %v", err)})
+			e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("writing output: %v", err), Err: err})
 			return
 		}
 	}
@@ -952,6 +960,10 @@ func (b *Builder) stream(r *rendered) error {
 		return nil
 	}
 	dir := r.meta.Slug + "/"
+	if !b.claim(dir, r.meta.Path) {
+		r.page, r.files, r.ogData = nil, nil, nil
+		return nil
+	}
 	if err := b.opts.Sink.WriteFile(dir+"index.html", r.page); err != nil {
 		return err
 	}
@@ -967,6 +979,21 @@ func (b *Builder) stream(r *rendered) error {
 	}
 	r.page, r.files, r.ogData = nil, nil, nil
 	return nil
+}
+
+// claim tells whether writer may write the folder dir of a streaming
+// build: no other writer took it first.
+func (b *Builder) claim(dir, writer string) bool {
+	b.coMu.Lock()
+	defer b.coMu.Unlock()
+	if b.claimed == nil {
+		b.claimed = map[string]string{}
+	}
+	if w, ok := b.claimed[dir]; ok {
+		return w == writer
+	}
+	b.claimed[dir] = writer
+	return true
 }
 
 // firstOGWrite tells whether the image name is written for the first time
@@ -1000,12 +1027,12 @@ func (b *Builder) loadLayouts() diag.List {
 			return data
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			errs.Add(&diag.Error{File: "layouts/" + name, Msg: unwrapPath(err).Error()})
+			errs.Add(diag.Wrap("layouts/"+name, diag.Pos{}, err))
 			return nil
 		}
 		data, err = fs.ReadFile(layouts.FS, name)
 		if err != nil {
-			errs.Add(&diag.Error{File: "layouts/" + name, Msg: err.Error()})
+			errs.Add(diag.Wrap("layouts/"+name, diag.Pos{}, err))
 		}
 		return data
 	}
@@ -1067,18 +1094,8 @@ func templateIDs(t *template.Template) []string {
 
 var idLiteral = regexp.MustCompile(`\bid="?([A-Za-z0-9_:.-]+)`)
 
-var templateLine = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? ?(.*)$`)
-
 // templateError positions an html/template parse error in its file.
 func templateError(file string, err error) *diag.Error {
-	m := templateLine.FindStringSubmatch(err.Error())
-	if m == nil {
-		return &diag.Error{File: file, Msg: err.Error()}
-	}
-	line, _ := strconv.Atoi(m[1])
-	col := 1
-	if m[2] != "" {
-		col, _ = strconv.Atoi(m[2])
-	}
-	return &diag.Error{File: file, Line: line, Col: col, Msg: m[3]}
+	p, msg := diag.TemplatePos(err)
+	return &diag.Error{File: file, Line: p.Line, Col: p.Col, Msg: msg, Err: err}
 }

@@ -131,6 +131,16 @@ func TestSlugCollisions(t *testing.T) {
 		{"two briefs, one slug",
 			brief("a.md", "A", "2024-01-02", "", "a") + brief("b.md", "B", "2024-01-01", "summary: S\nslug: a\n", "b"),
 			[]string{"content/b.md:5:7: slug a is already used by content/a.md"}},
+		{"tickers differ by case",
+			brief("a.md", "A", "2024-01-02", "ticker: AMZN\n", "a") + brief("b.md", "B", "2024-01-01", "ticker: amzn\n", "b") +
+				brief("c.md", "C", "2023-01-01", "company: Amazon\nticker: AMZN\n", "c"),
+			[]string{`content/b.md:4:9: ticker "amzn" has the same page (companies/amzn/) as ticker "AMZN" at content/a.md:4:9: write the company the same way in every brief, or rename one`}},
+		{"company names differ by a comma",
+			brief("a.md", "A", "2024-01-02", "company: Acme Inc.\n", "a") + brief("b.md", "B", "2024-01-01", "company: \"Acme, Inc.\"\n", "b"),
+			[]string{`content/b.md:4:11: company "Acme, Inc." has the same page (companies/acme-inc/) as company "Acme Inc." at content/a.md:4:10`}},
+		{"a ticker and a name",
+			brief("a.md", "A", "2024-01-02", "company: Acme\nticker: ACME\n", "a") + brief("b.md", "B", "2024-01-01", "company: acme\n", "b"),
+			[]string{`content/b.md:4:10: company "acme" has the same page (companies/acme/) as ticker "ACME" at content/a.md:5:9`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := sitetest.New(t, tc.files, site.Options{})
@@ -138,6 +148,40 @@ func TestSlugCollisions(t *testing.T) {
 				t.Errorf("build error %v, want %d", errs.Err(), len(tc.want))
 			}
 			b.AssertErrors(tc.want...)
+			// A streaming build (pages written as each is done, as briefs
+			// build does) writes no folder twice and finds the same errors.
+			s := sitetest.New(t, tc.files, site.Options{Sink: &mapSink{files: map[string][]byte{}}})
+			s.BuildE()
+			s.AssertErrors(tc.want...)
 		})
 	}
+}
+
+// A company's page and every link to it work whatever its name holds: the
+// folder is written as is, links carry it percent-encoded as tags' do (+
+// too: some hosts read it as a space).
+func TestCompanyURLEncoded(t *testing.T) {
+	b := sitetest.Test(t, brief("a.md", "A", "2024-01-01", "company: Société Générale\nperiod: FY2024\n", "a")+
+		brief("b.md", "B", "2024-01-02", "company: Berkshire\nticker: BRK+B\nperiod: FY2024\n", "b"),
+		site.Options{NoOG: true, BaseURL: "https://example.org/"})
+	b.AssertFileExists("companies/société-générale/index.html", true)
+	b.AssertFileExists("companies/brk+b/index.html", true)
+	b.AssertFileContent("a/index.html", `href="../companies/soci%C3%A9t%C3%A9-g%C3%A9n%C3%A9rale/"`)
+	b.AssertFileContent("b/index.html", `href="../companies/brk%2Bb/"`)
+	b.AssertFileContent("companies/index.html", `href="../companies/soci%C3%A9t%C3%A9-g%C3%A9n%C3%A9rale/"`, `href="../companies/brk%2Bb/"`)
+	b.AssertFileContent("companies/brk+b/index.html", `<link rel="canonical" href="https://example.org/companies/brk%2Bb/"`)
+	b.AssertFileContent("sitemap.xml", "<loc>https://example.org/companies/brk%2Bb/</loc>")
+}
+
+// A company page lists its briefs newest first by period, as DESIGN says
+// ("ordered by period"), not by the day each was written: a look back at
+// FY2022 written last stays last. Briefs of one period go newest first.
+func TestCompanyBriefsByPeriod(t *testing.T) {
+	b := sitetest.Test(t, brief("a.md", "Looking back at 2022", "2025-03-01", "ticker: ACME\nperiod: FY2022\n", "a")+
+		brief("b.md", "The year 2024", "2025-01-01", "ticker: ACME\nperiod: FY2024\n", "b")+
+		brief("c.md", "The year 2023", "2024-01-01", "ticker: ACME\nperiod: FY2023\n", "c")+
+		brief("d.md", "The first half", "2024-08-01", "ticker: ACME\nperiod: FY2024H1\n", "d")+
+		brief("e.md", "2024 again", "2025-02-01", "ticker: ACME\nperiod: FY2024\n", "e"),
+		site.Options{NoOG: true})
+	b.AssertFileOrder("companies/acme/index.html", "2024 again", "The year 2024", "The first half", "The year 2023", "Looking back at 2022")
 }
