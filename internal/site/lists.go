@@ -228,8 +228,12 @@ type putFunc func(name string, data []byte) error
 // listPut is where list pages go: into files, or, in a streaming build,
 // straight to the sink (at 100,000 briefs the lists are thousands of
 // pages), their paths kept in streamed for the sitemap.
-func (b *Builder) listPut(files map[string][]byte, streamed *[]string) putFunc {
-	if b.opts.Sink == nil {
+// A build that already failed keeps them in files, as a build without a
+// sink does: nothing of it is published, and a brief's page streamed where
+// a list page goes (a slug taken by the site's own pages) must not turn
+// into a second error.
+func (b *Builder) listPut(files map[string][]byte, streamed *[]string, failed bool) putFunc {
+	if b.opts.Sink == nil || failed {
 		return func(name string, data []byte) error {
 			files[name] = data
 			return nil
