@@ -184,22 +184,20 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 			filed[x.Entry] = x
 		}
 		for _, e := range b.Figures.Entries() {
-			add := func(name string, v figures.Value) {
-				text, err := figures.Format(v, e.Format)
-				if err != nil {
-					text, _ = figures.Format(v, "")
-				}
-				text += filingNote(filed[e], name, b.Period)
+			add := func(name string, f figures.Figure) {
+				text := f.Text() + filingNote(filed[e], name, b.Period)
 				vs.values[name] = text
 				vs.order = append(vs.order, name)
 			}
 			switch {
 			case len(e.Series) > 0:
 				for _, pt := range e.Series {
-					add(e.Name+"@"+pt.Period, pt.Value)
+					f, _ := b.Figures.Point(e.Name, pt.Period)
+					add(e.Name+"@"+pt.Period, f)
 				}
 			case e.HasValue:
-				add(e.Name, e.Value)
+				f, _ := b.Figures.Figure(e.Name)
+				add(e.Name, f)
 			case e.Derived:
 				vs.values[e.Name] = "(error)"
 				vs.order = append(vs.order, e.Name)

@@ -12,7 +12,8 @@ import (
 // which knows every brief, implements it.
 type Resolver interface {
 	// Value returns name's value for period from another brief of the
-	// company, the text of how it was computed and its sources. The error's
+	// company, its literal as written ("" for a computed value, which an
+	// explanation shows rounded) and its sources. The error's
 	// message names what exists; an error wrapping ErrReported stands for a
 	// failure already reported where it arises.
 	Value(name, period string) (Value, string, []*Source, error)
@@ -48,7 +49,7 @@ func (s *Set) Value(name string) (Value, string, []*Source, error) {
 		if !e.HasValue {
 			return Value{}, "", nil, fmt.Errorf("%s has no value for %s", name, s.Period)
 		}
-		return e.Value, e.Computation, e.Sources, nil
+		return e.Value, e.written(s.Period), e.Sources, nil
 	}
 	switch e.state {
 	case unvisited:
@@ -59,8 +60,7 @@ func (s *Set) Value(name string) (Value, string, []*Source, error) {
 	if e.state != done {
 		return Value{}, "", nil, ErrReported
 	}
-	f, _ := Format(e.Value, "")
-	return e.Value, f, e.Sources, nil
+	return e.Value, "", e.Sources, nil
 }
 
 // ownsPeriod tells whether e answers name@period in its own set: the set's
@@ -86,7 +86,10 @@ func (s *Set) acrossLookup(ref *Ref) (result, error) {
 	if err != nil {
 		return result{}, errAt(ref, "%v", err)
 	}
-	return result{v: v, comp: leaf(comp), sources: srcs, prec: 3}, nil
+	if comp == "" {
+		return operandResult(displayOperand(v), srcs), nil
+	}
+	return operandResult(literalOperand(v, comp), srcs), nil
 }
 
 // periodsOf lists every period with a value of name, in the set or in

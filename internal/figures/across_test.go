@@ -41,6 +41,9 @@ func TestAcrossBriefs(t *testing.T) {
 		{"growth(sales@FY2023)", "11.8%", "574.8 ÷ 514.0 − 1"},
 		{"margin@FY2022", "10.0%", "10.0%"},
 		{"margin - margin@FY2022", "5.0%", "15.0% − 10.0%"},
+		// Another brief's derived value shows rounded (15.0%), and as
+		// precisely as the arithmetic needs: 15.0% × 100 would be 1,500.0%.
+		{"margin@FY2023 * 100", "1,499.7%", "14.997% × 100"},
 		{"sales@FY2024", "$638.0 billion", "638.0"},
 		{"sales@FY2021", "no brief for FY2021", ""},
 		{"salse@FY2023", "the FY2023 brief has no salse", ""},

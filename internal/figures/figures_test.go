@@ -210,7 +210,7 @@ func TestDerived(t *testing.T) {
 		{"growth(sales)", "11.0%", "638.0 ÷ 574.8 − 1"},
 		{"sales@FY2024 - sales@FY2023", "$63.2 billion", "638.0 − 574.8"},
 		{"sales", "$638.0 billion", "638.0"},
-		{"cloud_share - 25%", "5.0%", "30 − 25%"},
+		{"cloud_share - 25%", "5.0%", "30% − 25%"},
 		{"2 + 3 * 4", "14.0", "2 + 3 × 4"},
 		{"(2 + 3) * 4", "20.0", "(2 + 3) × 4"},
 		{"abs(aws_operating_income - operating_income)", "$28.8 billion", "|39.8 − 68.6|"},

@@ -49,7 +49,9 @@ type Entry struct {
 	// Failed marks a figure whose value could not be read: its error is
 	// reported where it is written, and its uses stay quiet.
 	Failed bool
-	// Computation shows how a derived value was computed ("39.8 ÷ 68.6").
+	// Computation shows how a derived value was computed ("39.8 ÷ 68.6"),
+	// each rounded operand shown precisely enough that the arithmetic
+	// comes out at the value as displayed.
 	Computation string
 	// Sources are the sources the value rests on, in first-use order.
 	Sources []*Source
@@ -61,6 +63,10 @@ type Entry struct {
 	ValueAt diag.Pos
 
 	state uint8
+	// expl and prog hold a derived value's computation until Resolve
+	// words it.
+	expl *expl
+	prog program
 }
 
 // Set holds a brief's named values.
@@ -95,14 +101,13 @@ func (s *Set) Add(e *Entry) *diag.Error {
 		return diag.At(s.File, e.Pos, "%s is defined twice (first at line %d)", e.Name, prev.Pos.Line)
 	}
 	if !e.Derived && !e.Failed {
-		e.Computation = signed(e.Literal)
 		if e.Source != nil {
 			e.Sources = []*Source{e.Source}
 		}
 		if len(e.Series) > 0 {
 			for _, p := range e.Series {
 				if p.Period == s.Period {
-					e.Value, e.HasValue, e.Computation = p.Value, true, signed(p.Literal)
+					e.Value, e.HasValue = p.Value, true
 				}
 			}
 		} else {
@@ -121,6 +126,7 @@ func (s *Set) Reset() {
 	for _, e := range s.order {
 		if e.Derived {
 			e.state, e.Value, e.HasValue, e.Computation, e.Sources = unvisited, Value{}, false, "", nil
+			e.expl, e.prog = nil, program{}
 		}
 	}
 }
@@ -142,6 +148,17 @@ func (s *Set) Resolve() diag.List {
 		if _, err := Format(e.Value, e.Format); err != nil {
 			s.errs.Add(diag.At(s.File, e.FormatAt, "%s: %v", e.Name, err))
 			e.Format = ""
+		}
+	}
+	for _, e := range s.order {
+		if e.state == done && e.expl != nil {
+			f := e.Format
+			if f == "" {
+				f = DefaultFormat(e.Value.Unit)
+			}
+			want, _ := Format(e.Value, f)
+			e.Computation = explain(e.expl, e.prog, want, f)
+			e.expl, e.prog = nil, program{}
 		}
 	}
 	errs := s.errs
@@ -169,7 +186,14 @@ func (s *Set) resolve(e *Entry) {
 		s.errs.Add(s.exprError(e, err))
 		return
 	}
-	e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp.String(), r.sources
+	e.done(r)
+}
+
+// done records a derived value; Resolve words its computation once every
+// format is known.
+func (e *Entry) done(r result) {
+	e.Value, e.HasValue, e.Sources = r.v, true, r.sources
+	e.Computation, e.expl, e.prog = r.comp.String(), r.comp, r.prog
 	e.state = done
 }
 
@@ -217,8 +241,19 @@ func ErrorPos(start diag.Pos, text string, err error) diag.Pos {
 type result struct {
 	v       Value
 	comp    *expl
+	prog    program
 	sources []*Source
 	prec    int
+}
+
+// operandResult is a result that is one operand.
+func operandResult(o operand, sources []*Source) result {
+	if o.exact {
+		return result{v: o.v, comp: leaf(o.text), sources: sources, prec: 3}
+	}
+	p := new(operand)
+	*p = o
+	return result{v: o.v, comp: opLeaf(p), prog: program{steps: []step{{o: p}}, rounded: true}, sources: sources, prec: 3}
 }
 
 func errAt(n Node, format string, args ...any) *EvalError {
@@ -260,7 +295,7 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 		}
 		for _, p := range e.Series {
 			if p.Period == ref.Period {
-				return result{v: p.Value, comp: leaf(signed(p.Literal)), sources: e.Sources, prec: 3}, nil
+				return operandResult(literalOperand(p.Value, signed(p.Literal)), e.Sources), nil
 			}
 		}
 		return result{}, errAt(ref, "%s has no period %s (it has %s)", ref.Name, ref.Period, periods(e))
@@ -281,19 +316,28 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 				s.errs.Add(s.exprError(e, err))
 				return result{}, &EvalError{Off: ref.At, quiet: true}
 			}
-			e.Value, e.HasValue, e.Computation, e.Sources = r.v, true, r.comp.String(), r.sources
-			e.state = done
+			e.done(r)
 		}
 		if e.state == failed {
 			return result{}, &EvalError{Off: ref.At, quiet: true}
 		}
-		f, _ := Format(e.Value, "")
-		return result{v: e.Value, comp: leaf(f), sources: e.Sources, prec: 3}, nil
+		return operandResult(displayOperand(e.Value), e.Sources), nil
 	}
 	if !e.HasValue {
 		return result{}, errAt(ref, "%s has no value for the brief's period %s (it has %s): write %s@PERIOD", ref.Name, s.Period, periods(e), ref.Name)
 	}
-	return result{v: e.Value, comp: leaf(e.Computation), sources: e.Sources, prec: 3}, nil
+	return operandResult(literalOperand(e.Value, e.written(s.Period)), e.Sources), nil
+}
+
+// written is a figure's value at period as its literal is written, with a
+// true minus sign: the point of a series, else the figure's own value.
+func (e *Entry) written(period string) string {
+	for _, p := range e.Series {
+		if p.Period == period {
+			return signed(p.Literal)
+		}
+	}
+	return signed(e.Literal)
 }
 
 func periods(e *Entry) string {
@@ -324,6 +368,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 		}
 		x.v.D = x.v.D.Neg()
 		x.comp = join(leaf("−"), paren(x, 3))
+		x.prog = combine('n', x, nil)
 		return x, nil
 	case *Call:
 		return s.call(n, stack)
@@ -352,7 +397,7 @@ func (s *Set) eval(n Node, stack []string) (result, error) {
 				return result{}, err
 			}
 			pr := prec(b)
-			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), sources: mergeSources(l.sources, r.sources), prec: pr}
+			l = result{v: v, comp: join(paren(l, pr), leaf(opSymbol(b.Op)), paren(r, pr+1)), prog: combine(b.Op, l, &r), sources: mergeSources(l.sources, r.sources), prec: pr}
 		}
 		return l, nil
 	}
@@ -431,6 +476,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		return result{
 			v:       Value{D: d, Unit: Percent, Places: 1},
 			comp:    join(paren(cur, 2), leaf(" ÷ "), paren(prev, 2), leaf(" − 1")),
+			prog:    combine('g', cur, &prev),
 			sources: mergeSources(cur.sources, prev.sources),
 			prec:    1,
 		}, nil
@@ -444,6 +490,7 @@ func (s *Set) call(n *Call, stack []string) (result, error) {
 		}
 		r.v.D = r.v.D.Abs()
 		r.comp = join(leaf("|"), r.comp, leaf("|"))
+		r.prog = combine('a', r, nil)
 		r.prec = 3
 		return r, nil
 	}

@@ -103,17 +103,6 @@ func (v Value) InScale() decimal.Decimal {
 	return v.D.Shift(-v.Scale.Exp)
 }
 
-// Literal returns the value as a short plain number in its own scale (the
-// way it appears in a computation: 39.8, 16.9%).
-func (v Value) Literal() string {
-	switch v.Unit {
-	case Percent:
-		return signed(roundHalfAway(v.D.Shift(2), v.Places).StringFixed(v.Places)) + "%"
-	default:
-		return signed(roundHalfAway(v.InScale(), v.Places).StringFixed(v.Places))
-	}
-}
-
 func signed(s string) string {
 	if strings.HasPrefix(s, "-") {
 		return "−" + s[1:]

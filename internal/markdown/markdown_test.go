@@ -111,7 +111,7 @@ func renderCase(t *testing.T, src []byte) map[string]string {
 	}
 	got := map[string]string{"html": withNewline(string(html)), "errors": strings.Join(lines, "")}
 	for _, c := range doc.Charts {
-		got[c.File] = withNewline(string(c.CSV))
+		got[c.File] = withNewline(string(c.CSV()))
 	}
 	return got
 }

@@ -126,12 +126,6 @@ func isWordByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-type candidate struct {
-	name   string
-	period string
-	value  figures.Value
-}
-
 // checkNumber matches one typed number against every value of its unit. A
 // value that rounds to the typed number gets a warning naming the reference
 // to write; a typed number near a value that it does not match is an error.
@@ -147,52 +141,43 @@ func (d *Doc) checkNumber(off int, typed, num string, neg bool, unit figures.Uni
 	if i := strings.IndexByte(num, '.'); i >= 0 {
 		places = int32(len(num) - i - 1)
 	}
-	var near *candidate
-	for _, e := range d.Brief.Figures.Entries() {
-		var vals []candidate
-		if e.HasValue {
-			vals = append(vals, candidate{name: e.Name, value: e.Value})
+	var near *figures.Figure
+	// Each value at the brief's period and each other period of a series.
+	figs := d.Brief.Figures.Figures()
+	for i, c := range figs {
+		v := c.Value
+		if v.Unit != unit || (unit == figures.Money && currency != "" && v.Currency != currency) {
+			continue
 		}
-		for _, p := range e.Series {
-			if p.Period != d.Brief.Period {
-				vals = append(vals, candidate{name: e.Name, period: p.Period, value: p.Value})
-			}
+		// The value in the typed number's terms.
+		var shown decimal.Decimal
+		if unit == figures.Percent {
+			shown = v.Shown()
+		} else {
+			shown = v.D.Shift(-exp)
 		}
-		for _, c := range vals {
-			v := c.value
-			if v.Unit != unit || (unit == figures.Money && currency != "" && v.Currency != currency) {
-				continue
-			}
-			// The value in the typed number's terms.
-			var shown decimal.Decimal
-			if unit == figures.Percent {
-				shown = v.D.Shift(2)
-			} else {
-				shown = v.D.Shift(-exp)
-			}
-			if shown.Round(places).Equal(t) {
-				ref := c.name
-				if c.period != "" {
-					ref += "@" + c.period
-				}
-				d.Errs.Add(diag.Warnf(d.Brief.Path, d.Brief.Pos(off), "hand-typed %s matches %s: write %s so it stays in step with the data", typed, ref, suggestRef(ref, v, unit, places, exp, short)))
-				return
-			}
-			diff := shown.Sub(t).Abs()
-			if near == nil && diff.LessThanOrEqual(shown.Abs().Mul(nearRatio)) {
-				cc := c
-				near = &cc
-			}
+		if shown.Round(places).Equal(t) {
+			d.Errs.Add(diag.Warnf(d.Brief.Path, d.Brief.Pos(off), "hand-typed %s matches %s: write %s so it stays in step with the data", typed, refName(c), suggestRef(refName(c), v, unit, places, exp, short)))
+			return
+		}
+		diff := shown.Sub(t).Abs()
+		if near == nil && diff.LessThanOrEqual(shown.Abs().Mul(nearRatio)) {
+			near = &figs[i]
 		}
 	}
 	if near != nil {
-		f, _ := figures.Format(near.value, "")
-		ref := near.name
-		if near.period != "" {
-			ref += "@" + near.period
-		}
-		d.errorAt(off, "hand-typed %s contradicts the data: %s is %s; write {{ %s }}", typed, ref, f, ref)
+		f, _ := near.Display(figures.DefaultFormat(near.Value.Unit))
+		d.errorAt(off, "hand-typed %s contradicts the data: %s is %s; write {{ %s }}", typed, refName(*near), f, refName(*near))
 	}
+}
+
+// refName is how a reference names f: name, or name@PERIOD for another
+// period of a series.
+func refName(f figures.Figure) string {
+	if f.Period != "" {
+		return f.Name + "@" + f.Period
+	}
+	return f.Name
 }
 
 func suggestRef(ref string, v figures.Value, unit figures.Unit, places, exp int32, short bool) string {

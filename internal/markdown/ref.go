@@ -192,20 +192,17 @@ func (d *Doc) resolve(r *Ref) {
 		r.Display, r.Plain, r.Resolved = e.Label, true, true
 		return
 	case "source":
-		var titles []string
-		for _, s := range e.Sources {
-			titles = append(titles, s.Title)
-		}
-		if len(titles) == 0 {
+		if len(e.Sources) == 0 {
 			d.errorAt(r.Offset, "%s has no source", r.Name)
 			return
 		}
-		r.Display, r.Plain, r.Resolved = strings.Join(titles, "; "), true, true
+		r.Display, r.Plain, r.Resolved = figures.SourceTitles(e.Sources), true, true
 		return
 	}
-	v, comp := e.Value, e.Computation
+	var f figures.Figure
 	if r.Period != "" {
-		val, c, srcs, err := set.Eval(&figures.Ref{Name: r.Name, Period: r.Period})
+		var err error
+		f, err = set.At(r.Name, r.Period)
 		if figures.Reported(err) {
 			return // reported where the value is written
 		}
@@ -213,58 +210,23 @@ func (d *Doc) resolve(r *Ref) {
 			d.errorAt(r.Offset, "%v", err)
 			return
 		}
-		v, comp = val, c
-		// The value may come from another brief, with its own sources.
-		cp := *e
-		cp.Sources = srcs
-		if r.Period != d.Brief.Period {
-			cp.Label += ", " + r.Period
-		}
-		e = &cp
-	} else if !e.HasValue {
+	} else if f, ok = set.Figure(r.Name); !ok {
 		if e.Derived {
 			return // its own error is reported at its expression
 		}
 		d.errorAt(r.Offset, "%s has no value for the brief's period %s: write {{ %s@PERIOD }}", r.Name, d.Brief.Period, r.Name)
 		return
 	}
-	format := r.Format
-	if format == "" {
-		format = e.Format
-	}
 	if r.Abs {
-		v.D = v.D.Abs()
+		f = f.Abs()
 	}
-	text, err := figures.Format(v, format)
+	text, err := f.Display(r.Format)
 	if err != nil {
 		d.errorAt(r.Offset, "%s: %v", r.Name, err)
 		return
 	}
-	r.Display, r.Value, r.Resolved = text, v.DataValue(), true
-	r.Title = Title(e, comp)
-	if r.Abs {
-		r.Title = "the amount of " + r.Title
-	}
+	r.Display, r.Value, r.Title, r.Resolved = text, f.Data(), f.Explanation(), true
 	r.Anchor = anchor(e, r.Period, set.Period)
-}
-
-// Title is the tooltip of a value: how it was computed and where it is from.
-func Title(e *figures.Entry, comp string) string {
-	var b strings.Builder
-	if e.Derived {
-		b.WriteString("= " + comp)
-	} else {
-		b.WriteString(e.Label)
-	}
-	for i, s := range e.Sources {
-		if i == 0 {
-			b.WriteString(" · ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(s.Title)
-	}
-	return b.String()
 }
 
 type refRenderer struct{}

@@ -27,6 +27,12 @@ type glyph struct {
 	dx, dy, w, h int
 	cov          []uint8
 	advance      fixed.Int26_6
+	// tokens are its rows in each ink, tokenized when first needed; px
+	// its pixels in each ink.
+	tokens [len(inks)][]glyphRow
+	px     [len(inks)][]uint8
+	// last is where it last stood apart in each ink.
+	last [len(inks)]seen
 }
 
 func newFace(f *truetype.Font, size float64) *face {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 	"strings"
 	"sync"
 
@@ -115,9 +116,31 @@ type Drawer struct {
 	// row, so canvas.Pix starts at raw[1] and its stride is rowLen.
 	raw    []uint8
 	canvas *image.Paletted
-	frame  []uint8      // raw before any text
-	dirty  [Height]bool // rows text was drawn on
+	frame  []uint8 // raw before any text
+	// paper tells the rows of the frame that are paper only (all zeros).
+	paper [Height]bool
+	// frameRows are the frame's rows that are not paper, tokenized (each
+	// run of them as one box), for the cards whose text keeps off them.
+	frameRows [Height]glyphRow
+	// frameRun is, for each such row, the rows of its run.
+	frameRun [Height]span
+	// ink is, for each row text was drawn on, the columns of raw it
+	// touched (lo < hi); for the others lo >= hi.
+	ink [Height]span
+	// placed are the glyphs of the card being drawn; byRow the indices
+	// of those on each row; out the pieces the encoder codes.
+	placed []placement
+	byRow  [Height][]int32
+	out    []piece
+	serial uint64
 	enc    *encoder
+}
+
+// samples are the cards a drawer's codes are made from: what most cards
+// hold, capitals, figures and signs included.
+var samples = []Card{
+	{Site: "Follow the Profit", Kicker: "Amazon.com, Inc. · FY2024", Title: "The Cloud Behind the Cart: how one segment pays for the rest", Figure: "58.0%", FigureLabel: "Share of operating income"},
+	{Site: "Benchmark", Kicker: "Company 1234 Inc. · FY2019Q3", Title: "Revenue grew 12% to $4.5 billion as margins held up, and why", Figure: "−$2,807.6 million", FigureLabel: "Operating loss of the devices segment"},
 }
 
 // NewDrawer returns a drawer setting cards in the given fonts.
@@ -138,7 +161,36 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 	d.fill(image.Rect(0, 0, Width, 12), index(inkAccent, levels-1))
 	d.fill(image.Rect(margin, 110, Width-margin, 113), index(inkText, levels-1))
 	d.frame = bytes.Clone(d.raw)
+	for y := range Height {
+		d.paper[y] = !slices.ContainsFunc(d.frame[y*rowLen:(y+1)*rowLen], func(c uint8) bool { return c != 0 })
+		d.ink[y] = span{rowLen, 0}
+	}
+	for y := 0; y < Height; {
+		if d.paper[y] {
+			y++
+			continue
+		}
+		end := y
+		for end < Height && !d.paper[end] {
+			end++
+		}
+		copy(d.frameRows[y:end], boxRows(d.frame[y*rowLen:end*rowLen], rowLen, end-y))
+		for k := y; k < end; k++ {
+			d.frameRun[k] = span{y, end}
+		}
+		y = end
+	}
 	d.enc = newEncoder()
+	// The codes every card is written in, made from sample cards.
+	var litLen [numLitLen]uint32
+	var dist [numDist]uint32
+	for _, c := range samples {
+		if _, err := d.Draw(c); err != nil {
+			return nil, err
+		}
+		count(&litLen, &dist, d.enc.z.tokens, d.out)
+	}
+	d.enc.z.fixed = fixedCodes(&litLen, &dist)
 	return d, nil
 }
 
@@ -153,13 +205,7 @@ func (d *Drawer) fill(r image.Rectangle, ix uint8) {
 
 // Draw renders the card as PNG. The bytes are the caller's to keep.
 func (d *Drawer) Draw(c Card) ([]byte, error) {
-	// Only the rows the last card drew on differ from the frame.
-	for y, dirty := range d.dirty {
-		if dirty {
-			copy(d.raw[y*rowLen:(y+1)*rowLen], d.frame[y*rowLen:])
-		}
-	}
-	d.dirty = [Height]bool{}
+	d.begin()
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
 	y := 175
@@ -198,7 +244,32 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)
 		}
 	}
-	return d.enc.encode(d.raw, &d.dirty), nil
+	return d.finish(), nil
+}
+
+// begin starts a card: the canvas back to the frame, no glyph placed.
+func (d *Drawer) begin() {
+	// Only the rows the last card drew on differ from the frame.
+	for y, in := range d.ink {
+		if in.lo < in.hi {
+			copy(d.raw[y*rowLen+in.lo:y*rowLen+in.hi], d.frame[y*rowLen+in.lo:])
+		}
+		d.ink[y] = span{rowLen, 0}
+	}
+	d.placed = d.placed[:0]
+}
+
+// finish draws the glyphs placed and returns the card as PNG.
+func (d *Drawer) finish() []byte {
+	d.standApart()
+	for _, p := range d.placed {
+		if p.apart {
+			d.copyIn(p)
+		} else {
+			d.blit(p.g, p.x-p.g.dx, p.y-p.g.dy, p.ink)
+		}
+	}
+	return d.enc.encode(d.raw, d.pieces())
 }
 
 // text draws s with its baseline's left end at (x, y) and returns where
@@ -211,11 +282,26 @@ func (d *Drawer) text(f *face, s string, x, y int, ink int) int {
 			dot += f.kern(prev, r)
 		}
 		g := f.glyph(r)
-		d.blit(g, dot.Round(), y, ink)
+		if x := dot.Round(); g.w > 0 && g.h > 0 {
+			d.placed = append(d.placed, placement{g: g, ink: ink, x: x + g.dx, y: y + g.dy})
+		}
 		dot += g.advance
 		prev = r
 	}
 	return dot.Ceil()
+}
+
+// copyIn draws a glyph that stands apart: on paper and alone in its box,
+// its pixels are its rows' bytes.
+func (d *Drawer) copyIn(p placement) {
+	px := p.g.pixels(p.ink)
+	w := p.g.w
+	for j := range p.g.h {
+		copy(d.raw[(p.y+j)*rowLen+1+p.x:], px[j*w:(j+1)*w])
+		in := &d.ink[p.y+j]
+		in.lo = min(in.lo, 1+p.x)
+		in.hi = max(in.hi, 1+p.x+w)
+	}
 }
 
 // blit draws a glyph's coverage in ink. Where it meets earlier strokes of
@@ -227,8 +313,11 @@ func (d *Drawer) blit(g *glyph, x, y int, ink int) {
 		if py < 0 || py >= Height {
 			continue
 		}
-		d.dirty[py] = true
 		row := d.canvas.Pix[py*d.canvas.Stride : py*d.canvas.Stride+Width]
+		// In raw, column px is 1+px.
+		in := &d.ink[py]
+		in.lo = min(in.lo, max(1+x+g.dx, 1))
+		in.hi = max(in.hi, min(1+x+g.dx+g.w, rowLen))
 		cov := g.cov[j*g.w : (j+1)*g.w]
 		for i, l := range cov {
 			px := x + g.dx + i

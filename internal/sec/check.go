@@ -225,7 +225,6 @@ func (ck *checker) point(x *brief.XBRLFigure, concept *Concept, unit string, pt 
 	if x.Imported {
 		e.Value.D = latest.Val
 		e.Literal = latest.Val.Shift(-exp).Round(x.Decimals).StringFixed(x.Decimals)
-		e.Computation = e.Value.Literal()
 		e.HasValue = true
 		ck.record(x, pt.period, unit, latest)
 		return

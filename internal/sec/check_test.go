@@ -6,7 +6,6 @@ import (
 	"testing/fstest"
 
 	"github.com/briefs/briefs/internal/brief"
-	"github.com/briefs/briefs/internal/figures"
 )
 
 // restatedFacts: FY2023 operating income as first filed, restated by a
@@ -140,22 +139,23 @@ func TestImport(t *testing.T) {
 	if errs != "" {
 		t.Fatal(errs)
 	}
-	e, _ := b.Figures.Get("net_income")
-	if !e.HasValue || e.Value.D.String() != "59248000000" || e.Computation != "59.2" {
+	e, ok := b.Figures.Figure("net_income")
+	if !ok || e.Value.D.String() != "59248000000" || e.Computation != "59.2" {
 		t.Errorf("imported %+v", e)
 	}
-	if got, _ := figures.Format(e.Value, ""); got != "$59.2 billion" {
+	if got := e.Text(); got != "$59.2 billion" {
 		t.Errorf("shown as %s", got)
 	}
-	e2, _ := b.Figures.Get("net_income_2")
-	if got, _ := figures.Format(e2.Value, ""); got != "$59.248 billion" {
+	e2, _ := b.Figures.Figure("net_income_2")
+	if got := e2.Text(); got != "$59.248 billion" {
 		t.Errorf("decimals 3 shown as %s", got)
 	}
 	// Derived values compute on the exact filed value and cite the filing.
-	m, _ := b.Figures.Get("margin")
+	m, _ := b.Figures.Figure("margin")
 	if !strings.HasPrefix(m.Value.D.String(), "0.863673469387755102040816326530612") { // 59,248,000,000 / 68,600,000,000
 		t.Errorf("margin %s", m.Value.D)
 	}
+
 	var titles []string
 	for _, s := range m.Sources {
 		titles = append(titles, s.Title)
@@ -163,6 +163,11 @@ func TestImport(t *testing.T) {
 	want := "Amazon.com, Inc. Form 10-K filed 2025-02-07 (SEC accession 0001018724-25-000004); Release"
 	if strings.Join(titles, "; ") != want {
 		t.Errorf("margin sources %q", strings.Join(titles, "; "))
+	}
+	// The imported value shows rounded (59.2), but 59.2 ÷ 68.6 is 86.3%:
+	// the explanation shows it as precisely as the shown 86.4% needs.
+	if got := m.Explanation(); got != "= 59.25 ÷ 68.6 · "+want {
+		t.Errorf("margin explained as %q", got)
 	}
 	// The brief's sources list the filing once, with its EDGAR index.
 	n := 0

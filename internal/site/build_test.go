@@ -461,6 +461,34 @@ Body.
 	b.AssertFileContent("a/index.html", `<p class="kicker">FY2024</p>`)
 }
 
+// The kicker is one line wherever a brief shows: on its page, in lists and
+// on its company's page, with the ticker marked and the company escaped.
+func TestKickerEverywhere(t *testing.T) {
+	b := sitetest.Test(t, `
+-- content/a.md --
+---
+title: A
+date: 2025-01-01
+company: AT&T <Inc>
+ticker: T
+period: FY2024
+---
+Body.
+-- content/b.md --
+---
+title: B
+date: 2025-01-02
+ticker: XYZ
+---
+Body.
+`, site.Options{})
+	want := `<p class="kicker">AT&amp;T &lt;Inc&gt; <abbr title="Ticker symbol">(T)</abbr> · FY2024</p>`
+	b.AssertFileContent("a/index.html", want)
+	b.AssertFileContent("index.html", want, `<p class="kicker"><abbr title="Ticker symbol">(XYZ)</abbr></p>`)
+	b.AssertFileContent("companies/t/index.html", want)
+	b.AssertFileContent("b/index.html", `<p class="kicker"><abbr title="Ticker symbol">(XYZ)</abbr></p>`)
+}
+
 func TestCompanyAcrossBriefs(t *testing.T) {
 	b := company(t, site.Options{NoOG: true}).Build()
 	b.AssertFileContent("acme-fy2023/index.html",

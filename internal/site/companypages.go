@@ -30,10 +30,11 @@ type coPart struct {
 
 // coValue is one value a brief gives for a period.
 type coValue struct {
-	name, label, period, format string
-	v                           figures.Value
-	restated                    bool
-	note                        string
+	name, label, period string
+	v                   figures.Value
+	restated            bool
+	note                string
+	fig                 figures.Figure
 }
 
 // newCoPart collects a brief's values by period: its own values at its
@@ -44,11 +45,15 @@ func newCoPart(bf *brief.Brief, key string, it *listItem) *coPart {
 		if e.Failed {
 			continue
 		}
-		for _, pt := range e.Series {
-			p.values = append(p.values, coValue{name: e.Name, label: e.Label, period: pt.Period, format: e.Format, v: pt.Value, restated: e.Restated, note: e.Note})
+		add := func(period string, f figures.Figure) {
+			p.values = append(p.values, coValue{name: f.Name, label: f.Label, period: period, v: f.Value, restated: f.Restated, note: f.Note, fig: f})
 		}
-		if len(e.Series) == 0 && e.HasValue && bf.Period != "" {
-			p.values = append(p.values, coValue{name: e.Name, label: e.Label, period: bf.Period, format: e.Format, v: e.Value, restated: e.Restated, note: e.Note})
+		for _, pt := range e.Series {
+			f, _ := bf.Figures.Point(e.Name, pt.Period)
+			add(pt.Period, f)
+		}
+		if f, ok := bf.Figures.Figure(e.Name); ok && len(e.Series) == 0 && bf.Period != "" {
+			add(bf.Period, f)
 		}
 	}
 	return p
@@ -411,23 +416,7 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 		if c := b.coIndex[rel]; c != nil && c.pages == pages && sameRows(c.items, items[lo:hi]) {
 			next2[rel] = c
 		} else {
-			v := &companiesView{Items: items[lo:hi], Page: p, Pages: pages}
-			if p > 1 {
-				v.Prev = "companies/"
-				if p > 2 {
-					v.Prev += "page/" + strconv.Itoa(p-1) + "/"
-				}
-			}
-			if p < pages {
-				v.Next = "companies/page/" + strconv.Itoa(p+1) + "/"
-			}
-			title := "Companies"
-			if p > 1 {
-				title += fmt.Sprintf(" (page %d)", p)
-			}
-			d := &pageData{Root: strings.Repeat("../", strings.Count(rel, "/")), Title: title + " · " + b.site.Title, OGTitle: title,
-				Description: b.site.Description, Canonical: b.abs(rel), Companies: v}
-			page, err := b.execute("companies.html", d)
+			page, err := b.companiesPage(items[lo:hi], p, pages)
 			if err != nil {
 				return nil, err
 			}
@@ -440,24 +429,35 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 	return written, nil
 }
 
+// companiesPage renders page p of /companies/, listing items.
+func (b *Builder) companiesPage(items []*companyItem, p, pages int) ([]byte, error) {
+	rel := "companies/"
+	if p > 1 {
+		rel += "page/" + strconv.Itoa(p) + "/"
+	}
+	v := &companiesView{Items: items, Page: p, Pages: pages}
+	if p > 1 {
+		v.Prev = "companies/"
+		if p > 2 {
+			v.Prev += "page/" + strconv.Itoa(p-1) + "/"
+		}
+	}
+	if p < pages {
+		v.Next = "companies/page/" + strconv.Itoa(p+1) + "/"
+	}
+	title := "Companies"
+	if p > 1 {
+		title += fmt.Sprintf(" (page %d)", p)
+	}
+	d := &pageData{Root: strings.Repeat("../", strings.Count(rel, "/")), Title: title + " · " + b.site.Title, OGTitle: title,
+		Description: b.site.Description, Canonical: b.abs(rel), Companies: v}
+	return b.execute("companies.html", d)
+}
+
 // companyPage renders one company's page and its row on /companies/.
 func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([]byte, *companyItem, error) {
-	latest := parts[0]
-	for _, p := range parts[1:] {
-		if c, ok := figures.ComparePeriods(p.period, latest.period); ok && c > 0 {
-			latest = p
-		}
-	}
-	name, ticker := key, ""
-	for i := len(parts) - 1; i >= 0; i-- {
-		if parts[i].name != "" {
-			name = parts[i].name
-		}
-		if parts[i].ticker != "" {
-			ticker = parts[i].ticker
-		}
-	}
-	h := newHistory(parts)
+	item, h := newCompanyItem(key, parts)
+	name, ticker := item.Name, item.Ticker
 	v := &companyView{Name: name, Ticker: ticker}
 	for _, p := range parts {
 		it := *p.item
@@ -490,11 +490,7 @@ func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([
 				row.Cells = append(row.Cells, nil)
 				continue
 			}
-			text, err := figures.Format(hv.v, hv.format)
-			if err != nil {
-				text, _ = figures.Format(hv.v, "")
-			}
-			c := &cell{Text: text, Data: hv.v.Exact(), Restated: hv.restated}
+			c := &cell{Text: hv.fig.Text(), Data: hv.v.Exact(), Restated: hv.restated}
 			if hv.restated {
 				c.Note = len(v.Notes) + 1
 				v.Notes = append(v.Notes, note{c.Note, fmt.Sprintf("%s, %s: %s", h.labels[n], p, hv.note)})
@@ -516,13 +512,6 @@ func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([
 			v.Charts = append(v.Charts, template.HTML(svg))
 		}
 	}
-	item := &companyItem{Name: name, Ticker: ticker, URL: companyURL(key), Briefs: len(parts), Period: latest.period}
-	if hv := h.at[latest.headline][latest.period]; hv != nil {
-		item.HeadlineLabel = hv.label
-		item.HeadlineText, _ = figures.Format(hv.v, hv.format)
-		item.HeadlineData = hv.v.DataValue()
-		item.Spark = sparkline(hv.label, h.series(latest.headline))
-	}
 	title := name
 	if ticker != "" {
 		title += " (" + ticker + ")"
@@ -531,6 +520,34 @@ func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([
 		Canonical: b.abs(companyURL(key)), Company: v}
 	page, err := b.execute("company.html", d)
 	return page, item, err
+}
+
+// newCompanyItem is a company's row on /companies/ (its name and ticker
+// too) and its history, from its briefs sorted by sortParts.
+func newCompanyItem(key string, parts []*coPart) (*companyItem, *history) {
+	latest := parts[0]
+	for _, p := range parts[1:] {
+		if c, ok := figures.ComparePeriods(p.period, latest.period); ok && c > 0 {
+			latest = p
+		}
+	}
+	name, ticker := key, ""
+	for i := len(parts) - 1; i >= 0; i-- {
+		if parts[i].name != "" {
+			name = parts[i].name
+		}
+		if parts[i].ticker != "" {
+			ticker = parts[i].ticker
+		}
+	}
+	h := newHistory(parts)
+	item := &companyItem{Name: name, Ticker: ticker, URL: companyURL(key), Briefs: len(parts), Period: latest.period}
+	if hv := h.at[latest.headline][latest.period]; hv != nil {
+		item.HeadlineLabel = hv.label
+		item.HeadlineText, item.HeadlineData = hv.fig.Text(), hv.fig.Data()
+		item.Spark = sparkline(hv.label, h.series(latest.headline))
+	}
+	return item, h
 }
 
 func contains(ss []string, s string) bool {
@@ -562,27 +579,12 @@ func trendChart(r *chart.Renderer, id, title string, vs []*histValue) (string, e
 	last := vs[len(vs)-1].v
 	ser := chart.Series{Name: title}
 	for _, v := range vs {
-		val := v.v
-		if val.Unit == figures.Money {
-			val.Scale, val.Places = last.Scale, max(val.Places+val.Scale.Exp-last.Scale.Exp, 0)
-		}
-		text, _ := figures.Format(val, "money_short")
-		if val.Unit != figures.Money {
-			text, _ = figures.Format(val, figures.DefaultFormat(val.Unit))
-		}
+		text, _ := v.fig.Scaled(last.Scale).Display(figures.ChartFormat(last.Unit))
 		f, _ := plotAt(v.v, last).Float64()
 		ser.Points = append(ser.Points, chart.Point{Label: v.period, Value: f, Text: text})
 	}
 	c := &chart.Chart{Kind: chart.Line, Title: title, Series: []chart.Series{ser}, ID: id}
-	switch last.Unit {
-	case figures.Money:
-		sym, _ := figures.Format(figures.Value{Unit: figures.Money, Currency: last.Currency, Scale: figures.Scale{Name: "one"}}, "money")
-		c.Prefix = strings.TrimSuffix(sym, "0")
-		short, _ := figures.Format(figures.Value{Unit: figures.Money, Currency: last.Currency, Scale: last.Scale}, "money_short")
-		c.Suffix = strings.TrimPrefix(short, c.Prefix+"0")
-	case figures.Percent:
-		c.Suffix = "%"
-	}
+	c.Prefix, c.Suffix = figures.Affixes(last)
 	svg, err := r.SVG(c)
 	if err != nil {
 		return "", err
@@ -637,11 +639,7 @@ func sparkline(label string, vs []*histValue) template.HTML {
 			y = h - pad - (h-2*pad)*f
 		}
 		pts = append(pts, strconv.FormatFloat(x, 'f', 1, 64)+","+strconv.FormatFloat(y, 'f', 1, 64))
-		text, err := figures.Format(v.v, v.format)
-		if err != nil {
-			text, _ = figures.Format(v.v, "")
-		}
-		words = append(words, v.period+" "+text)
+		words = append(words, v.period+" "+v.fig.Text())
 	}
 	var sb bytes.Buffer
 	fmt.Fprintf(&sb, `<svg class="spark" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s">`, w, h, w, h,

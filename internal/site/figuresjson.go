@@ -75,9 +75,8 @@ func figuresJSON(bf *brief.Brief) []byte {
 				v.Currency, v.Scale = e.Series[0].Value.Currency, e.Series[0].Value.Scale.Name
 			}
 		}
-		if e.HasValue {
-			v.Value = e.Value.Exact()
-			v.Display, _ = figures.Format(e.Value, e.Format)
+		if f, ok := bf.Figures.Figure(e.Name); ok {
+			v.Value, v.Display = f.Value.Exact(), f.Text()
 		}
 		for _, s := range e.Sources {
 			v.Sources = append(v.Sources, s.ID)

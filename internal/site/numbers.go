@@ -39,9 +39,9 @@ func numbers(bf *brief.Brief) ([]valueRow, []sourceItem) {
 		sources = append(sources, sourceItem{i + 1, s})
 		num[s] = i + 1
 	}
-	cites := func(e *figures.Entry) []cite {
+	cites := func(f figures.Figure) []cite {
 		var cs []cite
-		for _, s := range e.Sources {
+		for _, s := range f.Sources {
 			if n, ok := num[s]; ok {
 				cs = append(cs, cite{n, s.Title})
 			}
@@ -49,37 +49,11 @@ func numbers(bf *brief.Brief) ([]valueRow, []sourceItem) {
 		return cs
 	}
 	var rows []valueRow
-	for _, e := range bf.Figures.Entries() {
-		if e.HasValue {
-			rows = append(rows, valueRow{ID: markdown.ValueID(e.Name, ""), Label: e.Label,
-				Text: formatted(e.Value, e.Format), Data: e.Value.DataValue(), How: how(e.Derived, e.Computation) + restatedNote(e), Cites: cites(e)})
-		}
-		for _, p := range e.Series {
-			if e.HasValue && p.Period == bf.Period {
-				continue // the row above
-			}
-			rows = append(rows, valueRow{ID: markdown.ValueID(e.Name, p.Period), Label: e.Label + ", " + p.Period,
-				Text: formatted(p.Value, e.Format), Data: p.Value.DataValue(), How: how(false, "") + restatedNote(e), Cites: cites(e)})
-		}
+	for _, f := range bf.Figures.Figures() {
+		rows = append(rows, valueRow{ID: markdown.ValueID(f.Name, f.Period), Label: f.Caption(),
+			Text: f.Text(), Data: f.Data(), How: f.How(), Cites: cites(f)})
 	}
 	return rows, sources
-}
-
-func formatted(v figures.Value, format string) string {
-	text, err := figures.Format(v, format)
-	if err != nil {
-		text, _ = figures.Format(v, "")
-	}
-	return text
-}
-
-// how says where a value comes from: the computation of a derived value;
-// a reported one is as its source gives it.
-func how(derived bool, computation string) string {
-	if derived {
-		return "= " + computation
-	}
-	return "Reported"
 }
 
 // NumbersHTML is the rows of "The numbers" as the default layout writes

@@ -11,7 +11,6 @@ import (
 	"io/fs"
 
 	"github.com/briefs/briefs/internal/brief"
-	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/ogimage"
 )
 
@@ -23,11 +22,9 @@ type ogSpec struct {
 }
 
 func newOGSpec(bf *brief.Brief, site string) *ogSpec {
-	c := ogimage.Card{Site: site, Kicker: kicker(bf), Title: bf.Title}
-	if e, ok := bf.Figures.Get(bf.Headline); ok && e.HasValue {
-		if t, err := figures.Format(e.Value, e.Format); err == nil {
-			c.Figure, c.FigureLabel = t, e.Label
-		}
+	c := ogimage.Card{Site: site, Kicker: kickerOf(bf).String(), Title: bf.Title}
+	if f, ok := bf.Figures.Figure(bf.Headline); ok {
+		c.Figure, c.FigureLabel = f.Text(), f.Label
 	}
 	h := sha256.New()
 	for _, s := range []string{"og-v3", c.Site, c.Kicker, c.Title, c.Figure, c.FigureLabel} {

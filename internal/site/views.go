@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/briefs/briefs/internal/brief"
-	"github.com/briefs/briefs/internal/figures"
 )
 
 type pageData struct {
@@ -38,8 +37,7 @@ type briefView struct {
 	DateISO, DateText string
 	// UpdatedISO is empty unless the brief gives updated:.
 	UpdatedISO, UpdatedText string
-	Company, Ticker         string
-	Period                  string
+	Kicker                  kickerLine
 	Tags                    []tagLink
 	Body                    template.HTML
 	Values                  []valueRow
@@ -50,10 +48,11 @@ type briefView struct {
 }
 
 type listItem struct {
-	Title, URL, Summary, Kicker string
-	DateISO, DateText           string
-	HeadlineText, HeadlineData  string
-	HeadlineLabel               string
+	Title, URL, Summary        string
+	Kicker                     kickerLine
+	DateISO, DateText          string
+	HeadlineText, HeadlineData string
+	HeadlineLabel              string
 }
 
 type listView struct {
@@ -111,8 +110,8 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec, e *entry) 
 	v := &briefView{
 		Root: "../", Title: bf.Title, Summary: bf.Summary,
 		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
-		Company: bf.Company, Ticker: bf.Ticker, Period: bf.Period,
-		Body: template.HTML(body),
+		Kicker: kickerOf(bf),
+		Body:   template.HTML(body),
 	}
 	if !bf.Updated.IsZero() {
 		v.UpdatedISO, v.UpdatedText = bf.Updated.Format("2006-01-02"), bf.Updated.Format("2 January 2006")
@@ -132,35 +131,56 @@ func (b *Builder) briefPage(bf *brief.Brief, body []byte, og *ogSpec, e *entry) 
 	return b.execute("brief.html", d)
 }
 
-// restatedNote marks a value that replaces an older brief's.
-func restatedNote(e *figures.Entry) string {
-	if !e.Restated {
-		return ""
-	}
-	return " · restated: " + e.Note
+// kickerLine is the line above a brief's title, the same in lists, on the
+// brief's page and on its card: company, ticker and period.
+type kickerLine struct{ Company, Ticker, Period string }
+
+func kickerOf(bf *brief.Brief) kickerLine {
+	return kickerLine{Company: bf.Company, Ticker: bf.Ticker, Period: bf.Period}
 }
 
-func kicker(bf *brief.Brief) string {
-	parts := []string{}
-	if bf.Company != "" {
-		parts = append(parts, bf.Company)
+// String is the kicker as plain text, for the card.
+func (k kickerLine) String() string {
+	ticker := ""
+	if k.Ticker != "" {
+		ticker = "(" + k.Ticker + ")"
 	}
-	if bf.Period != "" {
-		parts = append(parts, bf.Period)
+	return joinKicker(k.Company, ticker, k.Period)
+}
+
+// HTML is the kicker for pages, the ticker marked as one.
+func (k kickerLine) HTML() template.HTML {
+	esc := template.HTMLEscapeString
+	ticker := ""
+	if k.Ticker != "" {
+		ticker = `<abbr title="Ticker symbol">(` + esc(k.Ticker) + `)</abbr>`
 	}
-	return strings.Join(parts, " · ")
+	return template.HTML(joinKicker(esc(k.Company), ticker, esc(k.Period)))
+}
+
+// joinKicker writes "Company (TICKER) · FY2024", leaving out what is empty.
+func joinKicker(company, ticker, period string) string {
+	who := company
+	if who != "" && ticker != "" {
+		who += " "
+	}
+	who += ticker
+	switch {
+	case who == "":
+		return period
+	case period == "":
+		return who
+	}
+	return who + " · " + period
 }
 
 func item(bf *brief.Brief) listItem {
 	it := listItem{
-		Title: bf.Title, URL: bf.Slug + "/", Summary: bf.Summary, Kicker: kicker(bf),
+		Title: bf.Title, URL: bf.Slug + "/", Summary: bf.Summary, Kicker: kickerOf(bf),
 		DateISO: bf.Date.Format("2006-01-02"), DateText: bf.Date.Format("2 January 2006"),
 	}
-	if e, ok := bf.Figures.Get(bf.Headline); ok && e.HasValue {
-		text, err := figures.Format(e.Value, e.Format)
-		if err == nil {
-			it.HeadlineText, it.HeadlineData, it.HeadlineLabel = text, e.Value.DataValue(), e.Label
-		}
+	if f, ok := bf.Figures.Figure(bf.Headline); ok {
+		it.HeadlineText, it.HeadlineData, it.HeadlineLabel = f.Text(), f.Data(), f.Label
 	}
 	return it
 }

@@ -1,0 +1,339 @@
+package chartspec
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/briefs/briefs/internal/chart"
+	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/figures"
+	"github.com/shopspring/decimal"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// rangeRE matches a series over a range of periods: name@FY2022..FY2024.
+var rangeRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z0-9_-]+)\.\.([A-Za-z0-9_-]+)$`)
+
+// resolver evaluates one chart's data.
+type resolver struct {
+	spec    *Spec
+	set     *figures.Set
+	es      errs
+	c       chart.Chart
+	rows    []Row
+	sources []*figures.Source
+	// unit is the first value's: every value shares its unit.
+	unit *figures.Value
+	// grid holds each series' exact values, for stacked totals and shares.
+	grid [][]figures.Value
+}
+
+// item is one entry of data: a name or expression, with its label in a map.
+type item struct {
+	label string
+	node  *yaml.Node
+	expr  string
+}
+
+func items(n *yaml.Node) []item {
+	var out []item
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			out = append(out, item{node: c, expr: c.Value})
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			out = append(out, item{label: n.Content[i].Value, node: n.Content[i+1], expr: n.Content[i+1].Value})
+		}
+	case yaml.ScalarNode:
+		out = append(out, item{node: n, expr: n.Value})
+	}
+	return out
+}
+
+// data resolves every value, reporting each error; ok is false when any
+// value failed or there is none.
+func (r *resolver) data() (*chart.Chart, bool) {
+	var ok bool
+	switch {
+	case r.spec.Kind == chart.Stacked && len(r.spec.Categories) > 0:
+		ok = r.categories()
+	case r.spec.Kind == chart.Line || r.spec.Kind == chart.Stacked:
+		ok = r.series()
+	default:
+		ok = r.single()
+	}
+	if !ok || r.unit == nil {
+		return nil, false
+	}
+	format := r.format(*r.unit)
+	switch r.spec.Kind {
+	case chart.Stacked:
+		r.totals(format)
+	case chart.Pie, chart.Donut:
+		pieParts(&r.c, r.grid, format)
+	}
+	r.c.Prefix, r.c.Suffix = figures.Affixes(*r.unit)
+	return &r.c, true
+}
+
+// format is the format the chart shows v in.
+func (r *resolver) format(v figures.Value) string {
+	if r.spec.Format != "" {
+		return r.spec.Format
+	}
+	return figures.ChartFormat(v.Unit)
+}
+
+// point evaluates one value; label "" takes the figure's label (or the
+// period of name@PERIOD, or the expression's text).
+func (r *resolver) point(n *yaml.Node, expr, label string) (chart.Point, figures.Value, bool) {
+	if n.Kind != yaml.ScalarNode {
+		r.es.at(n, "a chart value is a name or an expression")
+		return chart.Point{}, figures.Value{}, false
+	}
+	exprErr := func(err error) {
+		p := figures.ErrorPos(diag.Pos{Line: n.Line, Col: n.Column}, n.Value, err)
+		r.es.atPos(p.Line, p.Col, "%v", err)
+	}
+	e, err := figures.ParseExpr(expr)
+	if err != nil {
+		exprErr(err)
+		return chart.Point{}, figures.Value{}, false
+	}
+	f, err := r.set.Expr(e)
+	if err != nil {
+		if !figures.Reported(err) {
+			exprErr(err)
+		}
+		return chart.Point{}, figures.Value{}, false
+	}
+	v := f.Value
+	if r.unit == nil {
+		r.unit = &v
+	} else if r.unit.Unit != v.Unit || r.unit.Currency != v.Currency {
+		r.es.at(n, "every value of a chart needs the same unit: %s is %s, the first value is %s", expr, v.Unit, r.unit.Unit)
+		return chart.Point{}, figures.Value{}, false
+	}
+	r.addSources(f.Sources)
+	if label == "" {
+		if ref, isRef := e.(*figures.Ref); isRef {
+			if en, found := r.set.Get(ref.Name); found {
+				label = en.Label
+				if ref.Period != "" {
+					label = ref.Period
+				}
+			}
+		} else {
+			label = expr
+		}
+	}
+	txt, err := f.Display(r.format(v))
+	if err != nil {
+		r.es.at(n, "%v", err)
+		return chart.Point{}, figures.Value{}, false
+	}
+	pv, _ := v.Shown().Float64()
+	return chart.Point{Label: label, Value: pv, Text: txt}, v, true
+}
+
+func (r *resolver) addSources(ss []*figures.Source) {
+	for _, src := range ss {
+		if !slices.ContainsFunc(r.sources, func(t *figures.Source) bool { return t.Title == src.Title }) {
+			r.sources = append(r.sources, src)
+		}
+	}
+}
+
+// categories resolves a stacked chart's label: [expr, expr, …] over its
+// categories.
+func (r *resolver) categories() bool {
+	ok := true
+	cats := r.spec.Categories
+	for _, it := range items(r.spec.data) {
+		ser := chart.Series{Name: it.label}
+		if it.node.Kind != yaml.SequenceNode || len(it.node.Content) != len(cats) {
+			r.es.at(it.node, "%s needs a list of %d values, one per category", it.label, len(cats))
+			ok = false
+			continue
+		}
+		var vals []figures.Value
+		for ci, vn := range it.node.Content {
+			p, v, good := r.point(vn, vn.Value, cats[ci])
+			ok = ok && good
+			ser.Points = append(ser.Points, p)
+			vals = append(vals, v)
+			r.rows = append(r.rows, Row{it.label, cats[ci], p.Text, v.Exact()})
+		}
+		r.c.Series = append(r.c.Series, ser)
+		r.grid = append(r.grid, vals)
+	}
+	return ok
+}
+
+// series resolves series names, each over its periods: a figure's series,
+// or name@FROM..TO, every period in range with a value, from this brief
+// or the company's others.
+func (r *resolver) series() bool {
+	ok := true
+	var periods []string
+	for _, it := range items(r.spec.data) {
+		base, name, ps, good := r.periods(it)
+		if !good {
+			ok = false
+			continue
+		}
+		if it.label != "" {
+			name = it.label
+		}
+		if periods == nil {
+			periods = ps
+		} else if strings.Join(ps, ",") != strings.Join(periods, ",") {
+			r.es.at(it.node, "%s covers %s, but the chart's first series covers %s", it.expr, strings.Join(ps, ", "), strings.Join(periods, ", "))
+			ok = false
+			continue
+		}
+		ser := chart.Series{Name: name}
+		var vals []figures.Value
+		for _, p := range ps {
+			pt, v, good := r.point(it.node, base+"@"+p, p)
+			ok = ok && good
+			ser.Points = append(ser.Points, pt)
+			vals = append(vals, v)
+			r.rows = append(r.rows, Row{name, p, pt.Text, v.Exact()})
+		}
+		r.c.Series = append(r.c.Series, ser)
+		r.grid = append(r.grid, vals)
+	}
+	return ok
+}
+
+// periods finds a series item's name, label and periods.
+func (r *resolver) periods(it item) (base, name string, ps []string, ok bool) {
+	if m := rangeRE.FindStringSubmatch(strings.TrimSpace(it.expr)); m != nil {
+		ps, err := r.set.Range(m[1], m[2], m[3])
+		if err != nil {
+			r.es.at(it.node, "%v", err)
+			return "", "", nil, false
+		}
+		name = strings.ReplaceAll(m[1], "_", " ")
+		if en, found := r.set.Get(m[1]); found {
+			name = en.Label
+		}
+		return m[1], name, ps, true
+	}
+	en, found := r.set.Get(it.expr)
+	switch {
+	case !found:
+		msg := fmt.Sprintf("unknown name %s", it.expr) + r.set.DidYouMean(it.expr)
+		r.es.at(it.node, "%s", msg)
+		return "", "", nil, false
+	case len(en.Series) == 0:
+		r.es.at(it.node, "a %s chart takes series (figures with values over periods); %s has one value", r.spec.Kind, it.expr)
+		return "", "", nil, false
+	}
+	for _, p := range en.Series {
+		ps = append(ps, p.Period)
+	}
+	return it.expr, en.Label, ps, true
+}
+
+// single resolves a chart of one series: bars, slices or a waterfall's
+// steps (and its closing total).
+func (r *resolver) single() bool {
+	ok := true
+	ser := chart.Series{Name: r.spec.Title}
+	var sum decimal.Decimal
+	for _, it := range items(r.spec.data) {
+		p, v, good := r.point(it.node, it.expr, it.label)
+		if !good {
+			ok = false
+			continue
+		}
+		sum = sum.Add(v.D)
+		ser.Points = append(ser.Points, p)
+		r.grid = append(r.grid, []figures.Value{v})
+		r.rows = append(r.rows, Row{"", p.Label, p.Text, v.Exact()})
+	}
+	r.c.Series = []chart.Series{ser}
+	if r.spec.Kind == chart.Waterfall && ok && r.unit != nil {
+		tv := *r.unit
+		tv.D = sum
+		txt, _ := figures.Format(tv, r.format(tv))
+		label := r.spec.Total
+		if label == "" {
+			label = "Total"
+		}
+		f, _ := tv.Shown().Float64()
+		r.c.Total = &chart.Point{Label: label, Value: f, Text: txt}
+		r.rows = append(r.rows, Row{"", label, txt, tv.Exact()})
+	}
+	return ok
+}
+
+// totals gives each category of a stacked chart its total, summed exactly
+// and shown like its parts.
+func (r *resolver) totals(format string) {
+	for ci := range r.c.Series[0].Points {
+		t := r.grid[0][ci]
+		for _, vals := range r.grid[1:] {
+			t.D = t.D.Add(vals[ci].D)
+			// The total shows as many decimals as its most precise part.
+			t.Places = max(t.Places, vals[ci].Places)
+		}
+		txt, _ := figures.Format(t, format)
+		r.c.Totals = append(r.c.Totals, txt)
+	}
+}
+
+// pieParts gives each slice its exact share and folds the smallest parts
+// past chart.MaxSlices into one "Other" slice; the data table keeps them all.
+func pieParts(c *chart.Chart, grid [][]figures.Value, format string) {
+	ps := c.Series[0].Points
+	var total decimal.Decimal
+	for _, v := range grid {
+		total = total.Add(v[0].D)
+	}
+	share := func(d decimal.Decimal) string {
+		if total.IsZero() {
+			return ""
+		}
+		txt, _ := figures.Format(figures.Value{Unit: figures.Percent, D: d.DivRound(total, 12)}, "pct0")
+		return txt
+	}
+	if len(ps) <= chart.MaxSlices {
+		for i := range ps {
+			ps[i].Share = share(grid[i][0].D)
+		}
+		return
+	}
+	// Keep the largest MaxSlices-1 in their written order.
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return grid[b][0].D.Cmp(grid[a][0].D) })
+	keep := map[int]bool{}
+	for _, i := range idx[:chart.MaxSlices-1] {
+		keep[i] = true
+	}
+	var kept []chart.Point
+	other := grid[0][0]
+	other.D = decimal.Zero
+	for i, p := range ps {
+		if keep[i] {
+			p.Share = share(grid[i][0].D)
+			kept = append(kept, p)
+			continue
+		}
+		other.D = other.D.Add(grid[i][0].D)
+		other.Places = max(other.Places, grid[i][0].Places)
+	}
+	txt, _ := figures.Format(other, format)
+	f, _ := other.Shown().Float64()
+	kept = append(kept, chart.Point{Label: chart.Other, Value: f, Text: txt, Share: share(other.D)})
+	c.Series[0].Points = kept
+}

@@ -1,0 +1,613 @@
+package ogimage
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
+)
+
+// A deflater compresses a card's scanlines into a zlib stream (RFC 1950,
+// 1951) made for what a card is: long runs of one colour (paper, the bar,
+// the solid inside of strokes), rows that repeat the row above (the parts
+// of a glyph between its curves), and glyphs that recur along a line. It
+// looks for a match at only three places, the previous byte, the byte a
+// row above and the last place the next four bytes were seen, skips runs
+// eight bytes at a time, and sums the Adler-32 of a run in one step: a
+// card costs about as much as the ink on it, not as its 757 KB of pixels.
+// One block with Huffman codes made for the card keeps the file small.
+type deflater struct {
+	// fixed are the codes every card is written with; nil to make
+	// codes for each.
+	fixed  *codes
+	tokens []token
+	head   [1 << hashBits]int32 // 1 + the last position of a hash, 0 for none
+	litLen [numLitLen]uint32    // symbol frequencies, then code lengths
+	dist   [numDist]uint32
+	bw     bitWriter
+}
+
+const (
+	hashBits  = 14
+	numLitLen = 286
+	numDist   = 30
+	minMatch  = 4
+	maxMatch  = 258
+	window    = 1 << 15
+	endBlock  = 256
+	adlerMod  = 65521
+)
+
+// A token is a literal byte (below 256) or a match: matchFlag | (length-3)<<16 | (distance-1).
+type token uint32
+
+const matchFlag = 1 << 31
+
+// pieceFlag | k stands for the tokens of piece k's glyph row.
+const pieceFlag = 1 << 30
+
+func (t token) isMatch() bool { return t&matchFlag != 0 }
+func (t token) length() int   { return int(t>>16&0xff) + 3 }
+func (t token) distance() int { return int(t&0xffff) + 1 }
+
+func match(length, dist int) token { return matchFlag | token(length-3)<<16 | token(dist-1) }
+
+// zlib appends data compressed as a zlib stream to dst. stride is the
+// length of a row: where the row above a byte is. Only the pieces of data
+// listed (in order, apart) may hold other bytes than 0: the rest is known
+// to be zeros and is not read.
+func (z *deflater) zlib(dst, data []byte, stride int, pieces []piece) []byte {
+	adler := z.tokenize(data, stride, pieces)
+	dst = append(dst, 0x78, 0x01)
+	dst = z.block(dst, pieces)
+	return binary.BigEndian.AppendUint32(dst, adler)
+}
+
+// A span is the bytes [lo, hi) of data.
+type span struct{ lo, hi int }
+
+// A piece is the bytes [lo, hi) of data, to compress, or, when row is not
+// nil, a glyph's row: coded as row's tokens, or when dist > 0 as a copy
+// of the same bytes dist before.
+type piece struct {
+	lo, hi int
+	row    *glyphRow
+	dist   int
+}
+
+// tokenize turns data into tokens and returns its Adler-32.
+func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
+	// Locals, not fields, so that the loop keeps them in registers.
+	tokens := z.tokens[:0]
+	head := &z.head
+	clear(head[:])
+	// Adler-32's sums, reduced at the end: data is far too short for them
+	// to overflow 64 bits (255·n²/2 for n bytes).
+	var a, b uint64 = 1, 0
+	at := 0
+	for k := 0; k <= len(scan); k++ {
+		// The zeros from at on, as a run of the byte before.
+		lo, hi := len(data), len(data)
+		var row *glyphRow
+		if k < len(scan) {
+			lo, hi, row = scan[k].lo, scan[k].hi, scan[k].row
+		}
+		if n := lo - at; n > 0 {
+			b += uint64(n) * a
+			if at == 0 || data[at-1] != 0 {
+				tokens = append(tokens, 0)
+				n--
+			}
+			for n >= minMatch {
+				l := min(n, maxMatch)
+				if n-l > 0 && n-l < minMatch {
+					l = n - minMatch
+				}
+				tokens = append(tokens, match(l, 1))
+				n -= l
+			}
+			for ; n > 0; n-- {
+				tokens = append(tokens, 0)
+			}
+		}
+		if row != nil {
+			if n := hi - lo; scan[k].dist > 0 && n >= minMatch {
+				for n > 0 {
+					l := min(n, maxMatch)
+					if n-l > 0 && n-l < minMatch {
+						l = n - minMatch
+					}
+					tokens = append(tokens, match(l, scan[k].dist))
+					n -= l
+				}
+			} else {
+				tokens = append(tokens, pieceFlag|token(k))
+			}
+			b += uint64(hi-lo)*a + row.weighted
+			a += row.sum
+			at = hi
+			continue
+		}
+		for i := lo; i < hi; {
+			room := min(hi-i, maxMatch)
+			if room < minMatch {
+				c := data[i]
+				tokens = append(tokens, token(c))
+				a += uint64(c)
+				b += a
+				i++
+				continue
+			}
+			// A run of the previous byte.
+			if i > 0 {
+				if l := matchLen(data[i:], data[i-1:], room); l >= minMatch {
+					c := uint64(data[i-1])
+					ln := uint64(l)
+					b += ln*a + c*ln*(ln+1)/2
+					a += c * ln
+					tokens = append(tokens, match(l, 1))
+					i += l
+					continue
+				}
+			}
+			best, dist := 0, 0
+			if i >= stride {
+				best, dist = matchLen(data[i:], data[i-stride:], room), stride
+			}
+			h := hash4(binary.LittleEndian.Uint32(data[i:]))
+			if cand := int(head[h]) - 1; cand >= 0 && i-cand <= window && i-cand != stride {
+				if l := matchLen(data[i:], data[cand:], room); l > best {
+					best, dist = l, i-cand
+				}
+			}
+			head[h] = int32(i + 1)
+			if best < minMatch {
+				c := data[i]
+				tokens = append(tokens, token(c))
+				a += uint64(c)
+				b += a
+				i++
+				continue
+			}
+			tokens = append(tokens, match(best, dist))
+			for _, c := range data[i : i+best] {
+				a += uint64(c)
+				b += a
+			}
+			i += best
+		}
+		at = hi
+	}
+	z.tokens = tokens
+	a %= adlerMod
+	b %= adlerMod
+	return uint32(b<<16 | a)
+}
+
+func hash4(u uint32) uint32 { return (u * 0x1e35a7bd) >> (32 - hashBits) }
+
+// matchLen is how many leading bytes of a and b agree, at most max. b may
+// overlap a (b starts before a).
+func matchLen(a, b []byte, max int) int {
+	if len(a) < max {
+		max = len(a)
+	}
+	n := 0
+	for n+8 <= max {
+		x := binary.LittleEndian.Uint64(a[n:]) ^ binary.LittleEndian.Uint64(b[n:])
+		if x != 0 {
+			return n + bits.TrailingZeros64(x)/8
+		}
+		n += 8
+	}
+	for n < max && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// Lengths and distances: each code's base value and its extra bits.
+var (
+	lengthBase  = [29]uint16{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258}
+	lengthExtra = [29]uint8{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0}
+	distBase    = [30]uint16{1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577}
+	distExtra   = [30]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
+	// lengthCode maps length-3 to its code (0-28).
+	lengthCode = func() (t [256]uint8) {
+		for c := range lengthBase {
+			for l := int(lengthBase[c]); l < 259 && (c == 28 || l < int(lengthBase[c+1])); l++ {
+				t[l-3] = uint8(c)
+			}
+		}
+		return t
+	}()
+)
+
+func distCode(d int) int {
+	d--
+	if d < 4 {
+		return d
+	}
+	// Two codes per power of two from 4 on.
+	e := bits.Len(uint(d)) - 1
+	return 2*e + (d>>(e-1))&1
+}
+
+// codes are a block's Huffman codes, ready to write: each literal's and
+// each length's code with its extra bits as one value (code | extra<<n)
+// and its bit count, the distances' codes, and the block's header.
+type codes struct {
+	litBits   [256 + maxMatch + 1]uint32
+	litN      [256 + maxMatch + 1]uint8
+	distCodes [numDist]uint16
+	distLens  [numDist]uint8
+	end       uint32
+	endN      uint8
+	header    bitString
+}
+
+// A bitString is bits to write, 32 to a word, lowest first.
+type bitString struct {
+	words []uint32
+	n     uint
+}
+
+// fixedCodes returns codes fit for the symbol counts given, with a code
+// for every symbol, so that they can code any tokens: a drawer's cards
+// share one block header and one set of codes, made from sample cards,
+// so that a glyph's rows are coded once as bits.
+func fixedCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
+	var l [numLitLen]uint32
+	var d [numDist]uint32
+	for i := range l {
+		l[i] = litLen[i] + 1
+	}
+	for i := range d {
+		d[i] = dist[i] + 1
+	}
+	return makeCodes(&l, &d)
+}
+
+// makeCodes returns the Huffman codes for the symbol counts.
+func makeCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
+	var litLens [numLitLen]uint8
+	var c codes
+	huffmanLengths(litLen[:], 15, litLens[:])
+	huffmanLengths(dist[:], 15, c.distLens[:])
+	var litCodes [numLitLen]uint16
+	canonical(litLens[:], litCodes[:])
+	canonical(c.distLens[:], c.distCodes[:])
+	for i := range 256 {
+		c.litBits[i], c.litN[i] = uint32(litCodes[i]), litLens[i]
+	}
+	for l := 3; l <= maxMatch; l++ {
+		lc := int(lengthCode[l-3])
+		n := litLens[257+lc]
+		c.litBits[256+l], c.litN[256+l] = uint32(litCodes[257+lc])|uint32(l-int(lengthBase[lc]))<<n, n+lengthExtra[lc]
+	}
+	c.end, c.endN = uint32(litCodes[endBlock]), litLens[endBlock]
+	var w bitWriter
+	w.write(1, 1) // the final block
+	w.write(2, 2) // dynamic codes
+	header(&w, litLens[:], c.distLens[:])
+	c.header = w.bitString()
+	return &c
+}
+
+// write writes the tokens in c: a token that refers to a piece writes
+// the piece's glyph row (coded once, as bits, when c is fixed).
+func (c *codes) write(w *bitWriter, tokens []token, pieces []piece, fixed bool) {
+	acc, nacc, out := w.acc, w.nacc, w.out
+	for _, t := range tokens {
+		if t&pieceFlag != 0 {
+			w.acc, w.nacc, w.out = acc, nacc, out
+			r := pieces[t&^pieceFlag].row
+			if fixed {
+				w.writeString(r.bits(c))
+			} else {
+				c.write(w, r.tokens, nil, false)
+			}
+			acc, nacc, out = w.acc, w.nacc, w.out
+			continue
+		}
+		var v uint64
+		var n uint
+		if !t.isMatch() {
+			v, n = uint64(c.litBits[t]), uint(c.litN[t])
+		} else {
+			l := t.length()
+			v, n = uint64(c.litBits[256+l]), uint(c.litN[256+l])
+			d := t.distance()
+			dc := distCode(d)
+			v |= (uint64(c.distCodes[dc]) | uint64(d-int(distBase[dc]))<<c.distLens[dc]) << n
+			n += uint(c.distLens[dc]) + uint(distExtra[dc])
+		}
+		// At most 15+5+15+13 = 48 bits after at most 7: whole bytes
+		// are written eight at a time.
+		acc |= v << nacc
+		nacc += n
+		if len(out)+8 > cap(out) {
+			out = slices.Grow(out, 8+len(out)/2)
+		}
+		binary.LittleEndian.PutUint64(out[len(out):len(out)+8], acc)
+		nb := nacc / 8
+		out = out[:len(out)+int(nb)]
+		acc >>= nb * 8
+		nacc -= nb * 8
+	}
+	w.acc, w.nacc, w.out = acc, nacc, out
+}
+
+// count adds the symbols of tokens (pieces' glyph rows included) to the
+// counts.
+func count(litLen *[numLitLen]uint32, dist *[numDist]uint32, tokens []token, pieces []piece) {
+	for _, t := range tokens {
+		switch {
+		case t&pieceFlag != 0:
+			count(litLen, dist, pieces[t&^pieceFlag].row.tokens, nil)
+		case t.isMatch():
+			litLen[257+int(lengthCode[t.length()-3])]++
+			dist[distCode(t.distance())]++
+		default:
+			litLen[t]++
+		}
+	}
+}
+
+// block writes the tokens as one final block: with the drawer's fixed
+// codes, or with codes made for these tokens.
+func (z *deflater) block(dst []byte, pieces []piece) []byte {
+	c, fixed := z.fixed, z.fixed != nil
+	if !fixed {
+		clear(z.litLen[:])
+		clear(z.dist[:])
+		count(&z.litLen, &z.dist, z.tokens, pieces)
+		z.litLen[endBlock] = 1
+		c = makeCodes(&z.litLen, &z.dist)
+	}
+	w := &z.bw
+	w.reset(dst)
+	w.writeString(c.header)
+	c.write(w, z.tokens, pieces, fixed)
+	w.write(uint64(c.end), uint(c.endN))
+	return w.flush()
+}
+
+// codeOrder is the order code length codes' lengths are sent in.
+var codeOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
+
+// header writes a block's code lengths, themselves coded (RFC 1951 3.2.7).
+func header(w *bitWriter, litLens, distLens []uint8) {
+	nLit := numLitLen
+	for nLit > 257 && litLens[nLit-1] == 0 {
+		nLit--
+	}
+	nDist := numDist
+	for nDist > 1 && distLens[nDist-1] == 0 {
+		nDist--
+	}
+	lens := slices.Concat(litLens[:nLit], distLens[:nDist])
+	// Run-length code the lengths: 16 repeats the last 3-6 times, 17 and
+	// 18 are 3-10 and 11-138 zeros. Each op is symbol | extra<<8.
+	var ops []uint16
+	for i := 0; i < len(lens); {
+		l := lens[i]
+		run := 1
+		for i+run < len(lens) && lens[i+run] == l {
+			run++
+		}
+		i += run
+		if l == 0 {
+			for run >= 11 {
+				r := min(run, 138)
+				ops = append(ops, 18|uint16(r-11)<<8)
+				run -= r
+			}
+			if run >= 3 {
+				ops = append(ops, 17|uint16(run-3)<<8)
+				run = 0
+			}
+		} else {
+			ops = append(ops, uint16(l))
+			run--
+			for run >= 3 {
+				r := min(run, 6)
+				ops = append(ops, 16|uint16(r-3)<<8)
+				run -= r
+			}
+		}
+		for ; run > 0; run-- {
+			ops = append(ops, uint16(l))
+		}
+	}
+	var freq [19]uint32
+	for _, op := range ops {
+		freq[op&0xff]++
+	}
+	var cl [19]uint8
+	var cc [19]uint16
+	huffmanLengths(freq[:], 7, cl[:])
+	canonical(cl[:], cc[:])
+	nCode := 19
+	for nCode > 4 && cl[codeOrder[nCode-1]] == 0 {
+		nCode--
+	}
+	w.write(uint64(nLit-257), 5)
+	w.write(uint64(nDist-1), 5)
+	w.write(uint64(nCode-4), 4)
+	for _, s := range codeOrder[:nCode] {
+		w.write(uint64(cl[s]), 3)
+	}
+	for _, op := range ops {
+		s := op & 0xff
+		w.write(uint64(cc[s]), uint(cl[s]))
+		switch s {
+		case 16:
+			w.write(uint64(op>>8), 2)
+		case 17:
+			w.write(uint64(op>>8), 3)
+		case 18:
+			w.write(uint64(op>>8), 7)
+		}
+	}
+}
+
+// huffmanLengths sets lens to the code lengths of a Huffman code for freq,
+// none longer than max. At least two symbols get a code, as some decoders
+// want.
+func huffmanLengths(freq []uint32, max int, lens []uint8) {
+	clear(lens)
+	type node struct {
+		freq          uint64
+		left, right   int32 // children, -1 for a leaf
+		sym           int32
+		depth, parent int32
+	}
+	f := make([]uint64, len(freq))
+	used := 0
+	for i, v := range freq {
+		f[i] = uint64(v)
+		if v > 0 {
+			used++
+		}
+	}
+	for i := 0; used < 2; i++ {
+		if f[i] == 0 {
+			f[i] = 1
+			used++
+		}
+	}
+	for {
+		nodes := make([]node, 0, 2*used)
+		for i, v := range f {
+			if v > 0 {
+				nodes = append(nodes, node{freq: v, left: -1, right: -1, sym: int32(i)})
+			}
+		}
+		slices.SortStableFunc(nodes, func(a, b node) int {
+			switch {
+			case a.freq < b.freq:
+				return -1
+			case a.freq > b.freq:
+				return 1
+			}
+			return int(a.sym - b.sym)
+		})
+		// Two queues: the sorted leaves, and the inner nodes, which are
+		// made in order of weight.
+		leaf, inner := 0, len(nodes)
+		pop := func() int {
+			if leaf < used && (inner >= len(nodes) || nodes[leaf].freq <= nodes[inner].freq) {
+				leaf++
+				return leaf - 1
+			}
+			inner++
+			return inner - 1
+		}
+		for k := 0; k < used-1; k++ {
+			l, r := pop(), pop()
+			nodes = append(nodes, node{freq: nodes[l].freq + nodes[r].freq, left: int32(l), right: int32(r), sym: -1})
+			nodes[l].parent = int32(len(nodes) - 1)
+			nodes[r].parent = int32(len(nodes) - 1)
+		}
+		// The root is last; children come before parents, so walk down.
+		deepest := 0
+		for k := len(nodes) - 2; k >= 0; k-- {
+			nodes[k].depth = nodes[nodes[k].parent].depth + 1
+			if nodes[k].sym >= 0 && int(nodes[k].depth) > deepest {
+				deepest = int(nodes[k].depth)
+			}
+		}
+		if deepest <= max {
+			for _, nd := range nodes[:used] {
+				lens[nd.sym] = uint8(nd.depth)
+			}
+			return
+		}
+		// Too deep: flatten the frequencies and try again.
+		for i, v := range f {
+			if v > 0 {
+				f[i] = v/2 + 1
+			}
+		}
+	}
+}
+
+// canonical sets codes to the canonical Huffman codes for lens, bit
+// reversed as deflate sends them (first bit lowest).
+func canonical(lens []uint8, codes []uint16) {
+	var count [16]uint16
+	for _, l := range lens {
+		count[l]++
+	}
+	count[0] = 0
+	var next [16]uint16
+	code := uint16(0)
+	for l := 1; l < 16; l++ {
+		code = (code + count[l-1]) << 1
+		next[l] = code
+	}
+	for i, l := range lens {
+		if l == 0 {
+			continue
+		}
+		codes[i] = bits.Reverse16(next[l]) >> (16 - l)
+		next[l]++
+	}
+}
+
+// bitWriter appends bits to a byte slice, lowest bit first.
+type bitWriter struct {
+	out  []byte
+	acc  uint64
+	nacc uint
+}
+
+func (w *bitWriter) reset(dst []byte) { w.out, w.acc, w.nacc = dst, 0, 0 }
+
+func (w *bitWriter) write(v uint64, n uint) {
+	// Whole bytes are written at once: at most 7 bits wait, so n may be
+	// up to 56.
+	w.acc |= v << w.nacc
+	w.nacc += n
+	for w.nacc >= 8 {
+		w.out = append(w.out, byte(w.acc))
+		w.acc >>= 8
+		w.nacc -= 8
+	}
+}
+
+// writeString writes the bits of s.
+func (w *bitWriter) writeString(s bitString) {
+	n := s.n
+	for _, v := range s.words {
+		k := min(n, 32)
+		w.write(uint64(v), k)
+		n -= k
+	}
+}
+
+// bitString returns the bits written, and empties w.
+func (w *bitWriter) bitString() bitString {
+	n := uint(len(w.out))*8 + w.nacc
+	out := w.flush()
+	for len(out)%4 != 0 {
+		out = append(out, 0)
+	}
+	words := make([]uint32, len(out)/4)
+	for i := range words {
+		words[i] = binary.LittleEndian.Uint32(out[4*i:])
+	}
+	return bitString{words: words, n: n}
+}
+
+// flush writes what is left, padded to a byte, and returns the bytes.
+func (w *bitWriter) flush() []byte {
+	for w.nacc > 0 {
+		w.out = append(w.out, byte(w.acc))
+		w.acc >>= 8
+		w.nacc -= min(w.nacc, 8)
+	}
+	out := w.out
+	w.out = nil
+	return out
+}
