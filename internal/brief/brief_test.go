@@ -203,3 +203,23 @@ func TestSeriesInTimeOrder(t *testing.T) {
 		t.Errorf("series order %v", got)
 	}
 }
+
+// TestSplitFrontmatter: the YAML is what lies between the first line and
+// the first later line that is --- once trimmed, and the body what follows
+// that line, as adrg/frontmatter split them.
+func TestSplitFrontmatter(t *testing.T) {
+	for _, c := range []struct{ src, front, body string }{
+		{"---\na: 1\n---\nBody.\n", "a: 1\n", "Body.\n"},
+		{"---\r\na: 1\r\n---\r\nBody.\r\n", "a: 1\r\n", "Body.\r\n"},
+		{"---\na: 1\n  ---  \nBody.\n", "a: 1\n", "Body.\n"},
+		{"---\na: 1\n---", "a: 1\n", ""},
+		{"---\n---\n", "", ""},
+		{"---\na: '---'\n---\n---\n", "a: '---'\n", "---\n"},
+		{"---\na: 1\n----\n---\nb\n", "a: 1\n----\n", "b\n"},
+	} {
+		front, body := splitFrontmatter([]byte(c.src))
+		if string(front) != c.front || string(body) != c.body {
+			t.Errorf("%q: front %q body %q, want %q and %q", c.src, front, body, c.front, c.body)
+		}
+	}
+}

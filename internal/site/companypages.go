@@ -293,12 +293,28 @@ func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
 			b.coMu.Unlock()
 		}
 	}
+	// Nothing renders these briefs again: keep only what the lists, the
+	// feed and the sitemap need (at 100,000 briefs every byte kept per
+	// brief is 100 kB). Their errors are all in errs.
 	for _, e := range group {
-		e.fm = nil
+		e.fm, e.deps, e.readErrs, e.resolveErrs = nil, nil, nil, nil
 		if e.good != nil {
 			e.good.co = nil
 		}
 	}
+	if co := b.companyOf(key); co != nil {
+		co.members, co.sig, co.prevSig, co.stack, co.cycles = nil, "", "", nil, nil
+	}
+}
+
+// companyOf returns the company of a key while workers add others.
+func (b *Builder) companyOf(key string) *company {
+	if key == "" {
+		return nil
+	}
+	b.coMu.Lock()
+	defer b.coMu.Unlock()
+	return b.companies[key]
 }
 
 // companyIndex is /companies/ as rendered last time.
