@@ -222,7 +222,7 @@ func TestDerived(t *testing.T) {
 			if errs := s.Resolve(); len(errs) > 0 {
 				t.Fatalf("Resolve: %v", errs)
 			}
-			e, _ := s.Get("d")
+			e, _ := s.Figure("d")
 			got, err := Format(e.Value, "")
 			if err != nil {
 				t.Fatal(err)
@@ -244,8 +244,8 @@ func TestDerivedIsExact(t *testing.T) {
 	if errs := s.Resolve(); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	e, _ := s.Get("sum")
-	c, _ := s.Get("c")
+	e, _ := s.Figure("sum")
+	c, _ := s.Figure("c")
 	if !e.Value.D.Equal(c.Value.D) {
 		t.Errorf("0.1 + 0.2 = %s, want exactly 0.3", e.Value.D)
 	}
@@ -484,7 +484,7 @@ func TestGrowthOrdersPeriodsInTime(t *testing.T) {
 				}
 				return
 			}
-			e, _ := s.Get("g")
+			e, _ := s.Figure("g")
 			if got, _ := Format(e.Value, ""); got != tt.want {
 				t.Errorf("growth = %s, want %s", got, tt.want)
 			}
@@ -591,7 +591,7 @@ func TestValuesStayBounded(t *testing.T) {
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "the result has more than 60 digits before the point") {
 		t.Fatalf("errors: %v", errs)
 	}
-	f, _ := s.Get("f26")
+	f, _ := s.Figure("f26")
 	if -f.Value.D.Exponent() > divPlaces {
 		t.Errorf("f26 has %d decimals", -f.Value.D.Exponent())
 	}
