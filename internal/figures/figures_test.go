@@ -596,3 +596,31 @@ func TestValuesStayBounded(t *testing.T) {
 		t.Errorf("f26 has %d decimals", -f.Value.D.Exponent())
 	}
 }
+
+// A derived value's format that cannot show it is reported on every
+// Resolve, also after Reset (a brief resolved again because one it reads
+// changed), and the value shows in its unit's default meanwhile.
+func TestBadFormatReportedAfterReset(t *testing.T) {
+	s := amazon(t)
+	n, err := ParseExpr("aws_net_sales + net_sales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Entry{Name: "total", Derived: true, Expr: n, ExprText: "aws_net_sales + net_sales", Format: "pct", FormatAt: diag.Pos{Line: 9, Col: 12}}
+	if err := s.Add(e); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		errs := s.Resolve()
+		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/x.md:9:12: total: format pct needs a percent") {
+			t.Fatalf("resolve %d: errors %v", i, errs)
+		}
+		if f, _ := s.Figure("total"); f.Text() != "$745.6 billion" || f.Format != "" {
+			t.Errorf("resolve %d: shown as %q in format %q", i, f.Text(), f.Format)
+		}
+		if e.Format != "pct" {
+			t.Errorf("resolve %d: Resolve rewrote the declared format to %q", i, e.Format)
+		}
+		s.Reset()
+	}
+}
