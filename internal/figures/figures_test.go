@@ -624,3 +624,52 @@ func TestBadFormatReportedAfterReset(t *testing.T) {
 		s.Reset()
 	}
 }
+
+// Named tells, after Resolve, what a name holds: its periods, whether it
+// has a value at the brief's period, and the sources that value rests on,
+// filings cited included; changing what it returns changes nothing.
+func TestNamed(t *testing.T) {
+	s := amazon(t)
+	if err := s.Add(&Entry{Name: "old", Series: []Point{{Period: "FY2022", Value: money("1.0", 1), Literal: "1.0"}}}); err != nil {
+		t.Fatal(err)
+	}
+	derive(t, s, "margin", "operating_income / net_sales")
+	derive(t, s, "bad", "net_sales / 0")
+	filing := &Source{ID: "sec-1", Title: "Form 10-K"}
+	for _, e := range s.Entries() {
+		if e.Name == "operating_income" {
+			e.Cite(filing)
+			e.Cite(filing)
+		}
+	}
+	if errs := s.Resolve(); len(errs) != 1 {
+		t.Fatalf("errors %v", errs)
+	}
+	tests := []struct {
+		name, periods, sources string
+		has                    bool
+	}{
+		{"sales", "FY2023 FY2024", "Amazon Q4 2024 Earnings Release", true},
+		{"old", "FY2022", "", false},
+		{"operating_income", "", "Amazon Q4 2024 Earnings Release; Form 10-K", true},
+		{"margin", "", "Amazon Q4 2024 Earnings Release; Form 10-K", true},
+		{"bad", "", "", false},
+	}
+	for _, tt := range tests {
+		n, ok := s.Named(tt.name)
+		if !ok || strings.Join(n.Periods, " ") != tt.periods || SourceTitles(n.Sources) != tt.sources || n.HasValue != tt.has {
+			t.Errorf("%s: %+v", tt.name, n)
+		}
+	}
+	n, _ := s.Named("sales")
+	n.Periods[0] = "FY1999"
+	if again, _ := s.Named("sales"); again.Periods[0] != "FY2023" {
+		t.Errorf("a changed Named changed the set: %v", again.Periods)
+	}
+	if _, ok := s.Named("nope"); ok {
+		t.Error("an unknown name is known")
+	}
+	if got := len(s.Names()); got != len(s.Entries()) {
+		t.Errorf("Names lists %d of %d", got, len(s.Entries()))
+	}
+}

@@ -219,7 +219,6 @@ func (c *company) cycle(key string) string {
 // fact is one value a brief gives for a name and period.
 type fact struct {
 	m        *entry
-	e        *figures.Entry
 	v        figures.Value
 	literal  string
 	at       diag.Pos
@@ -246,10 +245,10 @@ func (c *company) check() {
 				continue
 			}
 			for _, p := range e.Series {
-				add(e.Name, p.Period, fact{m, e, p.Value, p.Literal, p.At, e.Restated})
+				add(e.Name, p.Period, fact{m, p.Value, p.Literal, p.At, e.Restated})
 			}
 			if len(e.Series) == 0 && m.fm.Period != "" {
-				add(e.Name, m.fm.Period, fact{m, e, e.Value, e.Literal, e.ValueAt, e.Restated})
+				add(e.Name, m.fm.Period, fact{m, e.Value, e.Literal, e.ValueAt, e.Restated})
 			}
 		}
 	}
