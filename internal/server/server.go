@@ -1,8 +1,8 @@
-// Package server is briefs' preview server: it builds the site in memory,
-// serves it on loopback, watches the sources, rebuilds only what an edit
-// touches and tells the browser to reload over Server-Sent Events. A broken
-// brief shows its errors in the page while every page keeps its last good
-// version.
+// Package server is briefs' preview server: it reads the site into memory,
+// renders pages as they are asked for (site.Preview), serves them on
+// loopback, watches the sources, rebuilds only what an edit touches and
+// tells the browser to reload over Server-Sent Events. A broken brief shows
+// its errors in the page while every page keeps its last good version.
 package server
 
 import (
@@ -39,11 +39,11 @@ const Debounce = 10 * time.Millisecond
 // Server serves a site being edited.
 type Server struct {
 	fsys    fs.FS
-	builder *site.Builder
+	preview *site.Preview
+	// stop ends the preview's background check.
+	stop context.CancelFunc
 
 	mu      sync.RWMutex
-	files   map[string][]byte
-	errs    diag.List
 	version uint64
 	subs    map[chan uint64]struct{}
 
@@ -57,22 +57,26 @@ type Server struct {
 	beforeServe func(*http.Request)
 }
 
-// New builds the site in fsys and returns a server for it.
+// New reads the site in fsys and returns a server for it. Close stops
+// the background check of its briefs.
 func New(fsys fs.FS, opts site.Options) *Server {
-	opts.KeepLastGood = true
-	opts.NoOG = true
-	s := &Server{fsys: fsys, builder: site.NewBuilder(fsys, opts), subs: map[chan uint64]struct{}{}}
-	out, errs := s.builder.Build()
-	s.apply(out, errs)
+	s := &Server{fsys: fsys, preview: site.NewPreview(fsys, opts), subs: map[chan uint64]struct{}{}}
+	s.preview.Build()
+	s.bump()
+	// The check renders every brief in the background for the errors only
+	// rendering finds; pages that show errors reload when it finds more.
+	s.preview.Changed = s.bump
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	go s.preview.Check(ctx)
 	return s
 }
 
+// Close stops the background check.
+func (s *Server) Close() { s.stop() }
+
 // Errors returns the current problems (warnings included).
-func (s *Server) Errors() diag.List {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.errs
-}
+func (s *Server) Errors() diag.List { return s.preview.Errors() }
 
 // Subscribers is the number of pages listening for reloads.
 func (s *Server) Subscribers() int {
@@ -88,13 +92,10 @@ func (s *Server) Version() uint64 {
 	return s.version
 }
 
-func (s *Server) apply(out *site.Output, errs diag.List) {
+// bump counts a new version of the site and tells the pages to reload.
+func (s *Server) bump() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if out != nil {
-		s.files = out.Files
-	}
-	s.errs = errs
 	s.version++
 	v := s.version
 	for ch := range s.subs {
@@ -109,8 +110,8 @@ func (s *Server) apply(out *site.Output, errs diag.List) {
 // to the site folder) changed, and notifies browsers.
 func (s *Server) Update(changed []string) {
 	start := time.Now()
-	out, errs := s.builder.Update(changed)
-	s.apply(out, errs)
+	s.preview.Update(changed)
+	s.bump()
 	if s.Rebuilt != nil {
 		s.Rebuilt(s.Version(), time.Since(start))
 	}
@@ -243,6 +244,7 @@ func Run(ctx context.Context, dir, addr string, drafts bool, stdout, stderr io.W
 	}
 	start := time.Now()
 	s := New(os.DirFS(dir), site.Options{Drafts: drafts})
+	defer s.Close()
 	bound := ln.Addr().String()
 	s.AllowHost(bound)
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
@@ -453,11 +455,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	files, errs, version := s.files, s.errs.Errors(false), s.version
+	version := s.version
 	s.mu.RUnlock()
-	data, found := files[name]
+	errs := s.preview.Errors().Errors(false)
+	data, found := s.preview.File(name)
 	if !found && !strings.HasSuffix(name, "index.html") && path.Ext(name) == "" {
-		if _, dir := files[name+"/index.html"]; dir {
+		if _, dir := s.preview.File(name + "/index.html"); dir {
 			http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
 			return
 		}
@@ -466,7 +469,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !found {
 		status = http.StatusNotFound
 		name = "404.html"
-		data, found = files[name]
+		data, found = s.preview.File(name)
 		if !found {
 			data = []byte("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1></body></html>")
 		}

@@ -146,6 +146,11 @@ func TestEditReloads(t *testing.T) {
 
 func TestBrokenThenFixed(t *testing.T) {
 	l := start(t, map[string]string{"content/good.md": sitetest.Brief, "content/other.md": strings.Replace(sitetest.Brief, "title: Good", "title: Other", 1)})
+	// The page is open while its brief is edited: the preview keeps the
+	// pages it served (not every page of a large site).
+	if code, _ := l.get("/good/"); code != 200 {
+		t.Fatalf("initial page: %d", code)
+	}
 	ev := l.events()
 	write(t, filepath.Join(l.dir, "content/good.md"), strings.Replace(sitetest.Brief, "{{ share }}", "{{ shar }}", 1))
 	l.waitReload(ev)

@@ -400,23 +400,7 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 		if c := b.coIndex[rel]; c != nil && c.pages == pages && sameRows(c.items, items[lo:hi]) {
 			next2[rel] = c
 		} else {
-			v := &companiesView{Items: items[lo:hi], Page: p, Pages: pages}
-			if p > 1 {
-				v.Prev = "companies/"
-				if p > 2 {
-					v.Prev += "page/" + strconv.Itoa(p-1) + "/"
-				}
-			}
-			if p < pages {
-				v.Next = "companies/page/" + strconv.Itoa(p+1) + "/"
-			}
-			title := "Companies"
-			if p > 1 {
-				title += fmt.Sprintf(" (page %d)", p)
-			}
-			d := &pageData{Root: strings.Repeat("../", strings.Count(rel, "/")), Title: title + " · " + b.site.Title, OGTitle: title,
-				Description: b.site.Description, Canonical: b.abs(rel), Companies: v}
-			page, err := b.execute("companies.html", d)
+			page, err := b.companiesPage(items[lo:hi], p, pages)
 			if err != nil {
 				return nil, err
 			}
@@ -429,24 +413,35 @@ func (b *Builder) writeCompanies(files map[string][]byte, pub []*rendered) (map[
 	return written, nil
 }
 
+// companiesPage renders page p of /companies/, listing items.
+func (b *Builder) companiesPage(items []*companyItem, p, pages int) ([]byte, error) {
+	rel := "companies/"
+	if p > 1 {
+		rel += "page/" + strconv.Itoa(p) + "/"
+	}
+	v := &companiesView{Items: items, Page: p, Pages: pages}
+	if p > 1 {
+		v.Prev = "companies/"
+		if p > 2 {
+			v.Prev += "page/" + strconv.Itoa(p-1) + "/"
+		}
+	}
+	if p < pages {
+		v.Next = "companies/page/" + strconv.Itoa(p+1) + "/"
+	}
+	title := "Companies"
+	if p > 1 {
+		title += fmt.Sprintf(" (page %d)", p)
+	}
+	d := &pageData{Root: strings.Repeat("../", strings.Count(rel, "/")), Title: title + " · " + b.site.Title, OGTitle: title,
+		Description: b.site.Description, Canonical: b.abs(rel), Companies: v}
+	return b.execute("companies.html", d)
+}
+
 // companyPage renders one company's page and its row on /companies/.
 func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([]byte, *companyItem, error) {
-	latest := parts[0]
-	for _, p := range parts[1:] {
-		if c, ok := figures.ComparePeriods(p.period, latest.period); ok && c > 0 {
-			latest = p
-		}
-	}
-	name, ticker := key, ""
-	for i := len(parts) - 1; i >= 0; i-- {
-		if parts[i].name != "" {
-			name = parts[i].name
-		}
-		if parts[i].ticker != "" {
-			ticker = parts[i].ticker
-		}
-	}
-	h := newHistory(parts)
+	item, h := newCompanyItem(key, parts)
+	name, ticker := item.Name, item.Ticker
 	v := &companyView{Name: name, Ticker: ticker}
 	for _, p := range parts {
 		it := *p.item
@@ -501,12 +496,6 @@ func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([
 			v.Charts = append(v.Charts, template.HTML(svg))
 		}
 	}
-	item := &companyItem{Name: name, Ticker: ticker, URL: companyURL(key), Briefs: len(parts), Period: latest.period}
-	if hv := h.at[latest.headline][latest.period]; hv != nil {
-		item.HeadlineLabel = hv.label
-		item.HeadlineText, item.HeadlineData = hv.fig.Text(), hv.fig.Data()
-		item.Spark = sparkline(hv.label, h.series(latest.headline))
-	}
 	title := name
 	if ticker != "" {
 		title += " (" + ticker + ")"
@@ -515,6 +504,34 @@ func (b *Builder) companyPage(key string, parts []*coPart, r *chart.Renderer) ([
 		Canonical: b.abs(companyURL(key)), Company: v}
 	page, err := b.execute("company.html", d)
 	return page, item, err
+}
+
+// newCompanyItem is a company's row on /companies/ (its name and ticker
+// too) and its history, from its briefs sorted by sortParts.
+func newCompanyItem(key string, parts []*coPart) (*companyItem, *history) {
+	latest := parts[0]
+	for _, p := range parts[1:] {
+		if c, ok := figures.ComparePeriods(p.period, latest.period); ok && c > 0 {
+			latest = p
+		}
+	}
+	name, ticker := key, ""
+	for i := len(parts) - 1; i >= 0; i-- {
+		if parts[i].name != "" {
+			name = parts[i].name
+		}
+		if parts[i].ticker != "" {
+			ticker = parts[i].ticker
+		}
+	}
+	h := newHistory(parts)
+	item := &companyItem{Name: name, Ticker: ticker, URL: companyURL(key), Briefs: len(parts), Period: latest.period}
+	if hv := h.at[latest.headline][latest.period]; hv != nil {
+		item.HeadlineLabel = hv.label
+		item.HeadlineText, item.HeadlineData = hv.fig.Text(), hv.fig.Data()
+		item.Spark = sparkline(hv.label, h.series(latest.headline))
+	}
+	return item, h
 }
 
 func contains(ss []string, s string) bool {

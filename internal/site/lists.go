@@ -164,7 +164,6 @@ func sameItems(a, b []*listItem, lo, hi int) bool {
 
 // listPages writes a paginated list under dir ("" for the home page).
 func (b *Builder) listPages(files map[string][]byte, dir, heading, title string, items []*listItem) error {
-	tagList := strings.HasPrefix(dir, "tags/")
 	per := b.opts.PerPage
 	pages := max(1, (len(items)+per-1)/per)
 	prev := b.lists[dir]
@@ -175,7 +174,6 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 	if b.opts.Sink == nil {
 		b.nextLists[dir] = cur // a streaming build keeps nothing
 	}
-	depth := strings.Count(dir, "/")
 	for p := 1; p <= pages; p++ {
 		lo, hi := (p-1)*per, min(p*per, len(items))
 		rel := dir
@@ -187,26 +185,7 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 			files[rel+"index.html"] = prev.pages[rel]
 			continue
 		}
-		root := strings.Repeat("../", depth+strings.Count(rel[len(dir):], "/"))
-		if root == "" {
-			root = "./"
-		}
-		lv := &listView{Heading: heading, Items: items[lo:hi], Page: p, Pages: pages, AllTags: tagList}
-		if p > 1 {
-			lv.Prev = dir
-			if p > 2 {
-				lv.Prev += "page/" + strconv.Itoa(p-1) + "/"
-			}
-		}
-		if p < pages {
-			lv.Next = dir + "page/" + strconv.Itoa(p+1) + "/"
-		}
-		t := title
-		if p > 1 {
-			t += fmt.Sprintf(" (page %d)", p)
-		}
-		d := &pageData{Root: root, Title: t, OGTitle: t, Description: b.site.Description, Canonical: b.abs(rel), List: lv}
-		page, err := b.execute("list.html", d)
+		page, err := b.listPage(dir, heading, title, items[lo:hi], p, pages)
 		if err != nil {
 			return err
 		}
@@ -214,6 +193,34 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 		files[rel+"index.html"] = page
 	}
 	return nil
+}
+
+// listPage renders page p (of pages) of the list under dir, showing items.
+func (b *Builder) listPage(dir, heading, title string, items []*listItem, p, pages int) ([]byte, error) {
+	rel := dir
+	if p > 1 {
+		rel += "page/" + strconv.Itoa(p) + "/"
+	}
+	root := strings.Repeat("../", strings.Count(rel, "/"))
+	if root == "" {
+		root = "./"
+	}
+	lv := &listView{Heading: heading, Items: items, Page: p, Pages: pages, AllTags: strings.HasPrefix(dir, "tags/")}
+	if p > 1 {
+		lv.Prev = dir
+		if p > 2 {
+			lv.Prev += "page/" + strconv.Itoa(p-1) + "/"
+		}
+	}
+	if p < pages {
+		lv.Next = dir + "page/" + strconv.Itoa(p+1) + "/"
+	}
+	t := title
+	if p > 1 {
+		t += fmt.Sprintf(" (page %d)", p)
+	}
+	d := &pageData{Root: root, Title: t, OGTitle: t, Description: b.site.Description, Canonical: b.abs(rel), List: lv}
+	return b.execute("list.html", d)
 }
 
 // writeLists writes the home page list and every tag's list.
@@ -246,11 +253,16 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 		}
 		index = append(index, tagCount{Name: name, URL: "tags/" + s + "/", Count: plural.Count(len(tags[s]), "brief")})
 	}
-	page, err := b.execute("tags.html", &pageData{Root: "../", Title: "Tags · " + b.site.Title, OGTitle: "Tags",
-		Description: b.site.Description, Canonical: b.abs("tags/"), Tags: index})
+	page, err := b.tagsPage(index)
 	if err != nil {
 		return err
 	}
 	files["tags/index.html"] = page
 	return nil
+}
+
+// tagsPage renders tags/, the page of every tag.
+func (b *Builder) tagsPage(index []tagCount) ([]byte, error) {
+	return b.execute("tags.html", &pageData{Root: "../", Title: "Tags · " + b.site.Title, OGTitle: "Tags",
+		Description: b.site.Description, Canonical: b.abs("tags/"), Tags: index})
 }

@@ -222,6 +222,9 @@ type Builder struct {
 	claimed map[string]string
 	// resolveOnly stops after resolving values (Briefs).
 	resolveOnly bool
+	// preview, when set, decides which briefs render now and which only
+	// keep their records (see Preview).
+	preview *Preview
 	// OGDrawn counts OpenGraph images drawn (not reused) so far.
 	OGDrawn int
 	// filings holds the SEC company facts read so far, shared by the
@@ -281,6 +284,12 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 func (b *Builder) Update(changed []string) (*Output, diag.List) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.assemble(b.update(changed))
+}
+
+// update is Update up to assembling the output: it returns the errors of
+// loading the layouts, when they were loaded again.
+func (b *Builder) update(changed []string) diag.List {
 	var errs diag.List
 	all := false
 	var briefs []string
@@ -318,7 +327,7 @@ func (b *Builder) Update(changed []string) (*Output, diag.List) {
 		b.filings = sec.NewCache(b.fsys)
 	}
 	b.render(context.Background(), briefs)
-	return b.assemble(errs)
+	return errs
 }
 
 // contentError reports a content/ folder that cannot be listed.
@@ -403,7 +412,7 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	// 1. Read each changed brief's frontmatter.
 	read := make([]*entry, len(paths))
 	parallel(ctx, len(paths), func() func(int) {
-		return func(i int) { read[i] = b.readOne(paths[i], b.opts.Sink == nil) }
+		return func(i int) { read[i] = b.readOne(paths[i], b.opts.Sink == nil && b.preview == nil) }
 	})
 	if ctx.Err() != nil {
 		return
@@ -444,7 +453,18 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	}
 	// 3. Group briefs by company; a company whose list of briefs changed
 	// re-renders every brief (each links to its neighbours).
-	b.group(touched)
+	from := b.entries
+	if b.preview != nil {
+		// The preview reads every brief of a touched company again: they
+		// are all in read, and the site's other briefs need no look.
+		from = make(map[string]*entry, len(read))
+		for _, e := range read {
+			if !e.gone {
+				from[e.path] = e
+			}
+		}
+	}
+	b.group(touched, from)
 	for key, ch := range touched {
 		co := b.companies[key]
 		if co == nil {
@@ -554,6 +574,10 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 			for _, e := range jobs[i] {
 				if err != nil {
 					e.errs = diag.List{{File: e.path, Msg: fmt.Sprintf("cannot load the chart font: %v", err)}}
+					continue
+				}
+				if b.preview != nil {
+					b.preview.renderMarked(e, r)
 					continue
 				}
 				b.renderOne(e, r)
@@ -806,7 +830,7 @@ func (b *Builder) sortedEntries() []*entry {
 // group puts the briefs of the touched companies (all, the first time)
 // into their companies, keeping each company's identity so that
 // resolvers stay valid.
-func (b *Builder) group(touched map[string]changes) {
+func (b *Builder) group(touched map[string]changes, entries map[string]*entry) {
 	if b.companies == nil {
 		b.companies = map[string]*company{}
 	}
@@ -816,7 +840,7 @@ func (b *Builder) group(touched map[string]changes) {
 		}
 	}
 	// Members are sorted below, so map order does not matter here.
-	for _, e := range b.entries {
+	for _, e := range entries {
 		if e.fm == nil || e.key == "" || touched[e.key] == nil {
 			continue
 		}
