@@ -8,8 +8,9 @@ import (
 
 // Figure is a resolved value: a figure or derived value at one period,
 // with everything a page shows of it. The stages after Resolve (prose,
-// charts, pages, images, diff) read values only through it, so a value is
-// displayed, explained and cited the same way everywhere.
+// charts, pages, images, diff) read values only through it (and what a
+// name holds beyond one value through Named), so a value is displayed,
+// explained and cited the same way everywhere.
 type Figure struct {
 	Name string
 	// Period is the period of a series point or of a value read from
