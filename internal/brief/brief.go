@@ -592,7 +592,7 @@ func (p *parser) values(n topNodes) {
 		p.checks(n.checks)
 	}
 	if b.Headline != "" {
-		if _, ok := b.Figures.Get(b.Headline); !ok {
+		if _, ok := b.Figures.Named(b.Headline); !ok {
 			p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "headline %s is not a figure or derived name", b.Headline))
 		}
 	} else {
@@ -975,7 +975,7 @@ func (p *parser) filed() {
 	}
 	for _, x := range p.b.XBRL {
 		if x.Imported && x.Filings[p.b.Period] == nil {
-			x.Entry.Failed, x.Entry.HasValue = true, false
+			x.Entry.Failed = true
 		}
 	}
 }
