@@ -88,6 +88,10 @@ func (f Figure) How() string {
 	return how
 }
 
+// Approximate tells that the Computation is only close to the value: no
+// few extra decimals of its rounded operands reproduce the value as shown.
+func (f Figure) Approximate() bool { return f.approx }
+
 // equals is "= ", or "≈ " for a computation only close to the value.
 func (f Figure) equals() string {
 	if f.approx {

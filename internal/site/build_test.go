@@ -619,3 +619,29 @@ func TestStreamingKeepsNoListPages(t *testing.T) {
 		t.Errorf("ListPages = %d, want the %d list pages streamed", got.ListPages, lists)
 	}
 }
+
+// A derived value is exact (14.5 ÷ 300 × 3 is 14.5%, shown 15%), and
+// figures.json marks a computation that only comes close to the value as
+// shown (4.83333% × 3 is 14.49999%).
+func TestFiguresJSONApproximate(t *testing.T) {
+	fsys := sitetest.ReadFiles(t, "testdata/site.txtar")
+	fsys["content/exact.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Exact\ndate: 2025-01-01\nfigures: {x: 14.5, y: 300.0}\nderived:\n  s: x / y\n  s3: {expr: s * 3, format: pct0}\n---\n{{ s3 }}\n")}
+	b := sitetest.NewFS(t, fsys, site.Options{}).Build()
+	b.AssertFileContent("exact/index.html", `<data value="0.1450" title="≈ 4.83333% × 3">15%</data>`)
+	var fig struct {
+		Figures []struct {
+			Name, Computation string
+			Approximate       bool
+		}
+	}
+	if err := json.Unmarshal([]byte(b.FileContent("exact/figures.json")), &fig); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range fig.Figures {
+		got[f.Name] = fmt.Sprint(f.Computation, " ", f.Approximate)
+	}
+	if got["s3"] != "4.83333% × 3 true" || got["s"] != "14.5 ÷ 300.0 false" {
+		t.Errorf("figures.json: %v", got)
+	}
+}

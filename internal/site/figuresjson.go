@@ -35,6 +35,7 @@ func figuresJSON(bf *brief.Brief) []byte {
 		Values      map[string]string `json:"values,omitempty"`
 		Expr        string            `json:"expr,omitempty"`
 		Computation string            `json:"computation,omitempty"`
+		Approximate bool              `json:"approximate,omitempty"`
 		Sources     []string          `json:"sources,omitempty"`
 		XBRL        *xbrlJSON         `json:"xbrl,omitempty"`
 	}
@@ -63,7 +64,7 @@ func figuresJSON(bf *brief.Brief) []byte {
 		if e.Derived {
 			v.Kind, v.Expr = "derived", e.Expr
 			if ok {
-				v.Computation = f.Computation
+				v.Computation, v.Approximate = f.Computation, f.Approximate()
 			}
 		}
 		if e.Value.Unit == figures.Money {
