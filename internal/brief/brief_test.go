@@ -203,3 +203,17 @@ func TestSeriesInTimeOrder(t *testing.T) {
 		t.Errorf("series order %v", got)
 	}
 }
+
+// Text typed with combining accents (as macOS pastes it) is read as its
+// precomposed (NFC) form, so that it names one company, one tag and one
+// card glyph whichever way it was typed.
+func TestTextNFC(t *testing.T) {
+	src := "---\ntitle: Ame\u0301lie\nsummary: Socie\u0301te\u0301\ndate: 2025-01-01\ncompany: Socie\u0301te\u0301 Ge\u0301ne\u0301rale\ntags: [Cafe\u0301]\n---\nx\n"
+	b, errs := Parse("x.md", []byte(src))
+	if errs.Err() != nil {
+		t.Fatal(errs.Err())
+	}
+	if b.Title != "Am\u00e9lie" || b.Summary != "Soci\u00e9t\u00e9" || b.Company != "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale" || b.Key() != b.Company || b.Tags[0].Name != "Caf\u00e9" || b.Tags[0].Slug != "caf\u00e9" {
+		t.Errorf("not NFC: %+q %+q %+q %+q", b.Title, b.Summary, b.Company, b.Tags)
+	}
+}
