@@ -214,6 +214,6 @@ func TestTextNFC(t *testing.T) {
 		t.Fatal(errs.Err())
 	}
 	if b.Title != "Am\u00e9lie" || b.Summary != "Soci\u00e9t\u00e9" || b.Company != "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale" || b.Key() != b.Company || b.Tags[0].Name != "Caf\u00e9" || b.Tags[0].Slug != "caf\u00e9" {
-		t.Errorf("not NFC: %+q %+q %+q %+q", b.Title, b.Summary, b.Company, b.Tags)
+		t.Errorf("not NFC: %+q %+q %+q %+v", b.Title, b.Summary, b.Company, b.Tags)
 	}
 }
