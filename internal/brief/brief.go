@@ -343,9 +343,9 @@ func ParseSite(file string, src []byte) (Site, diag.List) {
 	p.pairs(root, func(k, v *yaml.Node) {
 		switch k.Value {
 		case "title":
-			s.Title = p.str(v, "title")
+			s.Title = p.text(v, "title")
 		case "description":
-			s.Description = p.str(v, "description")
+			s.Description = p.text(v, "description")
 		case "id_domain":
 			s.IDDomain = p.str(v, "id_domain")
 			if !domainRE.MatchString(s.IDDomain) {

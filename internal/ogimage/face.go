@@ -166,14 +166,37 @@ func (f *face) fitKicker(s string, max int) string {
 		return s
 	}
 	if i := strings.LastIndex(s, " · "); i > 0 {
-		tail := s[i:]
-		if room := max - f.width(tail).Ceil(); room > 0 {
-			if head := f.fit(s[:i], room); head != "" && head != ellipsis {
-				return head + tail
-			}
+		if cut, ok := f.fitHead(s, i, max); ok {
+			return cut
 		}
 	}
 	return f.fit(s, max)
+}
+
+// fitFigure fits a figure by cutting its number and keeping its last word
+// (the scale: "−CHF 123,456… trillion"), else fits it like any line.
+func (f *face) fitFigure(s string, max int) string {
+	if f.width(s) <= fixed.I(max) {
+		return s
+	}
+	if i := strings.LastIndexByte(s, ' '); i > 0 && strings.IndexFunc(s[i+1:], func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		if cut, ok := f.fitHead(s, i, max); ok {
+			return cut
+		}
+	}
+	return f.fit(s, max)
+}
+
+// fitHead cuts s[:i] to fit before s[i:], kept whole; ok is false when
+// not one grapheme of the head fits.
+func (f *face) fitHead(s string, i, max int) (string, bool) {
+	tail := s[i:]
+	if room := max - f.width(tail).Ceil(); room > 0 {
+		if head := f.fit(s[:i], room); head != "" && head != ellipsis {
+			return head + tail, true
+		}
+	}
+	return "", false
 }
 
 // wrap breaks s into lines of at most max pixels at spaces; a word wider

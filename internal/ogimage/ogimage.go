@@ -244,7 +244,7 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			}
 			fig = f
 		}
-		figure := fig.fit(c.Figure, measure)
+		figure := fig.fitFigure(c.Figure, measure)
 		x := d.text(fig, figure, margin, Height-80, inkFigure)
 		if room := Width - margin - (x + gap); room > 0 {
 			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)

@@ -193,6 +193,20 @@ func TestFitKickerKeepsPeriod(t *testing.T) {
 	}
 }
 
+// A headline too wide for the card loses digits, not its scale word.
+func TestFitFigureKeepsScale(t *testing.T) {
+	d := newDrawer(t)
+	f := d.figure[len(d.figure)-1]
+	const max = Width - 2*margin
+	got := f.fitFigure("−CHF 123,456,789,012,345,678,901,234.25 trillion", max)
+	if !strings.HasPrefix(got, "−CHF 123") || !strings.HasSuffix(got, "… trillion") || f.width(got) > fixed.I(max) {
+		t.Errorf("fitFigure = %q (%d px), want the number cut and the scale kept within %d px", got, f.width(got).Ceil(), max)
+	}
+	if got := f.fitFigure("−$2,807.6 million", max); got != "−$2,807.6 million" {
+		t.Errorf("fitFigure cut a figure that fits: %q", got)
+	}
+}
+
 func TestWrap(t *testing.T) {
 	f := newDrawer(t).title
 	lines := f.wrap(long.Title, Width-2*margin)
