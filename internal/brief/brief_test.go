@@ -217,3 +217,15 @@ func TestTextNFC(t *testing.T) {
 		t.Errorf("not NFC: %+q %+q %+q %+v", b.Title, b.Summary, b.Company, b.Tags)
 	}
 }
+
+// The site's title goes into every page's <title>: a control character in
+// it is an error at the field, and it is read as NFC.
+func TestSiteText(t *testing.T) {
+	s, errs := ParseSite("content/_index.md", []byte("---\ntitle: \"Caf\u0065\u0301\\e\"\n---\n"))
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/_index.md:2:9: title has a control character (U+001B)") {
+		t.Errorf("errors %v", errs)
+	}
+	if s.Title != "Caf\u00e9" {
+		t.Errorf("title %+q, want NFC without the control character", s.Title)
+	}
+}
