@@ -121,7 +121,7 @@ func (r *resolver) point(n *yaml.Node, expr, label string) (chart.Point, figures
 	r.addSources(f.Sources)
 	if label == "" {
 		if ref, isRef := e.(*figures.Ref); isRef {
-			if en, found := r.set.Get(ref.Name); found {
+			if en, found := r.set.Named(ref.Name); found {
 				label = en.Label
 				if ref.Period != "" {
 					label = ref.Period
@@ -220,25 +220,22 @@ func (r *resolver) periods(it item) (base, name string, ps []string, ok bool) {
 			return "", "", nil, false
 		}
 		name = strings.ReplaceAll(m[1], "_", " ")
-		if en, found := r.set.Get(m[1]); found {
+		if en, found := r.set.Named(m[1]); found {
 			name = en.Label
 		}
 		return m[1], name, ps, true
 	}
-	en, found := r.set.Get(it.expr)
+	en, found := r.set.Named(it.expr)
 	switch {
 	case !found:
 		msg := fmt.Sprintf("unknown name %s", it.expr) + r.set.DidYouMean(it.expr)
 		r.es.at(it.node, "%s", msg)
 		return "", "", nil, false
-	case len(en.Series) == 0:
+	case len(en.Periods) == 0:
 		r.es.at(it.node, "a %s chart takes series (figures with values over periods); %s has one value", r.spec.Kind, it.expr)
 		return "", "", nil, false
 	}
-	for _, p := range en.Series {
-		ps = append(ps, p.Period)
-	}
-	return it.expr, en.Label, ps, true
+	return it.expr, en.Label, en.Periods, true
 }
 
 // single resolves a chart of one series: bars, slices or a waterfall's

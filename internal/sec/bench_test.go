@@ -5,33 +5,44 @@ package sec_test
 import (
 	"bufio"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/briefs/briefs/internal/bench"
 	"github.com/briefs/briefs/internal/gctune"
+	"github.com/briefs/briefs/internal/sec"
 	"github.com/briefs/briefs/internal/site"
 )
 
 // The benchmark's size: by default a tenth of the issue's site (1,000 briefs
-// against 100 company-facts files) so that go test -bench runs in seconds;
-// BRIEFS_SEC_BENCH=full runs 10,000 briefs against 1,000 files.
-// BRIEFS_SEC_BENCH_CONCEPTS sets the concepts per file (default 40, about
-// 1 MB a file; 120 makes files of about 3 MB, the size of a large filer's).
-func benchSize() (briefs, companies, concepts int) {
-	briefs, companies, concepts = 1000, 100, 40
+// against 100 company-facts files of 0.5 to 1.4 MB) so that go test -bench
+// runs in seconds; BRIEFS_SEC_BENCH=full runs the issue's 10,000 briefs
+// against 1,000 files of realistic size, 1.7 to 5 MB (3.4 MB on average;
+// the SEC's files run from about a megabyte for a small filer to 15 MB for
+// Amazon). BRIEFS_SEC_BENCH_CONCEPTS sets the average number of concepts
+// per file (40 by default, 150 in full; each is about 23 KB).
+func benchSize() (briefs, concepts int) {
+	briefs, concepts = 1000, 40
 	if os.Getenv("BRIEFS_SEC_BENCH") == "full" {
-		briefs, companies = 10000, 1000
+		briefs, concepts = 10000, 150
 	}
 	if n, err := strconv.Atoi(os.Getenv("BRIEFS_SEC_BENCH_CONCEPTS")); err == nil && n > 0 {
 		concepts = n
 	}
 	return
+}
+
+// conceptsOf spreads the files' sizes around the average: company c's file
+// has from half to one and a half times the average number of concepts.
+func conceptsOf(c, average int) int {
+	return max(2, average*(5+c%11)/10)
 }
 
 // value is a company's filed value of a concept for a period, in millions.
@@ -119,24 +130,27 @@ func writeFacts(path string, company, cik, concepts int) error {
 }
 
 var (
-	periodLine  = regexp.MustCompile(`(?m)^period: FY2024$`)
-	revenueLine = regexp.MustCompile(`(?m)^  revenue: .*$`)
-	incomeLine  = regexp.MustCompile(`(?m)^  operating_income: .*$`)
+	periodEndLine = regexp.MustCompile(`(?m)^period_end: .*$`)
+	revenueLine   = regexp.MustCompile(`(?m)^  revenue: .*$`)
+	incomeLine    = regexp.MustCompile(`(?m)^  operating_income: .*$`)
 )
 
-// briefFor is synthetic brief i as the briefs-bench writes it, moved to
-// its company and year, with revenue and operating income as filed;
-// checked adds the XBRL concepts.
-func briefFor(i, companies int, checked bool) string {
-	company, year := i%companies, 2015+(i/companies)%10
+// briefFor is synthetic brief i as the briefs-bench writes it (company
+// i/10's brief for FY2015+i%10), with the company's CIK and its revenue
+// and operating income as filed; checked adds the XBRL concepts.
+func briefFor(i int, checked bool) string {
+	company, year := i/bench.BriefsPerCompany, 2015+i%bench.BriefsPerCompany
 	src := bench.Brief(i)
-	src = periodLine.ReplaceAllString(src, fmt.Sprintf("period: FY%d\nperiod_end: %d-12-31\ncik: %d", year, year, 1000000+company))
+	src = periodEndLine.ReplaceAllString(src, fmt.Sprintf("period_end: %d-12-31\ncik: %d", year, 1000000+company))
 	xr, xo := "", ""
 	if checked {
 		xr, xo = ", xbrl: us-gaap:"+conceptName(revenue), ", xbrl: us-gaap:"+conceptName(operatingIncome)
 	}
-	src = revenueLine.ReplaceAllString(src, fmt.Sprintf("  revenue:          {values: {FY%d: %s, FY%d: %s}, label: Revenue, source: release%s}",
-		year-1, tenths(value(company, revenue, year-1, 0)), year, tenths(value(company, revenue, year, 0)), xr))
+	rev := fmt.Sprintf("{value: %s", tenths(value(company, revenue, year, 0)))
+	if i%bench.BriefsPerCompany == 0 { // the first brief gives the year before too, as the bench does
+		rev = fmt.Sprintf("{values: {FY%d: %s, FY%d: %s}", year-1, tenths(value(company, revenue, year-1, 0)), year, tenths(value(company, revenue, year, 0)))
+	}
+	src = revenueLine.ReplaceAllString(src, fmt.Sprintf("  revenue:          %s, label: Revenue, source: release%s}", rev, xr))
 	src = incomeLine.ReplaceAllString(src, fmt.Sprintf("  operating_income: {value: %s, label: Operating income, source: release%s}",
 		tenths(value(company, operatingIncome, year, 0)), xo))
 	return src
@@ -144,8 +158,9 @@ func briefFor(i, companies int, checked bool) string {
 
 // corpus writes the plain and the checked site once per size and reuses it.
 func corpus(b *testing.B) (plain, checked string, mb float64) {
-	briefs, companies, concepts := benchSize()
-	root := filepath.Join(os.TempDir(), fmt.Sprintf("briefs-sec-bench-v1-%d-%d-%d", briefs, companies, concepts))
+	briefs, concepts := benchSize()
+	companies := briefs / bench.BriefsPerCompany
+	root := filepath.Join(os.TempDir(), fmt.Sprintf("briefs-sec-bench-v3-%d-%d", briefs, concepts))
 	plain, checked = filepath.Join(root, "plain"), filepath.Join(root, "checked")
 	done := filepath.Join(root, "done")
 	if _, err := os.Stat(done); err != nil {
@@ -160,16 +175,29 @@ func corpus(b *testing.B) (plain, checked string, mb float64) {
 		}
 		for i := 0; i < briefs; i++ {
 			name := fmt.Sprintf("brief-%05d.md", i)
-			if err := os.WriteFile(filepath.Join(plain, "content", name), []byte(briefFor(i, companies, false)), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(plain, "content", name), []byte(briefFor(i, false)), 0o644); err != nil {
 				b.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(checked, "content", name), []byte(briefFor(i, companies, true)), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(checked, "content", name), []byte(briefFor(i, true)), 0o644); err != nil {
 				b.Fatal(err)
 			}
 		}
 		for c := 0; c < companies; c++ {
 			cik := 1000000 + c
-			if err := writeFacts(filepath.Join(checked, "data", "sec", fmt.Sprintf("CIK%010d.json", cik)), c, cik, concepts); err != nil {
+			name := filepath.Join(checked, "data", "sec", sec.FileName(int64(cik)))
+			if err := writeFacts(name, c, cik, conceptsOf(c, concepts)); err != nil {
+				b.Fatal(err)
+			}
+			// The index briefs fetch sec writes beside each file.
+			data, err := os.ReadFile(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			facts, err := sec.Parse(name, data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(sec.IndexName(name), facts.Index(data), 0o644); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -178,13 +206,14 @@ func corpus(b *testing.B) (plain, checked string, mb float64) {
 		}
 	}
 	var total int64
+	n := 0
 	entries, _ := os.ReadDir(filepath.Join(checked, "data", "sec"))
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil {
-			total += info.Size()
+		if info, err := e.Info(); err == nil && strings.HasSuffix(e.Name(), ".json") {
+			total, n = total+info.Size(), n+1
 		}
 	}
-	return plain, checked, float64(total) / float64(len(entries)) / (1 << 20)
+	return plain, checked, float64(total) / float64(n) / (1 << 20)
 }
 
 type discard struct{}
@@ -199,12 +228,23 @@ func cpu() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// noIndex hides the company-facts indexes, as in a site whose files were
+// copied by hand.
+type noIndex struct{ fs.FS }
+
+func (n noIndex) Open(name string) (fs.File, error) {
+	if strings.HasSuffix(name, ".index") {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return n.FS.Open(name)
+}
+
 // build runs one cold build and returns its wall and CPU time.
-func build(b *testing.B, dir string) (wall, cputime time.Duration) {
+func build(b *testing.B, fsys fs.FS) (wall, cputime time.Duration) {
 	start, startCPU := time.Now(), cpu()
-	out, errs := site.Build(os.DirFS(dir), site.Options{NoOG: true, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Sink: discard{}})
+	out, errs := site.Build(fsys, site.Options{NoOG: true, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Sink: discard{}})
 	if err := errs.Err(); err != nil {
-		b.Fatalf("%s: %v", dir, errs[:min(len(errs), 5)])
+		b.Fatalf("%v", errs[:min(len(errs), 5)])
 	}
 	if out.Briefs == 0 {
 		b.Fatal("no briefs built")
@@ -212,30 +252,41 @@ func build(b *testing.B, dir string) (wall, cputime time.Duration) {
 	return time.Since(start), cpu() - startCPU
 }
 
-// BenchmarkCheckAgainstFilings times a cold build (a fresh builder, output
-// discarded) of the same briefs without and with their revenue and
-// operating income checked against company-facts files, and reports what
-// the checking adds.
+// BenchmarkCheckAgainstFilings times a cold build (a fresh builder, no
+// OpenGraph images, output discarded) of the same briefs without and with
+// their revenue and operating income checked against company-facts files,
+// and reports what the checking adds: with the indexes briefs fetch sec
+// writes beside the files, and without them (files copied by hand).
 func BenchmarkCheckAgainstFilings(b *testing.B) {
 	plain, checked, mb := corpus(b)
-	gctune.Batch()
-	build(b, plain) // warm the page cache: both builds read files already read once
-	build(b, checked)
-	var tp, tc, cp, cc time.Duration
-	n := 0
-	b.ResetTimer()
-	for b.Loop() {
-		w, c := build(b, plain)
-		tp, cp = tp+w, cp+c
-		w, c = build(b, checked)
-		tc, cc = tc+w, cc+c
-		n++
+	defer gctune.Batch()()
+	for _, bc := range []struct {
+		name    string
+		checked fs.FS
+	}{
+		{"indexed", os.DirFS(checked)},
+		{"json-only", noIndex{os.DirFS(checked)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			build(b, os.DirFS(plain)) // warm the page cache: both builds read files already read once
+			build(b, bc.checked)
+			var tp, tc, cp, cc time.Duration
+			n := 0
+			b.ResetTimer()
+			for b.Loop() {
+				w, c := build(b, os.DirFS(plain))
+				tp, cp = tp+w, cp+c
+				w, c = build(b, bc.checked)
+				tc, cc = tc+w, cc+c
+				n++
+			}
+			b.ReportMetric(tp.Seconds()/float64(n), "plain-s/build")
+			b.ReportMetric(tc.Seconds()/float64(n), "checked-s/build")
+			b.ReportMetric(100*(tc.Seconds()-tp.Seconds())/tp.Seconds(), "overhead-%")
+			b.ReportMetric(cp.Seconds()/float64(n), "plain-cpu-s/build")
+			b.ReportMetric(cc.Seconds()/float64(n), "checked-cpu-s/build")
+			b.ReportMetric(100*(cc.Seconds()-cp.Seconds())/cp.Seconds(), "cpu-overhead-%")
+			b.ReportMetric(mb, "MB/facts-file")
+		})
 	}
-	b.ReportMetric(tp.Seconds()/float64(n), "plain-s/build")
-	b.ReportMetric(tc.Seconds()/float64(n), "checked-s/build")
-	b.ReportMetric(100*(tc.Seconds()-tp.Seconds())/tp.Seconds(), "overhead-%")
-	b.ReportMetric(cp.Seconds()/float64(n), "plain-cpu-s/build")
-	b.ReportMetric(cc.Seconds()/float64(n), "checked-cpu-s/build")
-	b.ReportMetric(100*(cc.Seconds()-cp.Seconds())/cp.Seconds(), "cpu-overhead-%")
-	b.ReportMetric(mb, "MB/facts-file")
 }

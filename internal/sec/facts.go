@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"math"
@@ -147,31 +148,48 @@ func (t *table) fact(r *row) Fact {
 
 const dateLayout = "2006-01-02"
 
-// span is where a concept's JSON value lies in its file.
-type span struct{ start, end int64 }
+// span is where a concept's JSON value lies in its file, and where its
+// key's closing quote is; crc is the value's CRC-32C when read from an
+// index.
+type span struct {
+	key, start, end int64
+	crc             uint32
+}
 
 // Company is one company-facts file. Opening it reads the whole file once to
-// index where each concept lies; a concept's facts are decoded only when
-// asked for, so a build keeps just the concepts its briefs name.
+// index where each concept lies (or takes that from the file's index, see
+// index.go); a concept's facts are decoded only when asked for, so a build
+// keeps just the concepts its briefs name.
 type Company struct {
 	// File is the file's path as shown in messages (data/sec/CIK0001018724.json).
 	File string
 	CIK  int64
 	Name string
 
-	fsys  fs.FS
-	spans map[string]span
+	fsys fs.FS
 
 	mu       sync.Mutex
+	spans    spanTable
+	factsAt  span // from after the key "facts" to the end of its value
+	indexed  bool // spans come from an index file, checked as they are used
 	concepts map[string]*Concept
 }
 
 // FileName is the name the SEC gives a company's facts file.
 func FileName(cik int64) string { return fmt.Sprintf("CIK%010d.json", cik) }
 
-// Open indexes the company-facts file at name in fsys. A malformed file is a
-// *diag.Error at the offending position.
+// Open indexes the company-facts file at name in fsys, through the index
+// beside it when that matches the file. A malformed file is a *diag.Error at
+// the offending position.
 func Open(fsys fs.FS, name string) (*Company, error) {
+	if c := openIndexed(fsys, name); c != nil {
+		return c, nil
+	}
+	return openScan(fsys, name)
+}
+
+// openScan indexes the file by reading it in full.
+func openScan(fsys fs.FS, name string) (*Company, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, &diag.Error{File: name, Msg: fmt.Sprintf("cannot read the company facts: %v", unwrapPath(err)), Err: err}
@@ -212,8 +230,9 @@ func (e *offsetError) Error() string { return e.msg }
 func scan(r io.Reader) (*Company, error) {
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
+	c := &Company{concepts: map[string]*Concept{}}
+	spans := map[string]span{}
 	sc := &scanner{dec: dec}
-	c := &Company{spans: map[string]span{}, concepts: map[string]*Concept{}}
 	var raw json.RawMessage
 	if err := sc.open("the company facts"); err != nil {
 		return nil, err
@@ -240,9 +259,11 @@ func scan(r io.Reader) (*Company, error) {
 			}
 		case "facts":
 			sawFacts = true
-			if err := sc.facts(c); err != nil {
+			c.factsAt.start = dec.InputOffset()
+			if err := sc.facts(spans); err != nil {
 				return nil, err
 			}
+			c.factsAt.end = dec.InputOffset()
 		default:
 			if err := dec.Decode(&raw); err != nil {
 				return nil, sc.wrap(err)
@@ -258,6 +279,7 @@ func scan(r io.Reader) (*Company, error) {
 	if !sawFacts {
 		return nil, &offsetError{off: 0, msg: "no facts: this is not an SEC company-facts file"}
 	}
+	c.spans = newSpanTable(spans)
 	return c, nil
 }
 
@@ -309,8 +331,8 @@ func (sc *scanner) closeObj() error {
 }
 
 // facts reads the facts object, taxonomy by taxonomy, keeping where each
-// concept's value lies in the file.
-func (sc *scanner) facts(c *Company) error {
+// concept's key ends and its value lies in the file.
+func (sc *scanner) facts(spans map[string]span) error {
 	var raw json.RawMessage
 	if err := sc.open("facts"); err != nil {
 		return err
@@ -328,6 +350,7 @@ func (sc *scanner) facts(c *Company) error {
 			if err != nil {
 				return err
 			}
+			keyEnd := sc.dec.InputOffset()
 			if err := sc.dec.Decode(&raw); err != nil {
 				return sc.wrap(err)
 			}
@@ -335,7 +358,7 @@ func (sc *scanner) facts(c *Company) error {
 			if len(raw) == 0 || raw[0] != '{' {
 				return &offsetError{off: end - int64(len(raw)), msg: fmt.Sprintf("%s:%s must be an object with units", tax, name)}
 			}
-			c.spans[tax+":"+name] = span{end - int64(len(raw)), end}
+			spans[tax+":"+name] = span{key: keyEnd, start: end - int64(len(raw)), end: end}
 		}
 		if err := sc.closeObj(); err != nil {
 			return err
@@ -346,29 +369,28 @@ func (sc *scanner) facts(c *Company) error {
 
 // Concepts returns the names of every concept in the file, sorted.
 func (c *Company) Concepts() []string {
-	names := make([]string, 0, len(c.spans))
-	for n := range c.spans {
-		names = append(names, n)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.indexed {
+		// A listing is what an error shows; it must be the file's, not the index's.
+		if err := c.rescan(); err != nil {
+			return nil
+		}
 	}
-	sort.Strings(names)
-	return names
+	return c.spans.list()
 }
 
 // Concept decodes the named concept's facts (once; later calls share them).
 // It returns nil and no error when the file has no such concept.
 func (c *Company) Concept(name string) (*Concept, error) {
-	sp, ok := c.spans[name]
-	if !ok {
-		return nil, nil
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if k, ok := c.concepts[name]; ok {
 		return k, nil
 	}
-	data, err := readSpan(c.fsys, c.File, sp)
-	if err != nil {
-		return nil, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err), Err: err}
+	data, sp, err := c.read(name)
+	if err != nil || data == nil {
+		return nil, err
 	}
 	k, err := decodeConcept(name, data)
 	if err != nil {
@@ -380,6 +402,47 @@ func (c *Company) Concept(name string) (*Concept, error) {
 	}
 	c.concepts[name] = k
 	return k, nil
+}
+
+// read returns the bytes of a concept's value and where they lie, or nil
+// when the file has no such concept. Offsets from an index are checked
+// against the key they must follow; a concept missing from an index or
+// found elsewhere than it says is looked up in the file itself.
+func (c *Company) read(name string) ([]byte, span, error) {
+	sp, ok := c.spans.get(name)
+	if c.indexed && ok {
+		_, local, _ := strings.Cut(name, ":")
+		from := sp.key - int64(len(local)+2) // the key's opening quote
+		data, err := readRange(c.fsys, c.File, max(from, 0), sp.end)
+		if err == nil && from >= 0 && keyAt(local, data[:sp.start-from]) && crc32.Checksum(data[sp.start-from:], castagnoli) == sp.crc {
+			return data[sp.start-from:], sp, nil
+		}
+	}
+	if c.indexed {
+		// Missing from the index, or not where it says: read the file.
+		if err := c.rescan(); err != nil {
+			return nil, span{}, err
+		}
+		sp, ok = c.spans.get(name)
+	}
+	if !ok {
+		return nil, span{}, nil
+	}
+	data, err := readRange(c.fsys, c.File, sp.start, sp.end)
+	if err != nil {
+		return nil, span{}, &diag.Error{File: c.File, Msg: fmt.Sprintf("reading %s: %v", name, err), Err: err}
+	}
+	return data, sp, nil
+}
+
+// rescan replaces spans taken from an index with the file's own.
+func (c *Company) rescan() error {
+	fresh, err := openScan(c.fsys, c.File)
+	if err != nil {
+		return err
+	}
+	c.spans, c.indexed = fresh.spans, false
+	return nil
 }
 
 type factJSON struct {
@@ -395,23 +458,22 @@ type factJSON struct {
 }
 
 func decodeConcept(name string, data []byte) (*Concept, error) {
-	var raw struct {
-		Label *string               `json:"label"`
-		Units map[string][]factJSON `json:"units"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, &offsetError{off: te.Offset, msg: fmt.Sprintf("%s: %s must be %s, not %s", name, te.Field, typeName(te.Type), te.Value)}
+	raw, ok := quickDecode(data)
+	if !ok {
+		if err := json.Unmarshal(data, &raw); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return nil, &offsetError{off: te.Offset, msg: fmt.Sprintf("%s: %s must be %s, not %s", name, te.Field, typeName(te.Type), te.Value)}
+			}
+			return nil, &offsetError{msg: fmt.Sprintf("%s: %v", name, err)}
 		}
-		return nil, &offsetError{msg: fmt.Sprintf("%s: %v", name, err)}
 	}
 	if raw.Units == nil {
 		return nil, &offsetError{msg: fmt.Sprintf("%s has no units", name)}
 	}
 	k := &Concept{Name: name, units: make(map[string]*table, len(raw.Units))}
 	if raw.Label != nil {
-		k.Label = *raw.Label
+		k.Label = strings.Clone(*raw.Label)
 	}
 	for unit, list := range raw.Units {
 		t := &table{rows: make([]row, 0, len(list))}
@@ -427,13 +489,14 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 			if !ok {
 				fi = uint32(len(t.filings))
 				filings[fl] = fi
-				t.filings = append(t.filings, fl)
+				// Copied: the decoded strings may be parts of the whole concept's text.
+				t.filings = append(t.filings, filing{accn: strings.Clone(fl.accn), form: strings.Clone(fl.form), fp: strings.Clone(fl.fp), fy: fy})
 			}
 			fr, ok := frames[fj.Frame]
 			if !ok {
 				fr = uint32(len(t.frames))
 				frames[fj.Frame] = fr
-				t.frames = append(t.frames, fj.Frame)
+				t.frames = append(t.frames, strings.Clone(fj.Frame))
 			}
 			r := row{start: start, end: end, filed: filed, filing: fi, frame: fr,
 				val: uint32(len(t.vals)), valLen: uint32(len(fj.Val))}
@@ -441,7 +504,7 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 			t.rows = append(t.rows, r)
 		}
 		sort.SliceStable(t.rows, func(i, j int) bool { return t.rows[i].end < t.rows[j].end })
-		k.units[unit] = t
+		k.units[strings.Clone(unit)] = t
 	}
 	return k, nil
 }
@@ -526,17 +589,24 @@ func parseDay(s string) (int32, bool) {
 	return days(t), true
 }
 
-func readSpan(fsys fs.FS, name string, sp span) ([]byte, error) {
+// readRange reads bytes from to end of a file.
+func readRange(fsys fs.FS, name string, from, end int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	buf := make([]byte, sp.end-sp.start)
+	return readFrom(f, from, end)
+}
+
+// readFrom reads bytes from to end of an open file.
+func readFrom(f fs.File, from, end int64) ([]byte, error) {
+	buf := make([]byte, end-from)
+	var err error
 	if ra, ok := f.(io.ReaderAt); ok {
-		_, err = ra.ReadAt(buf, sp.start)
+		_, err = ra.ReadAt(buf, from)
 	} else {
-		if _, err = io.CopyN(io.Discard, f, sp.start); err == nil {
+		if _, err = io.CopyN(io.Discard, f, from); err == nil {
 			_, err = io.ReadFull(f, buf)
 		}
 	}

@@ -242,16 +242,27 @@ func (c *Client) fetchFacts(ctx context.Context, dir, name string, cik int64, sh
 	var before *summary
 	if old, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 		if bytes.Equal(old, data) {
-			return "unchanged", nil
+			return "unchanged", writeIndex(dir, name, fresh, data)
 		}
 		if oc, err := Parse(shown, old); err == nil {
 			before, _ = summarize(oc)
 		}
 	}
+	// The index goes first: beside the old file it is stale, and ignored.
+	if err := writeIndex(dir, name, fresh, data); err != nil {
+		return "", err
+	}
 	if _, err := replace(dir, name, data); err != nil {
 		return "", err
 	}
 	return now.describe(before), nil
+}
+
+// writeIndex writes the index of the company facts c parsed from data
+// beside the file (index.go).
+func writeIndex(dir, name string, c *Company, data []byte) error {
+	_, err := replace(dir, IndexName(name), c.Index(data))
+	return err
 }
 
 // summary is what fetch reports of a company-facts file.

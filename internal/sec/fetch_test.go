@@ -113,6 +113,18 @@ func TestFetch(t *testing.T) {
 	if !strings.Contains(out.String(), "(AMZN): updated: 1 facts added, 1 removed; 3 concepts, 5 facts") {
 		t.Errorf("third fetch:\n%s", out.String())
 	}
+	// The index written beside the file is the updated file's.
+	c, err := Open(os.DirFS(dir), "CIK0001018724.json")
+	if err != nil || !c.indexed {
+		t.Fatalf("index not written or not used: %v", err)
+	}
+	k, err := c.Concept("us-gaap:OperatingIncomeLoss")
+	if err != nil || !c.indexed {
+		t.Fatalf("index not used: %v", err)
+	}
+	if f := k.Facts("USD"); f[len(f)-1].Val.String() != "68600000000" {
+		t.Errorf("facts %+v", f)
+	}
 }
 
 func TestFetchNeedsUserAgent(t *testing.T) {
