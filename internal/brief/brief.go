@@ -262,12 +262,12 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 		at(1, 1, "the file must start with a frontmatter block: a line ---, the fields, then a closing line ---")
 		return nil, nil, false
 	}
-	if !hasClosingFence(src) {
+	front, body, closed := splitFrontmatter(src)
+	if !closed {
 		at(1, 1, "the frontmatter opened here is never closed: add a line --- after the last field")
 		return nil, nil, false
 	}
 	var doc yaml.Node
-	front, body := splitFrontmatter(src)
 	if err := yaml.Unmarshal(front, &doc); err != nil {
 		line, msg := diag.YAMLLine(err)
 		if line == 0 && strings.Contains(msg, "control characters") {
@@ -351,12 +351,11 @@ func ParseSite(file string, src []byte) (Site, diag.List) {
 	return s, errs
 }
 
-// hasClosingFence reports whether a line --- follows the opening one.
-// splitFrontmatter cuts a file that hasClosingFence into the YAML between
-// its first line and the closing fence, and the body after the fence (both
-// share src). It splits where adrg/frontmatter did: the first later line
-// that is --- once trimmed of white space.
-func splitFrontmatter(src []byte) (front, body []byte) {
+// splitFrontmatter cuts a file into the YAML between its first line and
+// the closing fence, and the body after the fence (both share src). It
+// splits where adrg/frontmatter did: the first later line that is --- once
+// trimmed of white space. closed is false when no such line follows.
+func splitFrontmatter(src []byte) (front, body []byte, closed bool) {
 	start := bytes.IndexByte(src, '\n') + 1
 	for off := start; off < len(src); {
 		end := len(src)
@@ -364,23 +363,11 @@ func splitFrontmatter(src []byte) (front, body []byte) {
 			end = off + nl + 1
 		}
 		if string(bytes.TrimSpace(src[off:end])) == "---" {
-			return src[start:off], src[end:]
+			return src[start:off], src[end:], true
 		}
 		off = end
 	}
-	return src[start:], nil
-}
-
-func hasClosingFence(src []byte) bool {
-	_, rest, _ := bytes.Cut(src, []byte("\n"))
-	for len(rest) > 0 {
-		var line []byte
-		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if string(bytes.TrimSpace(line)) == "---" {
-			return true
-		}
-	}
-	return false
+	return src[start:], nil, false
 }
 
 type parser struct {

@@ -239,9 +239,14 @@ func TestSplitFrontmatter(t *testing.T) {
 		{"---\na: '---'\n---\n---\n", "a: '---'\n", "---\n"},
 		{"---\na: 1\n----\n---\nb\n", "a: 1\n----\n", "b\n"},
 	} {
-		front, body := splitFrontmatter([]byte(c.src))
-		if string(front) != c.front || string(body) != c.body {
-			t.Errorf("%q: front %q body %q, want %q and %q", c.src, front, body, c.front, c.body)
+		front, body, closed := splitFrontmatter([]byte(c.src))
+		if !closed || string(front) != c.front || string(body) != c.body {
+			t.Errorf("%q: front %q body %q closed %v, want %q and %q", c.src, front, body, closed, c.front, c.body)
+		}
+	}
+	for _, src := range []string{"---\na: 1\n", "---\na: 1\n----\n", "---"} {
+		if _, _, closed := splitFrontmatter([]byte(src)); closed {
+			t.Errorf("%q: closed, want the frontmatter left open", src)
 		}
 	}
 }
