@@ -356,7 +356,11 @@ func ParseSite(file string, src []byte) (Site, diag.List) {
 // splits where adrg/frontmatter did: the first later line that is --- once
 // trimmed of white space. closed is false when no such line follows.
 func splitFrontmatter(src []byte) (front, body []byte, closed bool) {
-	start := bytes.IndexByte(src, '\n') + 1
+	nl := bytes.IndexByte(src, '\n')
+	if nl < 0 {
+		return nil, nil, false // the opening line only
+	}
+	start := nl + 1
 	for off := start; off < len(src); {
 		end := len(src)
 		if nl := bytes.IndexByte(src[off:], '\n'); nl >= 0 {
