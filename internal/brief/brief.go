@@ -20,6 +20,7 @@ import (
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/period"
 	yaml "go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Brief is one parsed brief.
@@ -261,14 +262,22 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 		at(1, 1, "the file must start with a frontmatter block: a line ---, the fields, then a closing line ---")
 		return nil, nil, false
 	}
-	if !hasClosingFence(src) {
+	front, body, closed := splitFrontmatter(src)
+	if !closed {
 		at(1, 1, "the frontmatter opened here is never closed: add a line --- after the last field")
 		return nil, nil, false
 	}
 	var doc yaml.Node
-	front, body := splitFrontmatter(src)
 	if err := yaml.Unmarshal(front, &doc); err != nil {
 		line, msg := diag.YAMLLine(err)
+		if line == 0 && strings.Contains(msg, "control characters") {
+			// yaml names no line for a character it refuses to read.
+			if off, r, ok := refusedChar(src); ok {
+				p := diag.NewLines(src).Pos(off)
+				at(p.Line, p.Col, "frontmatter is not valid YAML: %s (U+%04X here): remove it", msg, r)
+				return nil, nil, false
+			}
+		}
 		at(line+1, 1, "frontmatter is not valid YAML: %s", msg)
 		return nil, nil, false
 	}
@@ -277,6 +286,29 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 		return nil, nil, false
 	}
 	return doc.Content[0], body, true
+}
+
+// refusedChar finds the first character of the frontmatter that YAML
+// refuses to read (its allowed set, as yaml.v3's reader checks it).
+func refusedChar(src []byte) (off int, r rune, ok bool) {
+	_, rest, _ := bytes.Cut(src, []byte("\n"))
+	start := len(src) - len(rest)
+	for i := start; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if bytes.HasPrefix(src[i:], []byte("\n---")) {
+			return 0, 0, false
+		}
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7E || r == 0x85,
+			r >= 0xA0 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000 && r <= 0x10FFFF:
+		case r == utf8.RuneError && size == 1:
+			// Invalid UTF-8: yaml words that error itself.
+		default:
+			return i, r, true
+		}
+		i += size
+	}
+	return 0, 0, false
 }
 
 // Site is content/_index.md: the site's own title and description, and the
@@ -303,9 +335,9 @@ func ParseSite(file string, src []byte) (Site, diag.List) {
 	p.pairs(root, func(k, v *yaml.Node) {
 		switch k.Value {
 		case "title":
-			s.Title = p.str(v, "title")
+			s.Title = p.text(v, "title")
 		case "description":
-			s.Description = p.str(v, "description")
+			s.Description = p.text(v, "description")
 		case "id_domain":
 			s.IDDomain = p.str(v, "id_domain")
 			if !domainRE.MatchString(s.IDDomain) {
@@ -319,36 +351,27 @@ func ParseSite(file string, src []byte) (Site, diag.List) {
 	return s, errs
 }
 
-// hasClosingFence reports whether a line --- follows the opening one.
-// splitFrontmatter cuts a file that hasClosingFence into the YAML between
-// its first line and the closing fence, and the body after the fence (both
-// share src). It splits where adrg/frontmatter did: the first later line
-// that is --- once trimmed of white space.
-func splitFrontmatter(src []byte) (front, body []byte) {
-	start := bytes.IndexByte(src, '\n') + 1
+// splitFrontmatter cuts a file into the YAML between its first line and
+// the closing fence, and the body after the fence (both share src). It
+// splits where adrg/frontmatter did: the first later line that is --- once
+// trimmed of white space. closed is false when no such line follows.
+func splitFrontmatter(src []byte) (front, body []byte, closed bool) {
+	nl := bytes.IndexByte(src, '\n')
+	if nl < 0 {
+		return nil, nil, false // the opening line only
+	}
+	start := nl + 1
 	for off := start; off < len(src); {
 		end := len(src)
 		if nl := bytes.IndexByte(src[off:], '\n'); nl >= 0 {
 			end = off + nl + 1
 		}
 		if string(bytes.TrimSpace(src[off:end])) == "---" {
-			return src[start:off], src[end:]
+			return src[start:off], src[end:], true
 		}
 		off = end
 	}
-	return src[start:], nil
-}
-
-func hasClosingFence(src []byte) bool {
-	_, rest, _ := bytes.Cut(src, []byte("\n"))
-	for len(rest) > 0 {
-		var line []byte
-		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if string(bytes.TrimSpace(line)) == "---" {
-			return true
-		}
-	}
-	return false
+	return src[start:], nil, false
 }
 
 type parser struct {
@@ -407,6 +430,32 @@ func (p *parser) str(n *yaml.Node, field string) string {
 	return n.Value
 }
 
+// text reads a field of text shown on pages, in the feed and on cards. It
+// is normalised to NFC, so that a name typed with combining accents (as
+// macOS pastes it) is the same company, tag or title as the precomposed
+// one. A control character is an error: it would reach <title> raw (an
+// HTML parse error) and draw as a box on the card.
+func (p *parser) text(n *yaml.Node, field string) string {
+	s := p.str(n, field)
+	if i := strings.IndexFunc(s, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		p.errs.Add(diag.At(p.b.Path, scalarStart(n), "%s has a control character (U+%04X), which a page or card cannot show: remove it", field, r))
+		s = strings.Map(func(r rune) rune {
+			if isControl(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return norm.NFC.String(s)
+}
+
+// isControl reports the characters text fields refuse: C0 controls but
+// tab and newline, DEL and C1 controls.
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' || r >= 0x7F && r <= 0x9F
+}
+
 // topNodes are the fields of a brief read after the others: the ones that
 // need the whole frontmatter first.
 type topNodes struct {
@@ -430,9 +479,9 @@ func (p *parser) top(root *yaml.Node) topNodes {
 	p.pairs(root, func(k, v *yaml.Node) {
 		switch k.Value {
 		case "title":
-			b.Title, n.title = p.str(v, "title"), v
+			b.Title, n.title = p.text(v, "title"), v
 		case "summary":
-			b.Summary = p.str(v, "summary")
+			b.Summary = p.text(v, "summary")
 		case "date":
 			n.date = v
 		case "updated":
@@ -458,9 +507,9 @@ func (p *parser) top(root *yaml.Node) topNodes {
 		case "tags":
 			p.tags(v)
 		case "company":
-			b.Company, b.CompanyAt = p.str(v, "company"), scalarStart(v)
+			b.Company, b.CompanyAt = p.text(v, "company"), scalarStart(v)
 		case "ticker":
-			b.Ticker, b.TickerAt = p.str(v, "ticker"), scalarStart(v)
+			b.Ticker, b.TickerAt = p.text(v, "ticker"), scalarStart(v)
 		case "period":
 			b.Period, b.PeriodAt = p.period(v, p.str(v, "period")), pos(v)
 		case "headline":
@@ -514,7 +563,7 @@ func (p *parser) tags(v *yaml.Node) {
 		return
 	}
 	for _, t := range v.Content {
-		name := strings.TrimSpace(p.str(t, "a tag"))
+		name := strings.TrimSpace(p.text(t, "a tag"))
 		if name == "" {
 			continue
 		}
@@ -535,8 +584,11 @@ func (p *parser) tags(v *yaml.Node) {
 // the title, the date, updated, the slug from the file name.
 func (p *parser) settle(n topNodes) {
 	b := p.b
-	if n.title == nil || strings.TrimSpace(b.Title) == "" {
+	switch {
+	case n.title == nil:
 		p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "a brief needs a title"))
+	case strings.TrimSpace(b.Title) == "":
+		p.errorf(n.title, "a brief needs a title: this one is blank")
 	}
 	if k := b.Key(); k != "" && TagSlug(k) == "" {
 		p.errs.Add(diag.At(b.Path, b.KeyAt(), "%s %q has no letter or digit to make its page's URL (companies/NAME/) from", b.KeyField(), k))
@@ -644,7 +696,7 @@ func (p *parser) sources(n *yaml.Node) {
 			p.pairs(v, func(fk, fv *yaml.Node) {
 				switch fk.Value {
 				case "title":
-					s.Title = p.str(fv, "title")
+					s.Title = p.text(fv, "title")
 				case "url":
 					s.URL = p.str(fv, "url")
 					if !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
@@ -818,7 +870,7 @@ func (p *parser) figureFields(v *yaml.Node, e *figures.Entry, val *figures.Value
 		case "values":
 			nodes.values = fv
 		case "label":
-			e.Label = p.str(fv, "label")
+			e.Label = p.text(fv, "label")
 		case "unit":
 			u, good := p.unit(fv)
 			ok = ok && good
@@ -1008,7 +1060,7 @@ func (p *parser) derived(n *yaml.Node) {
 				case "expr":
 					exprNode = fv
 				case "label":
-					e.Label = p.str(fv, "label")
+					e.Label = p.text(fv, "label")
 				case "format":
 					e.Format, e.FormatAt = p.str(fv, "format"), pos(fv)
 					if !figures.IsFormat(e.Format) {

@@ -200,6 +200,32 @@ func TestSeriesInTimeOrder(t *testing.T) {
 	}
 }
 
+// Text typed with combining accents (as macOS pastes it) is read as its
+// precomposed (NFC) form, so that it names one company, one tag and one
+// card glyph whichever way it was typed.
+func TestTextNFC(t *testing.T) {
+	src := "---\ntitle: Ame\u0301lie\nsummary: Socie\u0301te\u0301\ndate: 2025-01-01\ncompany: Socie\u0301te\u0301 Ge\u0301ne\u0301rale\ntags: [Cafe\u0301]\n---\nx\n"
+	b, errs := Parse("x.md", []byte(src))
+	if errs.Err() != nil {
+		t.Fatal(errs.Err())
+	}
+	if b.Title != "Am\u00e9lie" || b.Summary != "Soci\u00e9t\u00e9" || b.Company != "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale" || b.Key() != b.Company || b.Tags[0].Name != "Caf\u00e9" || b.Tags[0].Slug != "caf\u00e9" {
+		t.Errorf("not NFC: %+q %+q %+q %+v", b.Title, b.Summary, b.Company, b.Tags)
+	}
+}
+
+// The site's title goes into every page's <title>: a control character in
+// it is an error at the field, and it is read as NFC.
+func TestSiteText(t *testing.T) {
+	s, errs := ParseSite("content/_index.md", []byte("---\ntitle: \"Caf\u0065\u0301\\e\"\n---\n"))
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/_index.md:2:9: title has a control character (U+001B)") {
+		t.Errorf("errors %v", errs)
+	}
+	if s.Title != "Caf\u00e9" {
+		t.Errorf("title %+q, want NFC without the control character", s.Title)
+	}
+}
+
 // TestSplitFrontmatter: the YAML is what lies between the first line and
 // the first later line that is --- once trimmed, and the body what follows
 // that line, as adrg/frontmatter split them.
@@ -213,9 +239,14 @@ func TestSplitFrontmatter(t *testing.T) {
 		{"---\na: '---'\n---\n---\n", "a: '---'\n", "---\n"},
 		{"---\na: 1\n----\n---\nb\n", "a: 1\n----\n", "b\n"},
 	} {
-		front, body := splitFrontmatter([]byte(c.src))
-		if string(front) != c.front || string(body) != c.body {
-			t.Errorf("%q: front %q body %q, want %q and %q", c.src, front, body, c.front, c.body)
+		front, body, closed := splitFrontmatter([]byte(c.src))
+		if !closed || string(front) != c.front || string(body) != c.body {
+			t.Errorf("%q: front %q body %q closed %v, want %q and %q", c.src, front, body, closed, c.front, c.body)
+		}
+	}
+	for _, src := range []string{"---\na: 1\n", "---\na: 1\n----\n", "---"} {
+		if _, _, closed := splitFrontmatter([]byte(src)); closed {
+			t.Errorf("%q: closed, want the frontmatter left open", src)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/briefs/briefs/internal/diag"
 	yaml "go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Key names a brief's company: its ticker, else its company name.
@@ -54,10 +55,14 @@ func QuickKey(src []byte) (key string, ok bool) {
 		raw, rest, _ = bytes.Cut(rest, []byte("\n"))
 		line := strings.TrimRight(string(raw), "\r")
 		if strings.TrimSpace(line) == "---" {
+			key := company
 			if ticker != "" {
-				return ticker, true
+				key = ticker
 			}
-			return company, true
+			if strings.IndexFunc(key, isControl) >= 0 {
+				return "", false // an error, which Read reports
+			}
+			return norm.NFC.String(key), true // as Read normalises it
 		}
 		switch {
 		case line == "" || line[0] == '#':

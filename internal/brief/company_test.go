@@ -16,6 +16,8 @@ func TestQuickKey(t *testing.T) {
 		{"---\nticker: *t\n---\n", "", false},
 		{"---\nticker: A\nticker: B\n---\n", "", false},
 		{"---\nticker: A\n", "", false},
+		{"---\ncompany: Socie\u0301te\u0301\n---\n", "Soci\u00e9t\u00e9", true},
+		{"---\ncompany: \"A\\aB\"\n---\n", "", false},
 	}
 	for _, tt := range tests {
 		key, ok := QuickKey([]byte(tt.src))
@@ -32,6 +34,8 @@ func FuzzQuickKey(f *testing.F) {
 		"---\ntitle: A\ndate: 2025-01-01\ncompany: \"X\" # c\n---\n",
 		"---\ncompany: a\n  b\n---\n",
 		"---\nticker: ~\ncompany: null\n---\n",
+		"---\ncompany: \"Socie\\u0301te\\u0301\"\n---\n",
+		"---\ncompany: \"A\\x85B\"\n---\n",
 	} {
 		f.Add(s)
 	}

@@ -107,17 +107,20 @@ func interrupted(ctx context.Context, stderr io.Writer, what string) error {
 	return &ExitError{Code: code, Err: errors.New(what)}
 }
 
-const usage = `briefs: a static site generator for financial briefs
+// Each command's synopsis, shown by briefs help and by the command's -h.
+const (
+	buildUsage   = "briefs build [--src DIR] [--out public] [--base-url URL] [--drafts] [--strict] [--no-og] [--force]"
+	serveUsage   = "briefs serve [--src DIR] [--addr 127.0.0.1:1313] [--drafts]"
+	checkUsage   = "briefs check [--src DIR] [--strict] [--format text|github|json]"
+	diffUsage    = "briefs diff OLD NEW        (two folders or two git revisions)"
+	newUsage     = "briefs new content/SLUG.md"
+	fetchUsage   = `briefs fetch sec [--src DIR] [--user-agent "Name email"] TICKER...   (SEC company facts into data/sec/)`
+	helpUsage    = "briefs help [COMMAND]      (this text; briefs COMMAND -h or --help: a command's flags)"
+	versionUsage = "briefs version"
+)
 
-usage:
-  briefs build [--src DIR] [--out public] [--base-url URL] [--drafts] [--strict] [--no-og] [--force]
-  briefs serve [--src DIR] [--addr 127.0.0.1:1313] [--drafts]
-  briefs check [--src DIR] [--strict] [--format text|github|json]
-  briefs diff OLD NEW        (two folders or two git revisions)
-  briefs new content/SLUG.md
-  briefs fetch sec [--user-agent "Name email"] TICKER...   (SEC company facts into data/sec/)
-  briefs version
-`
+var usage = "briefs: a static site generator for financial briefs\n\nusage:\n" +
+	"  " + strings.Join([]string{buildUsage, serveUsage, checkUsage, diffUsage, newUsage, fetchUsage, helpUsage, versionUsage}, "\n  ") + "\n"
 
 // Server runs the preview server; cmd/briefs wires in the real one so this
 // package stays free of network code.
@@ -127,7 +130,9 @@ type Server func(ctx context.Context, src, addr string, drafts bool, stdout, std
 // command's error is printed on stderr and returned as an *ExitError.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Server) error {
 	err := dispatch(ctx, args, stdout, stderr, serve)
-	if err == nil {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		// Help asked for is help given: exit 0, as Go's flag package
+		// does for -h.
 		return nil
 	}
 	var exit *ExitError
@@ -158,35 +163,100 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, serv
 	case "fetch":
 		return fetch(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
+		if err := flags(versionUsage, stdout, stderr).parse(args[1:], 0, 0); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "briefs", Version)
 		return nil
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
+		switch {
+		case len(args) == 2 && args[0] == "help":
+			return dispatch(ctx, []string{args[1], "-h"}, stdout, stderr, serve)
+		case len(args) > 1:
+			return fail(2, "usage: %s", helpUsage)
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	return fail(2, "briefs: unknown command %q\n\n%s", args[0], usage)
 }
 
-func flags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("briefs "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
+// cmdFlags parses one command's flags and positional arguments.
+type cmdFlags struct {
+	*flag.FlagSet
+	synopsis       string
+	stdout, stderr io.Writer
 }
 
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+func flags(synopsis string, stdout, stderr io.Writer) *cmdFlags {
+	words := strings.Fields(synopsis) // "briefs" and the command
+	fs := flag.NewFlagSet(words[0]+" "+words[1], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	// parse prints the usage itself: on stdout when asked for, on stderr
+	// after a mistake.
+	fs.Usage = func() {}
+	return &cmdFlags{FlagSet: fs, synopsis: synopsis, stdout: stdout, stderr: stderr}
+}
+
+// parse parses args and takes from min to max positional arguments (max
+// < 0: any number). -h or --help prints the usage on stdout and returns
+// flag.ErrHelp (exit 0); a mistake prints it on stderr and exits 2.
+func (c *cmdFlags) parse(args []string, min, max int) error {
+	err := c.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		c.printUsage(c.stdout)
+		return flag.ErrHelp
+	case err != nil: // the flag package has said what is wrong
+		c.printUsage(c.stderr)
 		return &ExitError{Code: 2}
+	case max == 0 && c.NArg() > 0:
+		return fail(2, "%s: unexpected argument %q\nusage: %s", c.Name(), c.Arg(0), c.synopsis)
+	case c.NArg() < min || max >= 0 && c.NArg() > max:
+		return fail(2, "usage: %s", c.synopsis)
 	}
 	return nil
 }
 
-// report prints diagnostics, warnings included, and returns a failing exit
-// when any is an error.
+func (c *cmdFlags) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "usage: %s\n", c.synopsis)
+	hasFlags := false
+	c.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if hasFlags {
+		fmt.Fprintln(w)
+		c.SetOutput(w)
+		c.PrintDefaults()
+		c.SetOutput(c.stderr)
+	}
+}
+
+// promote returns errs with every warning made an error when strict, so
+// that --strict prints a failing warning as the error it has become and
+// counts it as one. errs is left as it was.
+func promote(errs diag.List, strict bool) diag.List {
+	if !strict {
+		return errs
+	}
+	out := make(diag.List, len(errs))
+	for i, e := range errs {
+		if e.Warning {
+			c := *e
+			c.Warning = false
+			e = &c
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// report prints diagnostics, warnings included (as errors when strict),
+// and returns a failing exit when any is an error.
 func report(stderr io.Writer, errs diag.List, strict bool) error {
+	errs = promote(errs, strict)
 	for _, e := range errs {
 		fmt.Fprintln(stderr, e.Error())
 	}
-	if n := len(errs.Errors(strict)); n > 0 {
+	if n := len(errs.Errors(false)); n > 0 {
 		fmt.Fprintln(stderr, plural.Count(n, "error"))
 		return &ExitError{Code: 1}
 	}
@@ -194,7 +264,7 @@ func report(stderr io.Writer, errs diag.List, strict bool) error {
 }
 
 func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flags("build", stderr)
+	fs := flags(buildUsage, stdout, stderr)
 	src := fs.String("src", ".", "the site's source folder (holding content/)")
 	out := fs.String("out", "", "output folder (default SRC/public)")
 	baseURL := fs.String("base-url", netlifyURL(os.Getenv), "absolute site URL (default: Netlify's $URL, or $DEPLOY_PRIME_URL in deploy previews and branch deploys)")
@@ -202,7 +272,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	noOG := fs.Bool("no-og", false, "skip OpenGraph images (benchmarks time them on their own)")
 	force := fs.Bool("force", false, "build even when no input changed since the last build, and replace an --out folder that holds files no build wrote")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
 	if *out == "" {
@@ -237,14 +307,14 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts.Sink = stage
 	b := site.NewBuilder(os.DirFS(*src), opts)
 	o, errs := b.BuildContext(ctx)
-	const stopped = "build interrupted: public/ left as it was"
+	stopped := "build interrupted: " + folder(*out) + " left as it was"
 	if err := interrupted(ctx, stderr, stopped); err != nil {
 		_ = stage.Abort()
 		return err
 	}
 	if err := report(stderr, errs, *strict); err != nil || o == nil {
 		_ = stage.Abort()
-		return fail(1, "build failed: public/ left as it was")
+		return fail(1, "build failed: %s left as it was", folder(*out))
 	}
 	for name, data := range o.Files {
 		if err := stage.WriteFile(name, data); err != nil {
@@ -283,6 +353,11 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// folder names the output folder as the user gave it, marked as a folder.
+func folder(out string) string {
+	return strings.TrimSuffix(out, string(filepath.Separator)) + string(filepath.Separator)
+}
+
 // netlifyURL is the site's address as Netlify gives it: the production URL,
 // except in deploy previews and branch deploys, which live at their own.
 func netlifyURL(getenv func(string) string) string {
@@ -317,28 +392,32 @@ func buildKey(src, baseURL string, drafts, strict, noOG bool) string {
 }
 
 func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flags("check", stderr)
+	fs := flags(checkUsage, stdout, stderr)
 	src := fs.String("src", ".", "the site's source folder (holding content/)")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	format := fs.String("format", "text", "output format: text, github or json")
 	drafts := fs.Bool("drafts", true, "check drafts and future-dated briefs too")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "github" && *format != "json" {
 		return fail(2, "briefs check: unknown format %q (text, github or json)", *format)
+	}
+	if _, err := os.Stat(filepath.Join(*src, "content")); err != nil {
+		return fail(1, "briefs check: %s has no content/ folder", *src)
 	}
 	srcFS := os.DirFS(*src)
 	_, errs := site.NewBuilder(srcFS, site.Options{Drafts: *drafts, Strict: *strict, NoOG: true}).BuildContext(ctx)
 	if err := interrupted(ctx, stderr, "check interrupted"); err != nil {
 		return err
 	}
-	nErr := len(errs.Errors(*strict))
+	errs = promote(errs, *strict)
+	nErr := len(errs.Errors(false))
 	switch *format {
 	case "github":
 		for _, e := range errs {
 			kind := "error"
-			if e.Warning && !*strict {
+			if e.Warning {
 				kind = "warning"
 			}
 			fmt.Fprintf(stdout, "::%s file=%s,line=%d,col=%d::%s\n", kind, e.File, e.Line, e.Col, escapeAnnotation(e.Msg))
@@ -354,7 +433,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		items := []item{}
 		for _, e := range errs {
 			sev := "error"
-			if e.Warning && !*strict {
+			if e.Warning {
 				sev = "warning"
 			}
 			items = append(items, item{e.File, e.Line, e.Col, sev, e.Msg})
@@ -385,12 +464,9 @@ func escapeAnnotation(s string) string {
 var slugFile = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*\.md$`)
 
 func newBrief(args []string, stdout, stderr io.Writer) error {
-	fs := flags("new", stderr)
-	if err := parse(fs, args); err != nil {
+	fs := flags(newUsage, stdout, stderr)
+	if err := fs.parse(args, 1, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return fail(2, "usage: briefs new content/SLUG.md")
 	}
 	p := fs.Arg(0)
 	if !slugFile.MatchString(filepath.Base(p)) {
@@ -458,11 +534,11 @@ data: [revenue@FY2023, revenue@FY2024]
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, serve Server) error {
-	fs := flags("serve", stderr)
+	fs := flags(serveUsage, stdout, stderr)
 	src := fs.String("src", ".", "the site's source folder (holding content/)")
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	drafts := fs.Bool("drafts", false, "include drafts and future-dated briefs")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
 	if serve == nil {

@@ -74,7 +74,7 @@ func TestBuildBadBrief(t *testing.T) {
 	want := "content/x.md:5:6: 1_000 uses digit separators: write 1000\n" +
 		"content/x.md:8:5: unknown name c (did you mean a?)\n" +
 		"content/x.md:8:17: b: format pct needs a percent, but the value is money (USD)\n" +
-		"3 errors\nbuild failed: public/ left as it was\n"
+		"3 errors\nbuild failed: " + filepath.Join(dir, "public") + "/ left as it was\n"
 	if stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
 	}
@@ -431,7 +431,7 @@ func TestSignalStopsBuild(t *testing.T) {
 			t.Errorf("%v: the build took %v to stop", tt.sig, took)
 		}
 		t.Logf("%v: stopped %v after the signal", tt.sig, took)
-		if !strings.Contains(stderr.String(), "build interrupted: public/ left as it was") {
+		if !strings.Contains(stderr.String(), "build interrupted: "+filepath.Join(dir, "public")+"/ left as it was") {
 			t.Errorf("%v: stderr %q", tt.sig, stderr.String())
 		}
 		after := snapshot(t, filepath.Join(dir, "public"))

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/content"
+	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/sec"
@@ -22,22 +24,40 @@ import (
 )
 
 func diff(args []string, stdout, stderr io.Writer) error {
-	fset := flags("diff", stderr)
-	if err := parse(fset, args); err != nil {
+	fset := flags(diffUsage, stdout, stderr)
+	if err := fset.parse(args, 2, 2); err != nil {
 		return err
 	}
-	if fset.NArg() != 2 {
-		return fail(2, "usage: briefs diff OLD NEW (two folders or two git revisions)")
-	}
 	var trees [2]fs.FS
+	var where [2]func(string) string
 	for i, a := range fset.Args() {
-		t, err := openTree(a)
+		t, at, err := openTree(a)
 		if err != nil {
 			return fail(1, "briefs diff: %w", err)
 		}
-		trees[i] = t
+		trees[i], where[i] = t, at
 	}
 	md, err := DiffMarkdown(trees[0], trees[1], fset.Arg(0), fset.Arg(1))
+	var broken *BrokenError
+	if errors.As(err, &broken) {
+		// Each error at the file the user can open: the same brief may be
+		// broken on both sides.
+		seen := map[string]bool{}
+		for i, errs := range [2]diag.List{broken.Old, broken.New} {
+			for _, e := range errs {
+				c := *e
+				if c.File != "" {
+					c.File = where[i](c.File)
+				}
+				if line := c.Error(); !seen[line] {
+					seen[line] = true
+					fmt.Fprintln(stderr, line)
+				}
+			}
+		}
+		fmt.Fprintln(stderr, plural.Count(len(seen), "error"))
+		return fail(1, "briefs diff: %w", err)
+	}
 	if err != nil {
 		return fail(1, "briefs diff: %w", err)
 	}
@@ -47,25 +67,30 @@ func diff(args []string, stdout, stderr io.Writer) error {
 
 // openTree opens a folder, or a git revision of the site in the current
 // folder (which may lie anywhere in its repository) as an in-memory tree
-// of its content/.
-func openTree(arg string) (fs.FS, error) {
+// of its content/. at names a file of the tree as the user finds it: a
+// path under the folder, or the revision's git object name.
+func openTree(arg string) (t fs.FS, at func(string) string, err error) {
 	if st, err := os.Stat(arg); err == nil && st.IsDir() {
-		return os.DirFS(arg), nil
+		return os.DirFS(arg), func(name string) string { return filepath.Join(arg, filepath.FromSlash(name)) }, nil
 	}
 	if err := exec.Command("git", "rev-parse", "--verify", "--quiet", arg+"^{commit}").Run(); err != nil {
-		return nil, fmt.Errorf("%s is neither a folder nor a git revision", arg)
+		return nil, nil, fmt.Errorf("%s is neither a folder nor a git revision", arg)
 	}
 	prefix, err := exec.Command("git", "rev-parse", "--show-prefix").Output()
 	if err != nil {
-		return nil, fmt.Errorf("finding the site in its repository: %v", err)
+		return nil, nil, fmt.Errorf("finding the site in its repository: %v", err)
 	}
 	// The site's folder relative to the repository's root, literally: a
 	// <rev>:<path> name takes no pathspec magic and no quoting.
-	dir := strings.TrimSuffix(string(prefix), "\n") + content.Dir
+	site := strings.TrimSuffix(string(prefix), "\n")
+	at = func(name string) string { return arg + ":" + site + name }
+	dir := site + content.Dir
 	m := fstest.MapFS{}
 	ls, err := exec.Command("git", "ls-tree", "-z", "--full-tree", arg+":"+dir).Output()
 	if err != nil {
-		return m, nil // no content/ at that revision: no briefs
+		// No content/ at that revision: a site with no briefs yet.
+		m[content.Dir] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
+		return m, at, nil
 	}
 	var names, objects []string
 	for _, rec := range strings.Split(string(ls), "\x00") {
@@ -87,7 +112,7 @@ func openTree(arg string) (fs.FS, error) {
 		names, objects = append(names, p), append(objects, f[2])
 	}
 	// The company facts the briefs are checked against, if any.
-	secDir := strings.TrimSuffix(string(prefix), "\n") + sec.Dir
+	secDir := site + sec.Dir
 	if ls, err := exec.Command("git", "ls-tree", "-z", "--full-tree", arg+":"+secDir).Output(); err == nil {
 		for _, rec := range strings.Split(string(ls), "\x00") {
 			info, name, ok := strings.Cut(rec, "\t")
@@ -102,12 +127,12 @@ func openTree(arg string) (fs.FS, error) {
 	}
 	blobs, err := catBlobs(objects)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s at %s: %v", dir, arg, err)
+		return nil, nil, fmt.Errorf("reading %s at %s: %v", dir, arg, err)
 	}
 	for i, p := range names {
 		m[p].Data = blobs[i] // a link's blob is its target
 	}
-	return m, nil
+	return m, at, nil
 }
 
 // catBlobs reads git objects by id in one git process.
@@ -152,13 +177,18 @@ type valueSet struct {
 
 // readValues reads every brief's values as the site shows them: resolved
 // across each company's briefs, so that an edit to one brief shows up in
-// the briefs that read from it.
-func readValues(t fs.FS) (map[string]*valueSet, error) {
-	paths, err := content.List(t)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+// the briefs that read from it. errs are the briefs' errors (warnings
+// left out): a brief with one lacks values, or holds wrong ones.
+func readValues(t fs.FS) (values map[string]*valueSet, errs diag.List) {
+	briefs, all := site.Briefs(t)
+	if errs = all.Errors(false); len(errs) > 0 {
+		return nil, errs
 	}
-	briefs, _ := site.Briefs(t)
+	paths, err := content.List(t)
+	if err != nil {
+		// site.Briefs listed the folder a moment ago; it changed since.
+		return nil, diag.List{diag.Wrap(content.Dir, diag.Pos{}, err)}
+	}
 	out := map[string]*valueSet{}
 	for _, p := range paths {
 		vs := &valueSet{values: map[string]string{}}
@@ -225,16 +255,36 @@ func filingNote(x *brief.XBRLFigure, name, period string) string {
 	return fmt.Sprintf(" (%s filed %s, %s)", f.Form, f.Filed, f.Accession)
 }
 
-// DiffMarkdown lists, brief by brief, every figure and derived value that
-// differs between two trees, as Markdown for a pull-request comment.
-func DiffMarkdown(oldTree, newTree fs.FS, oldName, newName string) (string, error) {
-	before, err := readValues(oldTree)
-	if err != nil {
-		return "", err
+// BrokenError is a diff refused because briefs on either side have
+// errors: their values are missing or wrong, and would show as removed or
+// unchanged.
+type BrokenError struct {
+	OldName, NewName string
+	// Old and New are each side's errors, at files of that side's tree.
+	Old, New diag.List
+}
+
+func (e *BrokenError) Error() string {
+	var sides []string
+	for _, s := range []struct {
+		name string
+		errs diag.List
+	}{{e.OldName, e.Old}, {e.NewName, e.New}} {
+		if len(s.errs) > 0 && (len(sides) == 0 || e.NewName != e.OldName) {
+			sides = append(sides, fmt.Sprintf("%s in %s", plural.Count(len(s.errs), "error"), s.name))
+		}
 	}
-	after, err := readValues(newTree)
-	if err != nil {
-		return "", err
+	return "cannot compare the figures: " + strings.Join(sides, " and ")
+}
+
+// DiffMarkdown lists, brief by brief, every figure and derived value that
+// differs between two trees, as Markdown for a pull-request comment. When
+// either tree has errors it returns a *BrokenError instead.
+func DiffMarkdown(oldTree, newTree fs.FS, oldName, newName string) (string, error) {
+	before, oldErrs := readValues(oldTree)
+	after, newErrs := readValues(newTree)
+	if len(oldErrs) > 0 || len(newErrs) > 0 {
+		return "", &BrokenError{OldName: oldName, NewName: newName, Old: oldErrs, New: newErrs}
 	}
 	var paths []string
 	seen := map[string]bool{}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,9 +51,15 @@ func TestCommandsAgreeOnContent(t *testing.T) {
 			t.Errorf("check does not report %s:\n%s", w, stdout)
 		}
 	}
+	// diff refuses to compare them, naming each at its path.
 	stdout, stderr, code = run(t, "diff", site, site)
-	if code != 0 || strings.Contains(stdout, "SECRET") || strings.Contains(stdout, "hidden") {
+	if code != 1 || stdout != "" || strings.Contains(stderr, "SECRET") || strings.Contains(stderr, "hidden") {
 		t.Errorf("diff (exit %d, %s):\n%s", code, stderr, stdout)
+	}
+	for _, w := range wantErrs {
+		if !strings.Contains(stderr, site+string(filepath.Separator)+w) {
+			t.Errorf("diff does not report %s:\n%s", w, stderr)
+		}
 	}
 }
 
@@ -84,15 +91,19 @@ func TestDiffGitPaths(t *testing.T) {
 	site := filepath.Join(dir, "sites", "my site")
 	names := []string{"content/café.md", "content/my brief.md", "content/tab\there.md", `content/quote"d.md`}
 	files := map[string]string{"content/_index.md": "---\ntitle: Site\n---\n", "content/.hidden.md": "junk"}
-	for _, n := range names {
-		files[n] = sitetest.Brief
+	// Such file names make no slug: each brief sets its own.
+	slugged := func(i int, b string) string {
+		return strings.Replace(b, "title: Good\n", fmt.Sprintf("title: Good\nslug: brief-%d\n", i), 1)
+	}
+	for i, n := range names {
+		files[n] = slugged(i, sitetest.Brief)
 	}
 	writeFiles(t, site, files)
 	writeFiles(t, dir, map[string]string{"content/elsewhere.md": sitetest.Brief}) // not the site's
 	git("add", ".")
 	git("commit", "-qm", "one")
-	for _, n := range names {
-		writeFiles(t, site, map[string]string{n: strings.Replace(sitetest.Brief, "value: 39.8", "value: 40.1", 1)})
+	for i, n := range names {
+		writeFiles(t, site, map[string]string{n: slugged(i, strings.Replace(sitetest.Brief, "value: 39.8", "value: 40.1", 1))})
 	}
 	git("commit", "-qam", "two")
 	t.Chdir(site)

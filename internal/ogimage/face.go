@@ -15,6 +15,7 @@ import (
 // is rasterized once and reused at any position.
 type face struct {
 	size   float64
+	ttf    *truetype.Font
 	f      font.Face
 	ascii  [128]*glyph
 	glyphs map[rune]*glyph
@@ -38,6 +39,7 @@ type glyph struct {
 func newFace(f *truetype.Font, size float64) *face {
 	return &face{
 		size: size,
+		ttf:  f,
 		// The face's own cache is not needed: glyphs are kept here,
 		// quantized, so one entry keeps its mask buffer small.
 		f:      truetype.NewFace(f, &truetype.Options{Size: size, DPI: 72, Hinting: font.HintingFull, GlyphCacheEntries: 1, SubPixelsX: 1}),
@@ -56,6 +58,9 @@ func (f *face) glyph(r rune) *glyph {
 	}
 	g := &glyph{}
 	dr, mask, mp, adv, ok := f.f.Glyph(fixed.Point26_6{}, r)
+	if ok && invisible(r, f.ttf) {
+		ok = false // no box for a character that has no ink
+	}
 	if ok {
 		g.dx, g.dy, g.w, g.h, g.advance = dr.Min.X, dr.Min.Y, dr.Dx(), dr.Dy(), adv
 		g.cov = make([]uint8, g.w*g.h)
@@ -72,6 +77,19 @@ func (f *face) glyph(r rune) *glyph {
 		f.glyphs[r] = g
 	}
 	return g
+}
+
+// invisible reports a character drawn as nothing, never as the font's
+// box for a missing glyph: a control or format character (BEL, ESC, DEL,
+// U+0085, a zero-width joiner), or a combining mark the font lacks.
+func invisible(r rune, ttf *truetype.Font) bool {
+	switch {
+	case unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r):
+		return true
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+		return ttf.Index(r) == 0
+	}
+	return false
 }
 
 func (f *face) kern(a, b rune) fixed.Int26_6 {
@@ -148,14 +166,37 @@ func (f *face) fitKicker(s string, max int) string {
 		return s
 	}
 	if i := strings.LastIndex(s, " · "); i > 0 {
-		tail := s[i:]
-		if room := max - f.width(tail).Ceil(); room > 0 {
-			if head := f.fit(s[:i], room); head != "" && head != ellipsis {
-				return head + tail
-			}
+		if cut, ok := f.fitHead(s, i, max); ok {
+			return cut
 		}
 	}
 	return f.fit(s, max)
+}
+
+// fitFigure fits a figure by cutting its number and keeping its last word
+// (the scale: "−CHF 123,456… trillion"), else fits it like any line.
+func (f *face) fitFigure(s string, max int) string {
+	if f.width(s) <= fixed.I(max) {
+		return s
+	}
+	if i := strings.LastIndexByte(s, ' '); i > 0 && strings.IndexFunc(s[i+1:], func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		if cut, ok := f.fitHead(s, i, max); ok {
+			return cut
+		}
+	}
+	return f.fit(s, max)
+}
+
+// fitHead cuts s[:i] to fit before s[i:], kept whole; ok is false when
+// not one grapheme of the head fits.
+func (f *face) fitHead(s string, i, max int) (string, bool) {
+	tail := s[i:]
+	if room := max - f.width(tail).Ceil(); room > 0 {
+		if head := f.fit(s[:i], room); head != "" && head != ellipsis {
+			return head + tail, true
+		}
+	}
+	return "", false
 }
 
 // wrap breaks s into lines of at most max pixels at spaces; a word wider

@@ -19,6 +19,7 @@ import (
 	"github.com/golang/freetype/truetype"
 	"github.com/wcharczuk/go-chart/v2/roboto"
 	"golang.org/x/image/math/fixed"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Size of an OpenGraph image.
@@ -205,6 +206,11 @@ func (d *Drawer) fill(r image.Rectangle, ix uint8) {
 
 // Draw renders the card as PNG. The bytes are the caller's to keep.
 func (d *Drawer) Draw(c Card) ([]byte, error) {
+	// Composed (NFC), an accent typed as a combining mark (as macOS pastes
+	// text) is drawn with the font's precomposed glyph.
+	for _, s := range []*string{&c.Site, &c.Kicker, &c.Title, &c.Figure, &c.FigureLabel} {
+		*s = norm.NFC.String(*s)
+	}
 	d.begin()
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
@@ -238,7 +244,7 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			}
 			fig = f
 		}
-		figure := fig.fit(c.Figure, measure)
+		figure := fig.fitFigure(c.Figure, measure)
 		x := d.text(fig, figure, margin, Height-80, inkFigure)
 		if room := Width - margin - (x + gap); room > 0 {
 			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)

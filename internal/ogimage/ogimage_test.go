@@ -193,6 +193,20 @@ func TestFitKickerKeepsPeriod(t *testing.T) {
 	}
 }
 
+// A headline too wide for the card loses digits, not its scale word.
+func TestFitFigureKeepsScale(t *testing.T) {
+	d := newDrawer(t)
+	f := d.figure[len(d.figure)-1]
+	const max = Width - 2*margin
+	got := f.fitFigure("−CHF 123,456,789,012,345,678,901,234.25 trillion", max)
+	if !strings.HasPrefix(got, "−CHF 123") || !strings.HasSuffix(got, "… trillion") || f.width(got) > fixed.I(max) {
+		t.Errorf("fitFigure = %q (%d px), want the number cut and the scale kept within %d px", got, f.width(got).Ceil(), max)
+	}
+	if got := f.fitFigure("−$2,807.6 million", max); got != "−$2,807.6 million" {
+		t.Errorf("fitFigure cut a figure that fits: %q", got)
+	}
+}
+
 func TestWrap(t *testing.T) {
 	f := newDrawer(t).title
 	lines := f.wrap(long.Title, Width-2*margin)
@@ -557,4 +571,30 @@ func FuzzDraw(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Text is drawn composed: an accent typed as a combining mark draws as the
+// precomposed letter, never as a box, in both the site's fonts and the
+// default ones. Control and format characters draw as nothing.
+func TestDrawComposedAndControls(t *testing.T) {
+	for _, f := range []Fonts{buildFonts(t), mustDefaultFonts(t)} {
+		if f.Title.Index('é') == 0 || f.UI.Index('é') == 0 {
+			t.Fatal("the card fonts have no é")
+		}
+		d, err := NewDrawer(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ got, want Card }{
+			{Card{Site: "Socie\u0301te\u0301", Kicker: "Ame\u0301lie · FY2024", Title: "Ame\u0301lie and Cafe\u0301", Figure: "1", FigureLabel: "Re\u0301sume\u0301"},
+				Card{Site: "Société", Kicker: "Amélie · FY2024", Title: "Amélie and Café", Figure: "1", FigureLabel: "Résumé"}},
+			{Card{Site: "A\x00B", Kicker: "K\x1b\x7f", Title: "Bell\x07 \u0085and\u009b CSI\u200d", FigureLabel: "L\u00ad"},
+				Card{Site: "AB", Kicker: "K", Title: "Bell and CSI", FigureLabel: "L"}},
+		} {
+			got, want := mustDraw(t, d, tc.got), mustDraw(t, d, tc.want)
+			if !bytes.Equal(got, want) {
+				t.Errorf("%q draws other than %q", tc.got.Title, tc.want.Title)
+			}
+		}
+	}
 }

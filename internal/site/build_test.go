@@ -533,7 +533,7 @@ func TestCompanyErrors(t *testing.T) {
 			[]string{"content/acme-fy2023.md:11:19: sales@FY2023 is 120.0 here but 121.0 in content/acme-fy2024.md:11:29",
 				"content/acme-fy2024.md:11:29: sales@FY2023 is 121.0 here but 120.0 in content/acme-fy2023.md:11:19"}},
 		{"period end out of order", "content/acme-fy2024.md", "period_end: 2024-12-31", "period_end: 2023-06-30",
-			[]string{"content/acme-fy2024.md:7:13: period_end 2023-06-30 of FY2024 is before period_end 2023-12-31 of the earlier period FY2023"}},
+			[]string{"content/acme-fy2024.md:7:13: period_end 2023-06-30 of FY2024 is not after period_end 2023-12-31 of the earlier period FY2023 (content/acme-fy2023.md): period ends must follow the periods' order"}},
 		{"restated without note", "content/acme-fy2024.md", "label: Net sales, source: r24", "label: Net sales, restated: true, source: r24",
 			[]string{"content/acme-fy2024.md:11:3: figure sales is restated: give the reason in note"}},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/period"
 )
 
 // company is the briefs of one company: those with the same ticker, else
@@ -272,21 +273,116 @@ func (c *company) check() {
 			}
 		}
 	}
-	// Period ends follow the periods' order.
-	for i, a := range c.members {
-		for _, b := range c.members[i+1:] {
-			if a.fm.PeriodEnd.IsZero() || b.fm.PeriodEnd.IsZero() {
-				continue
-			}
-			cmp, ok := figures.ComparePeriods(a.fm.Period, b.fm.Period)
+	c.checkPeriodEnds()
+}
+
+// periodEnd is a brief's period and the day it says the period ends.
+type periodEnd struct {
+	m   *entry
+	p   period.Period
+	end time.Time
+}
+
+// endQuarter is the quarter of its fiscal year in which p ends (1–4).
+func endQuarter(p period.Period) int {
+	switch p.Kind {
+	case period.Quarter:
+		return p.N
+	case period.Half:
+		return 2 * p.N
+	}
+	return 4
+}
+
+// checkPeriodEnds checks the company's period_end dates against each
+// other. Periods that end together (one period in two briefs; Q2 and H1;
+// Q4, H2 and the year) end on one day. A half or quarter before the last
+// ends before its fiscal year does. Periods that end apart end on days in
+// the periods' order: the briefs out of line with the longest run in order
+// are each reported once, naming their neighbours, so that one wrong date
+// is one error rather than one at every later brief.
+func (c *company) checkPeriodEnds() {
+	// One date per point in time, in the periods' order: members are
+	// sorted so that periods ending together are adjacent.
+	var line []periodEnd
+	for _, m := range c.members {
+		if m.fm.PeriodEnd.IsZero() {
+			continue
+		}
+		p, err := period.Parse(m.fm.Period)
+		if err != nil {
+			continue
+		}
+		e := periodEnd{m, p, m.fm.PeriodEnd}
+		if n := len(line); n > 0 && line[n-1].p.Year == p.Year && endQuarter(line[n-1].p) == endQuarter(p) {
+			ref := line[n-1]
 			switch {
-			case !ok:
-			case cmp == 0 && !a.fm.PeriodEnd.Equal(b.fm.PeriodEnd):
-				c.errs.Add(diag.At(b.path, b.fm.PeriodEndAt, "period_end %s differs from %s's period_end %s for the same period %s", day(b.fm.PeriodEnd), a.path, day(a.fm.PeriodEnd), a.fm.Period))
-			case cmp < 0 && a.fm.PeriodEnd.After(b.fm.PeriodEnd):
-				c.errs.Add(diag.At(b.path, b.fm.PeriodEndAt, "period_end %s of %s is before period_end %s of the earlier period %s (%s): period ends must follow the periods' order", day(b.fm.PeriodEnd), b.fm.Period, day(a.fm.PeriodEnd), a.fm.Period, a.path))
+			case ref.end.Equal(e.end):
+			case ref.p == p:
+				c.errs.Add(diag.At(m.path, m.fm.PeriodEndAt, "period_end %s differs from %s's period_end %s for the same period %s", day(e.end), ref.m.path, day(ref.end), ref.p))
+			default:
+				c.errs.Add(diag.At(m.path, m.fm.PeriodEndAt, "period_end %s of %s differs from period_end %s of %s (%s), which ends on the same day", day(e.end), p, day(ref.end), ref.p, ref.m.path))
+			}
+			continue
+		}
+		line = append(line, e)
+	}
+	// A part of a year that is not its last ends before the year does.
+	yearEnd := map[int]periodEnd{}
+	for _, e := range line {
+		if endQuarter(e.p) == 4 {
+			yearEnd[e.p.Year] = e
+		}
+	}
+	kept := line[:0:0]
+	for _, e := range line {
+		if y, ok := yearEnd[e.p.Year]; ok && endQuarter(e.p) < 4 && !e.end.Before(y.end) {
+			c.errs.Add(diag.At(e.m.path, e.m.fm.PeriodEndAt, "period_end %s of %s is not before the end of its fiscal year: %s ends %s (%s), and only the year's last half or quarter ends with it", day(e.end), e.p, y.p, day(y.end), y.m.path))
+			continue
+		}
+		kept = append(kept, e)
+	}
+	line = kept
+	// The longest run of strictly increasing dates, keeping the earlier
+	// brief on ties; every brief off it is out of line.
+	n := len(line)
+	length, prev := make([]int, n), make([]int, n)
+	best := -1
+	for i := range line {
+		length[i], prev[i] = 1, -1
+		for j := 0; j < i; j++ {
+			if line[j].end.Before(line[i].end) && length[j]+1 > length[i] {
+				length[i], prev[i] = length[j]+1, j
 			}
 		}
+		if best < 0 || length[i] > length[best] {
+			best = i
+		}
+	}
+	inLine := make([]bool, n)
+	for i := best; i >= 0; i = prev[i] {
+		inLine[i] = true
+	}
+	for i, e := range line {
+		if inLine[i] {
+			continue
+		}
+		var msg string
+		for j := i - 1; j >= 0; j-- {
+			if inLine[j] && !line[j].end.Before(e.end) {
+				msg = fmt.Sprintf("period_end %s of %s is not after period_end %s of the earlier period %s (%s)", day(e.end), e.p, day(line[j].end), line[j].p, line[j].m.path)
+				break
+			}
+		}
+		if msg == "" {
+			for j := i + 1; j < n; j++ {
+				if inLine[j] && !line[j].end.After(e.end) {
+					msg = fmt.Sprintf("period_end %s of %s is not before period_end %s of the later period %s (%s)", day(e.end), e.p, day(line[j].end), line[j].p, line[j].m.path)
+					break
+				}
+			}
+		}
+		c.errs.Add(diag.At(e.m.path, e.m.fm.PeriodEndAt, "%s: period ends must follow the periods' order", msg))
 	}
 }
 

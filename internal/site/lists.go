@@ -82,7 +82,8 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 
 // tagCollisions reports tags of different briefs that would share a page:
 // they make one URL but are written differently beyond letter case (C# and
-// C). The error is at the later brief's tag.
+// C). The error is at the later brief's tag, in publication order: the
+// tag written first keeps its page.
 func tagCollisions(pub []*rendered) diag.List {
 	var errs diag.List
 	type first struct {
@@ -90,7 +91,8 @@ func tagCollisions(pub []*rendered) diag.List {
 		path string
 	}
 	seen := map[string]first{}
-	for _, r := range pub {
+	for i := len(pub) - 1; i >= 0; i-- { // in publication order: pub is newest first
+		r := pub[i]
 		for _, t := range r.meta.Tags {
 			f, ok := seen[t.Slug]
 			if !ok {
@@ -110,12 +112,13 @@ func tagCollisions(pub []*rendered) diag.List {
 // companyCollisions reports companies that would share a page: different
 // tickers or company names (AMZN and amzn, "Acme, Inc." and "Acme Inc.")
 // make one URL, but their briefs are different companies that never read
-// each other's values. The error is at the later brief's ticker or company.
+// each other's values. The error is at the later brief's ticker or company,
+// in publication order.
 func companyCollisions(pub []*rendered) diag.List {
 	var errs diag.List
 	seen := map[string]meta{}
-	for _, r := range pub {
-		m := r.meta
+	for i := len(pub) - 1; i >= 0; i-- { // in publication order: pub is newest first
+		m := pub[i].meta
 		if m.Company == "" {
 			continue
 		}

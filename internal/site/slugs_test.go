@@ -111,7 +111,7 @@ func TestSlugCollisions(t *testing.T) {
 		want  []string
 	}{
 		{"tags differ by a symbol",
-			brief("a.md", "A", "2024-01-02", "tags: [C]\n", "a") + brief("b.md", "B", "2024-01-01", "tags: [x, C#]\n", "b"),
+			brief("a.md", "A", "2024-01-02", "tags: [C]\n", "a") + brief("b.md", "B", "2024-01-03", "tags: [x, C#]\n", "b"),
 			[]string{`content/b.md:4:11: tag "C#" has the same URL (tags/c/) as tag "C" at content/a.md:4:8: write the tag the same way everywhere, or rename one`}},
 		{"case is one tag",
 			brief("a.md", "A", "2024-01-02", "tags: [Cloud]\n", "a") + brief("b.md", "B", "2024-01-01", "tags: [cloud]\n", "b"),
@@ -132,14 +132,24 @@ func TestSlugCollisions(t *testing.T) {
 			brief("a.md", "A", "2024-01-02", "", "a") + brief("b.md", "B", "2024-01-01", "summary: S\nslug: a\n", "b"),
 			[]string{"content/b.md:5:7: slug a is already used by content/a.md"}},
 		{"tickers differ by case",
-			brief("a.md", "A", "2024-01-02", "ticker: AMZN\n", "a") + brief("b.md", "B", "2024-01-01", "ticker: amzn\n", "b") +
+			brief("a.md", "A", "2024-01-02", "ticker: AMZN\n", "a") + brief("b.md", "B", "2024-01-03", "ticker: amzn\n", "b") +
 				brief("c.md", "C", "2023-01-01", "company: Amazon\nticker: AMZN\n", "c"),
-			[]string{`content/b.md:4:9: ticker "amzn" has the same page (companies/amzn/) as ticker "AMZN" at content/a.md:4:9: write the company the same way in every brief, or rename one`}},
+			[]string{`content/b.md:4:9: ticker "amzn" has the same page (companies/amzn/) as ticker "AMZN" at content/c.md:5:9: write the company the same way in every brief, or rename one`}},
 		{"company names differ by a comma",
-			brief("a.md", "A", "2024-01-02", "company: Acme Inc.\n", "a") + brief("b.md", "B", "2024-01-01", "company: \"Acme, Inc.\"\n", "b"),
+			brief("a.md", "A", "2024-01-02", "company: Acme Inc.\n", "a") + brief("b.md", "B", "2024-01-03", "company: \"Acme, Inc.\"\n", "b"),
 			[]string{`content/b.md:4:11: company "Acme, Inc." has the same page (companies/acme-inc/) as company "Acme Inc." at content/a.md:4:10`}},
+		// The later brief by date gets the error, whichever file it is.
+		{"later brief's ticker",
+			brief("a.md", "A", "2025-01-09", "ticker: BRK.B\n", "a") + brief("b.md", "B", "2025-01-02", "ticker: BRK-B\n", "b"),
+			[]string{`content/a.md:4:9: ticker "BRK.B" has the same page (companies/brk-b/) as ticker "BRK-B" at content/b.md:4:9`}},
+		{"later brief's ticker, dates swapped",
+			brief("a.md", "A", "2025-01-02", "ticker: BRK.B\n", "a") + brief("b.md", "B", "2025-01-09", "ticker: BRK-B\n", "b"),
+			[]string{`content/b.md:4:9: ticker "BRK-B" has the same page (companies/brk-b/) as ticker "BRK.B" at content/a.md:4:9`}},
+		{"later brief's tag",
+			brief("a.md", "A", "2025-01-09", "tags: [C#]\n", "a") + brief("b.md", "B", "2025-01-02", "tags: [C]\n", "b"),
+			[]string{`content/a.md:4:8: tag "C#" has the same URL (tags/c/) as tag "C" at content/b.md:4:8`}},
 		{"a ticker and a name",
-			brief("a.md", "A", "2024-01-02", "company: Acme\nticker: ACME\n", "a") + brief("b.md", "B", "2024-01-01", "company: acme\n", "b"),
+			brief("a.md", "A", "2024-01-02", "company: Acme\nticker: ACME\n", "a") + brief("b.md", "B", "2024-01-03", "company: acme\n", "b"),
 			[]string{`content/b.md:4:10: company "acme" has the same page (companies/acme/) as ticker "ACME" at content/a.md:5:9`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,4 +194,19 @@ func TestCompanyBriefsByPeriod(t *testing.T) {
 		brief("e.md", "2024 again", "2025-02-01", "ticker: ACME\nperiod: FY2024\n", "e"),
 		site.Options{NoOG: true})
 	b.AssertFileOrder("companies/acme/index.html", "2024 again", "The year 2024", "The first half", "The year 2023", "Looking back at 2022")
+}
+
+// A company name typed with combining accents (NFD, as macOS pastes it) is
+// the same company as the precomposed (NFC) spelling: one page, one
+// history, no collision; the same for tags.
+func TestCompanyNFC(t *testing.T) {
+	b := sitetest.Test(t, brief("d.md", "D", "2024-01-01", "company: Soci\u00e9t\u00e9 G\u00e9n\u00e9rale\nperiod: FY2023\ntags: [Caf\u00e9]\n", "d")+
+		brief("k.md", "K", "2024-01-02", "company: Socie\u0301te\u0301 Ge\u0301ne\u0301rale\nperiod: FY2024\ntags: [Cafe\u0301]\n", "k"),
+		site.Options{NoOG: true})
+	b.AssertFileExists("companies/soci\u00e9t\u00e9-g\u00e9n\u00e9rale/index.html", true)
+	b.AssertFileExists("companies/socie\u0301te\u0301-ge\u0301ne\u0301rale/index.html", false)
+	b.AssertFileExists("tags/cafe\u0301/index.html", false)
+	b.AssertFileContent("tags/caf\u00e9/index.html", ">D<", ">K<")
+	// Each brief links to the other as the same company's previous or next.
+	b.AssertFileContent("companies/soci\u00e9t\u00e9-g\u00e9n\u00e9rale/index.html", ">D<", ">K<")
 }
