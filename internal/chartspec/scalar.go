@@ -209,7 +209,7 @@ func (t *text) decode(start int, n *yaml.Node) []int {
 				return nil
 			}
 		default:
-			d.emit(string(c), d.i)
+			d.emit(string(d.src[d.i:d.i+1]), d.i)
 			d.i++
 		}
 	}
