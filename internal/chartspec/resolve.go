@@ -204,7 +204,13 @@ func (r *resolver) writtenNames() []string {
 		case series:
 			base := strings.TrimSpace(it.expr)
 			if m := rangeRE.FindStringSubmatch(base); m != nil {
-				base = m[1]
+				// A range may name a figure of the company's other briefs.
+				if en, ok := r.set.Get(m[1]); ok {
+					names = append(names, en.Label)
+				} else {
+					names = append(names, strings.ReplaceAll(m[1], "_", " "))
+				}
+				continue
 			}
 			if en, ok := known(base); ok {
 				names = append(names, en.Label)
@@ -226,8 +232,11 @@ func (r *resolver) writtenNames() []string {
 			}
 		}
 	}
-	if r.spec.Kind == chart.Waterfall {
+	switch r.spec.Kind {
+	case chart.Waterfall:
 		names = append(names, cmp.Or(r.spec.Total, "Total"))
+	case chart.Pie, chart.Donut:
+		names = append(names, chart.Other)
 	}
 	return names
 }
