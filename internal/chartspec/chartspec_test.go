@@ -111,6 +111,8 @@ func TestResolve(t *testing.T) {
 			errs: []string{"12:16: unknown name bb (did you mean b?)"}},
 		{name: "a quoted value over two lines", block: "type: bar\ntitle: T\ndata:\n  X: \"a +\n    zz\"\n",
 			errs: []string{"14:5: unknown name zz (did you mean a?)"}},
+		{name: "a folded block value", block: "type: bar\ntitle: T\ndata:\n  X: >-\n    a +\n    zz\n",
+			errs: []string{"15:5: unknown name zz (did you mean a?)"}},
 		{name: "a tagged value counts from its text", block: "type: bar\ntitle: T\ndata:\n  X: !!str a + zz\n",
 			errs: []string{"13:6: !!str a + zz carries a YAML tag: write a + zz without the tag", "13:16: unknown name zz (did you mean a?)"}},
 		{name: "an indented block keeps its indent", block: "type: bar\ntitle: T\ndata:\n  X: a + zz\n", cols: []int{2, 2, 2, 2},

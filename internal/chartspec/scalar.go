@@ -1,6 +1,7 @@
 package chartspec
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -182,6 +183,18 @@ func (t *text) decode(start int, n *yaml.Node) []int {
 	case n.Style&yaml.SingleQuotedStyle != 0:
 		quote = '\''
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		// An indentation indicator (|2) counts from the parent's indent,
+		// which the node does not give: try each indent that fits.
+		for indent := -1; indent < 80; indent++ {
+			d := &decoder{src: t.src, i: start, want: n.Value}
+			d.block(n.Style&yaml.FoldedStyle != 0, indent)
+			if string(d.val) == d.want {
+				return append(d.at, d.i)
+			}
+			if !explicitIndent(t.src[start:]) {
+				break
+			}
+		}
 		return nil
 	}
 	if quote != 0 {
@@ -217,4 +230,76 @@ func (t *text) decode(start int, n *yaml.Node) []int {
 		return nil
 	}
 	return append(d.at, d.i)
+}
+
+// explicitIndent tells whether a block scalar's header has an indentation
+// indicator.
+func explicitIndent(header []byte) bool {
+	for _, c := range header[1:] {
+		switch {
+		case c >= '1' && c <= '9':
+			return true
+		case c != '+' && c != '-':
+			return false
+		}
+	}
+	return false
+}
+
+// block reads a literal (|) or folded (>) scalar from its header at d.i:
+// its lines less their indent, a folded one's single breaks between lines
+// of text read as spaces. indent -1 takes the first line's.
+func (d *decoder) block(folded bool, indent int) {
+	nl := bytes.IndexByte(d.src[d.i:], '\n')
+	if nl < 0 {
+		return
+	}
+	i := d.i + nl + 1
+	breaks, brk := 0, d.i+nl
+	first, prevMore := true, false
+	for i < len(d.src) && len(d.val) < len(d.want) {
+		end := bytes.IndexByte(d.src[i:], '\n')
+		if end < 0 {
+			end = len(d.src)
+		} else {
+			end += i
+		}
+		line := bytes.TrimSuffix(d.src[i:end], []byte("\r"))
+		sp := len(line) - len(bytes.TrimLeft(line, " "))
+		if sp == len(line) && (indent < 0 || sp <= indent) {
+			breaks++
+			i = end + 1
+			continue
+		}
+		if indent < 0 {
+			indent = sp
+		}
+		if sp < indent {
+			break
+		}
+		more := sp > indent || indent < len(line) && line[indent] == '\t'
+		n := breaks + 1
+		switch {
+		case first:
+			n = breaks
+		case folded && !prevMore && !more && breaks == 0:
+			d.emit(" ", brk)
+			n = 0
+		case folded && !prevMore && !more:
+			n = breaks
+		}
+		for ; n > 0; n-- {
+			d.emit("\n", brk)
+		}
+		for j := indent; j < len(line) && len(d.val) < len(d.want); j++ {
+			d.emit(string(line[j:j+1]), i+j)
+		}
+		first, prevMore, breaks, brk = false, more, 0, i+len(line)
+		i = end + 1
+	}
+	// A clipped or kept scalar ends in its line breaks.
+	for len(d.val) < len(d.want) && d.want[len(d.val)] == '\n' {
+		d.emit("\n", brk)
+	}
+	d.i = brk
 }

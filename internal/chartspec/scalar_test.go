@@ -7,9 +7,10 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// Every scalar that yaml writes, in any flow style (quotes, escapes, long
-// lines folded), reads back with each character of its value placed on a
-// character of the block: the text itself or the escape that stands for it.
+// Every scalar that yaml writes, in any style (quotes, escapes, long lines
+// folded, literal and folded blocks), reads back with each character of
+// its value placed on a character of the block: the text itself or the
+// escape that stands for it.
 func FuzzValuePos(f *testing.F) {
 	for _, s := range []string{"a + b", "it's", `a "b" \ c`, "x\ty\n\nz", "é + \u0085 + \x01", "  lead and trail  ",
 		"a long value that yaml folds over several lines when it writes it, a long value that yaml folds over several lines"} {
@@ -19,7 +20,7 @@ func FuzzValuePos(f *testing.F) {
 		if !utf8.ValidString(v) {
 			return
 		}
-		for _, style := range []yaml.Style{0, yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle} {
+		for _, style := range []yaml.Style{0, yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle, yaml.LiteralStyle, yaml.FoldedStyle} {
 			doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
 				{Kind: yaml.ScalarNode, Value: "data"},
 				{Kind: yaml.ScalarNode, Tag: "!!str", Style: style, Value: v}}}
@@ -32,9 +33,6 @@ func FuzzValuePos(f *testing.F) {
 				continue
 			}
 			n := root.Content[0].Content[1]
-			if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-				continue
-			}
 			tx := newText(src)
 			at := tx.decode(tx.props(tx.offset(n.Line, n.Column)), n)
 			if at == nil {
