@@ -31,8 +31,14 @@ test:
 ## benchmarks (charts, OpenGraph, incremental rebuild, edit to reload). The
 ## whole-site builds go first: the Go benchmarks create and delete thousands
 ## of files, which slows creating files for a few minutes on this disk.
+## BENCH_N=100000 make bench adds an opt-in run of that many briefs (one
+## run of each step, corpus in BENCH_DIR: a tmpfs such as /dev/shm spares
+## the disk 100,000 file creations and deletions).
+BENCH_N   ?=
+BENCH_DIR ?= .
 bench:
 	$(GO) run ./cmd/briefs-bench
+	$(if $(BENCH_N),$(GO) run ./cmd/briefs-bench -sizes $(BENCH_N) -runs 1 -settle 0 -dir $(BENCH_DIR))
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/chart ./internal/ogimage ./internal/site ./internal/server ./internal/bench
 
 ## fuzz: run every fuzz target for FUZZTIME each

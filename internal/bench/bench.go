@@ -178,7 +178,7 @@ func runBuild(bin, dir string, extra ...string) (Result, error) {
 // bench runs in, beside its corpora).
 const stampPath = ".bench-deleted"
 
-// Run is the bench command: briefs-bench [-sizes 1000,10000] [-runs 3] [-settle 6m] [-keep].
+// Run is the bench command: briefs-bench [-sizes 1000,10000] [-runs 3] [-settle 6m] [-dir .] [-keep].
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("briefs-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -186,18 +186,22 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	keep := fs.Bool("keep", false, "keep the generated corpora")
 	reps := fs.Int("runs", 3, "runs of each step; the median is reported")
 	settle := fs.Duration("settle", 6*time.Minute, "time to leave between the previous bench's cleanup and the first build")
+	under := fs.String("dir", ".", "folder to generate the corpora in; the project folder is on the disk a real site lives on")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	// Corpora go beside the project, on the disk a real site lives on
 	// (here /tmp is a much slower file system for creating files).
-	tmp, err := os.MkdirTemp(".", ".bench-")
+	tmp, err := os.MkdirTemp(*under, ".bench-")
 	if err != nil {
 		return err
 	}
 	if !*keep {
 		defer func() {
 			_ = os.RemoveAll(tmp)
+			if *under != "." {
+				return // deletions elsewhere (a tmpfs) do not slow this disk
+			}
 			_ = os.WriteFile(stampPath, []byte(time.Now().Format(time.RFC3339Nano)+"\n"), 0o644)
 		}()
 	}
@@ -242,7 +246,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// garbage collector settings briefs build uses. They run last: a child
 	// process's peak memory as the kernel reports it includes its parent's
 	// (exec records the forked address space's), so no build may follow.
-	gctune.Batch()
+	defer gctune.Batch()()
 	for _, c := range corpora {
 		res, err := discardedBuild(c, *reps)
 		if err != nil {

@@ -16,7 +16,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/adrg/frontmatter"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/period"
@@ -183,12 +182,6 @@ var (
 
 var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "period_end", "headline", "currency", "scale", "sources", "figures", "derived", "checks", "cik"}
 
-// nodeFormat makes adrg/frontmatter decode into a yaml.v3 Node instead of
-// its default yaml.v2 path, which loses positions, order and duplicates.
-var nodeFormat = frontmatter.NewFormat("---", "---", func(data []byte, v any) error {
-	return yaml.Unmarshal(data, v.(*yaml.Node))
-})
-
 // Parse reads a brief on its own and resolves its values (name@PERIOD
 // reads only its own series). It returns every problem found, not only the
 // first; the brief is nil only when the frontmatter could not be read at all.
@@ -253,9 +246,8 @@ func (b *Brief) badUTF8(errs *diag.List) {
 	}
 }
 
-// readFrontmatter finds and decodes the frontmatter. adrg/frontmatter takes
-// a BOM or an unclosed block for "no frontmatter" without an error, so both
-// are detected here first.
+// readFrontmatter finds and decodes the frontmatter: a BOM, a file that
+// does not open a block and a block never closed are errors.
 func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []byte, bool) {
 	at := func(line, col int, format string, args ...any) {
 		errs.Add(diag.At(file, diag.Pos{Line: line, Col: col}, format, args...))
@@ -274,8 +266,8 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 		return nil, nil, false
 	}
 	var doc yaml.Node
-	body, err := frontmatter.Parse(bytes.NewReader(src), &doc, nodeFormat)
-	if err != nil {
+	front, body := splitFrontmatter(src)
+	if err := yaml.Unmarshal(front, &doc); err != nil {
 		line, msg := diag.YAMLLine(err)
 		at(line+1, 1, "frontmatter is not valid YAML: %s", msg)
 		return nil, nil, false
@@ -328,6 +320,25 @@ func ParseSite(file string, src []byte) (Site, diag.List) {
 }
 
 // hasClosingFence reports whether a line --- follows the opening one.
+// splitFrontmatter cuts a file that hasClosingFence into the YAML between
+// its first line and the closing fence, and the body after the fence (both
+// share src). It splits where adrg/frontmatter did: the first later line
+// that is --- once trimmed of white space.
+func splitFrontmatter(src []byte) (front, body []byte) {
+	start := bytes.IndexByte(src, '\n') + 1
+	for off := start; off < len(src); {
+		end := len(src)
+		if nl := bytes.IndexByte(src[off:], '\n'); nl >= 0 {
+			end = off + nl + 1
+		}
+		if string(bytes.TrimSpace(src[off:end])) == "---" {
+			return src[start:off], src[end:]
+		}
+		off = end
+	}
+	return src[start:], nil
+}
+
 func hasClosingFence(src []byte) bool {
 	_, rest, _ := bytes.Cut(src, []byte("\n"))
 	for len(rest) > 0 {
@@ -581,7 +592,7 @@ func (p *parser) values(n topNodes) {
 		p.checks(n.checks)
 	}
 	if b.Headline != "" {
-		if _, ok := b.Figures.Get(b.Headline); !ok {
+		if _, ok := b.Figures.Named(b.Headline); !ok {
 			p.errs.Add(diag.At(b.Path, diag.Pos{Line: 1, Col: 1}, "headline %s is not a figure or derived name", b.Headline))
 		}
 	} else {
@@ -964,7 +975,7 @@ func (p *parser) filed() {
 	}
 	for _, x := range p.b.XBRL {
 		if x.Imported && x.Filings[p.b.Period] == nil {
-			x.Entry.Failed, x.Entry.HasValue = true, false
+			x.Entry.Failed = true
 		}
 	}
 }

@@ -97,7 +97,7 @@ func TestDesignExample(t *testing.T) {
 	}
 	want := map[string]string{"aws_sales_share": "16.9%", "aws_income_share": "58.0%", "other_margin": "5.4%", "net_sales": "$638.0 billion", "cloud_share": "30.0%"}
 	for name, w := range want {
-		e, ok := b.Figures.Get(name)
+		e, ok := b.Figures.Figure(name)
 		if !ok {
 			t.Fatalf("no %s", name)
 		}
@@ -109,7 +109,7 @@ func TestDesignExample(t *testing.T) {
 	if b.Headline != "aws_sales_share" || b.Slug != "amazon" || len(b.Checks) != 2 || b.Title != "The Cloud Behind the Cart" {
 		t.Errorf("fields: headline %q slug %q checks %d", b.Headline, b.Slug, len(b.Checks))
 	}
-	if e, _ := b.Figures.Get("other_margin"); e.Label != "Other margin" {
+	if e, _ := b.Figures.Named("other_margin"); e.Label != "Other margin" {
 		t.Errorf("label from key = %q", e.Label)
 	}
 	// The body starts right after the closing fence, and positions map back.
@@ -130,7 +130,7 @@ func TestCRLF(t *testing.T) {
 	if len(errs) != 0 {
 		t.Fatalf("errors: %v", errs)
 	}
-	if e, _ := b.Figures.Get("aws_income_share"); e.Value.D.StringFixed(4) != "0.5802" {
+	if e, _ := b.Figures.Figure("aws_income_share"); e.Value.D.StringFixed(4) != "0.5802" {
 		t.Errorf("aws_income_share = %s", e.Value.D)
 	}
 }
@@ -194,12 +194,28 @@ func TestSeriesInTimeOrder(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	e, _ := b.Figures.Get("s")
-	var got []string
-	for _, p := range e.Series {
-		got = append(got, p.Period)
-	}
-	if strings.Join(got, " ") != "FY2022 FY2023 FY2024Q1 FY2024H1 FY2024" {
+	e, _ := b.Figures.Named("s")
+	if got := e.Periods; strings.Join(got, " ") != "FY2022 FY2023 FY2024Q1 FY2024H1 FY2024" {
 		t.Errorf("series order %v", got)
+	}
+}
+
+// TestSplitFrontmatter: the YAML is what lies between the first line and
+// the first later line that is --- once trimmed, and the body what follows
+// that line, as adrg/frontmatter split them.
+func TestSplitFrontmatter(t *testing.T) {
+	for _, c := range []struct{ src, front, body string }{
+		{"---\na: 1\n---\nBody.\n", "a: 1\n", "Body.\n"},
+		{"---\r\na: 1\r\n---\r\nBody.\r\n", "a: 1\r\n", "Body.\r\n"},
+		{"---\na: 1\n  ---  \nBody.\n", "a: 1\n", "Body.\n"},
+		{"---\na: 1\n---", "a: 1\n", ""},
+		{"---\n---\n", "", ""},
+		{"---\na: '---'\n---\n---\n", "a: '---'\n", "---\n"},
+		{"---\na: 1\n----\n---\nb\n", "a: 1\n----\n", "b\n"},
+	} {
+		front, body := splitFrontmatter([]byte(c.src))
+		if string(front) != c.front || string(body) != c.body {
+			t.Errorf("%q: front %q body %q, want %q and %q", c.src, front, body, c.front, c.body)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -50,9 +51,12 @@ func Fingerprint(fsys fs.FS, dirs []string, extra ...string) (string, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Streamed through one buffer per worker: reading each file
+			// whole would allocate as much as the site's sources.
+			buf := make([]byte, 32<<10)
+			h := sha256.New()
 			for i := range jobs {
-				data, err := content.ReadFile(fsys, names[i]) // never a file outside the site
-				sums[i], errs[i] = sha256.Sum256(data), err
+				sums[i], errs[i] = hashFile(fsys, names[i], h, buf)
 			}
 		}()
 	}
@@ -72,6 +76,27 @@ func Fingerprint(fsys fs.FS, dirs []string, extra ...string) (string, error) {
 		fmt.Fprintf(h, "%q %x\n", n, sums[i])
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashFile is the SHA-256 of a file of fsys, never one outside the site
+// (content.Resolve follows links only inside it).
+func hashFile(fsys fs.FS, name string, h hash.Hash, buf []byte) ([32]byte, error) {
+	var sum [32]byte
+	real, err := content.Resolve(fsys, name)
+	if err != nil {
+		return sum, err
+	}
+	f, err := fsys.Open(real)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h.Reset()
+	if _, err := io.CopyBuffer(h, struct{ io.Reader }{f}, buf); err != nil {
+		return sum, err
+	}
+	h.Sum(sum[:0])
+	return sum, nil
 }
 
 // FileHash hashes one file (the running binary, say).

@@ -171,7 +171,7 @@ func (r *resolver) label(e figures.Node, expr string) string {
 	if !isRef {
 		return expr
 	}
-	if en, found := r.set.Get(ref.Name); found {
+	if en, found := r.set.Named(ref.Name); found {
 		if ref.Period != "" {
 			return ref.Period
 		}
@@ -186,15 +186,15 @@ func (r *resolver) label(e figures.Node, expr string) string {
 // a highlight wrong.
 func (r *resolver) writtenNames() []string {
 	var names []string
-	known := func(name string) (*figures.Entry, bool) {
-		if en, ok := r.set.Get(name); ok {
+	known := func(name string) (figures.Named, bool) {
+		if en, ok := r.set.Named(name); ok {
 			return en, true
 		}
 		var all []string
-		for _, en := range r.set.Entries() {
+		for _, en := range r.set.Names() {
 			all = append(all, en.Name)
 		}
-		return r.set.Get(diag.Closest(name, all))
+		return r.set.Named(diag.Closest(name, all))
 	}
 	series := r.spec.Kind == chart.Line || r.spec.Kind == chart.Stacked
 	for _, it := range items(r.spec.data) {
@@ -205,7 +205,7 @@ func (r *resolver) writtenNames() []string {
 			base := strings.TrimSpace(it.expr)
 			if m := rangeRE.FindStringSubmatch(base); m != nil {
 				// A range may name a figure of the company's other briefs.
-				if en, ok := r.set.Get(m[1]); ok {
+				if en, ok := r.set.Named(m[1]); ok {
 					names = append(names, en.Label)
 				} else {
 					names = append(names, strings.ReplaceAll(m[1], "_", " "))
@@ -329,7 +329,7 @@ func (r *resolver) periods(it item) (base, name string, ps []string, ok bool) {
 		ps, err := r.set.Range(name, from, to)
 		if err != nil {
 			msg := err.Error()
-			if _, found := r.set.Get(name); !found {
+			if _, found := r.set.Named(name); !found {
 				if hint := r.set.DidYouMean(name); !strings.HasSuffix(msg, hint) {
 					msg += hint
 				}
@@ -338,25 +338,22 @@ func (r *resolver) periods(it item) (base, name string, ps []string, ok bool) {
 			return "", "", nil, false
 		}
 		label := strings.ReplaceAll(name, "_", " ")
-		if en, found := r.set.Get(name); found {
+		if en, found := r.set.Named(name); found {
 			label = en.Label
 		}
 		return name, label, ps, true
 	}
-	en, found := r.set.Get(it.expr)
+	en, found := r.set.Named(it.expr)
 	switch {
 	case !found:
 		msg := fmt.Sprintf("unknown name %s", it.expr) + r.set.DidYouMean(it.expr)
 		r.es.at(it.node, "%s", msg)
 		return "", "", nil, false
-	case len(en.Series) == 0:
+	case len(en.Periods) == 0:
 		r.es.at(it.node, "a %s chart takes series (figures with values over periods); %s has one value", r.spec.Kind, it.expr)
 		return "", "", nil, false
 	}
-	for _, p := range en.Series {
-		ps = append(ps, p.Period)
-	}
-	return it.expr, en.Label, ps, true
+	return it.expr, en.Label, en.Periods, true
 }
 
 // single resolves a chart of one series: bars, slices or a waterfall's

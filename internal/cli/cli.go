@@ -215,7 +215,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fail(1, "briefs build: %s has no content/ folder", *src)
 	}
 	start := time.Now()
-	gctune.Batch()
+	defer gctune.Batch()()
 	key := buildKey(*src, *baseURL, *drafts, *strict, *noOG)
 	if key != "" && !*force {
 		if n, ok := buildcache.UpToDate(*out, key); ok {
@@ -266,7 +266,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "briefs build: note: cannot remember this build: %v\n", err)
 		}
 	}
-	pages := o.Briefs + o.Companies
+	pages := o.Briefs + o.Companies + o.ListPages
 	for _, p := range o.Paths() {
 		if strings.HasSuffix(p, ".html") {
 			pages++

@@ -179,21 +179,21 @@ func readValues(t fs.FS) (map[string]*valueSet, error) {
 		if !b.Updated.IsZero() {
 			vs.updated = b.Updated.Format("2006-01-02")
 		}
-		filed := map[*figures.Entry]*brief.XBRLFigure{}
+		filed := map[string]*brief.XBRLFigure{}
 		for _, x := range b.XBRL {
-			filed[x.Entry] = x
+			filed[x.Entry.Name] = x
 		}
-		for _, e := range b.Figures.Entries() {
+		for _, e := range b.Figures.Names() {
 			add := func(name string, f figures.Figure) {
-				text := f.Text() + filingNote(filed[e], name, b.Period)
+				text := f.Text() + filingNote(filed[e.Name], name, b.Period)
 				vs.values[name] = text
 				vs.order = append(vs.order, name)
 			}
 			switch {
-			case len(e.Series) > 0:
-				for _, pt := range e.Series {
-					f, _ := b.Figures.Point(e.Name, pt.Period)
-					add(e.Name+"@"+pt.Period, f)
+			case len(e.Periods) > 0:
+				for _, p := range e.Periods {
+					f, _ := b.Figures.Point(e.Name, p)
+					add(e.Name+"@"+p, f)
 				}
 			case e.HasValue:
 				f, _ := b.Figures.Figure(e.Name)

@@ -46,21 +46,22 @@ func (s *Set) Value(name string) (Value, string, []*Source, error) {
 		return Value{}, "", nil, ErrReported
 	}
 	if !e.Derived {
-		if !e.HasValue {
+		v, ok := e.own(s.Period)
+		if !ok {
 			return Value{}, "", nil, fmt.Errorf("%s has no value for %s", name, s.Period)
 		}
-		return e.Value, e.written(s.Period), e.Sources, nil
+		return v, e.written(s.Period), e.cited, nil
 	}
-	switch e.state {
+	switch e.res.state {
 	case unvisited:
 		s.resolve(e)
 	case visiting:
 		return Value{}, "", nil, ErrCycle
 	}
-	if e.state != done {
+	if e.res.state != done {
 		return Value{}, "", nil, ErrReported
 	}
-	return e.Value, "", e.Sources, nil
+	return e.res.value, "", e.res.sources, nil
 }
 
 // ownsPeriod tells whether e answers name@period in its own set: the set's

@@ -14,7 +14,7 @@ func (c company) Value(name, period string) (Value, string, []*Source, error) {
 	if !ok {
 		return Value{}, "", nil, fmt.Errorf("no brief for %s", period)
 	}
-	if _, ok := s.Get(name); !ok {
+	if _, ok := s.Named(name); !ok {
 		return Value{}, "", nil, fmt.Errorf("the %s brief has no %s", period, name)
 	}
 	return s.Value(name)
@@ -23,7 +23,7 @@ func (c company) Value(name, period string) (Value, string, []*Source, error) {
 func (c company) Periods(name string) []string {
 	var ps []string
 	for p, s := range c {
-		if _, ok := s.Get(name); ok {
+		if _, ok := s.Named(name); ok {
 			ps = append(ps, p)
 		}
 	}
@@ -79,7 +79,7 @@ func TestAcrossBriefs(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
-			e, _ := s.Get("x")
+			e, _ := s.Figure("x")
 			if got, _ := Format(e.Value, ""); got != tt.want || e.Computation != tt.comp {
 				t.Errorf("%s = %s (%s), want %s (%s)", tt.expr, got, e.Computation, tt.want, tt.comp)
 			}

@@ -8,8 +8,9 @@ import (
 
 // Figure is a resolved value: a figure or derived value at one period,
 // with everything a page shows of it. The stages after Resolve (prose,
-// charts, pages, images, diff) read values only through it, so a value is
-// displayed, explained and cited the same way everywhere.
+// charts, pages, images, diff) read values only through it (and what a
+// name holds beyond one value through Named), so a value is displayed,
+// explained and cited the same way everywhere.
 type Figure struct {
 	Name string
 	// Period is the period of a series point or of a value read from
@@ -115,10 +116,10 @@ func SourceTitles(srcs []*Source) string {
 	return strings.Join(titles, "; ")
 }
 
-// figure is e's resolved form at its own period.
-func (s *Set) figure(e *Entry) Figure {
-	f := Figure{Name: e.Name, Label: e.Label, Value: e.Value, Format: e.Format, Derived: e.Derived,
-		Computation: e.Computation, Sources: e.Sources, Restated: e.Restated, Note: e.Note, own: s.Period}
+// figure is e's resolved form at its own period, whose value is v.
+func (s *Set) figure(e *Entry, v Value) Figure {
+	f := Figure{Name: e.Name, Label: e.Label, Value: v, Format: e.format(), Derived: e.Derived,
+		Computation: e.res.computation, Sources: e.sources(), Restated: e.Restated, Note: e.Note, own: s.Period}
 	if !e.Derived {
 		f.Computation = e.written(s.Period)
 	}
@@ -129,10 +130,14 @@ func (s *Set) figure(e *Entry) Figure {
 // has none (unknown, failed, or a series without that period).
 func (s *Set) Figure(name string) (Figure, bool) {
 	e, ok := s.byName[name]
-	if !ok || e.Failed || !e.HasValue || e.Derived && e.state != done {
+	if !ok {
 		return Figure{}, false
 	}
-	return s.figure(e), true
+	v, ok := e.own(s.Period)
+	if !ok {
+		return Figure{}, false
+	}
+	return s.figure(e, v), true
 }
 
 // Point returns the point of name's own series at period.
@@ -143,8 +148,8 @@ func (s *Set) Point(name, period string) (Figure, bool) {
 	}
 	for _, p := range e.Series {
 		if p.Period == period {
-			f := s.figure(e)
-			f.Period, f.Value, f.Computation = period, p.Value, signed(p.Literal)
+			f := s.figure(e, p.Value)
+			f.Period, f.Computation = period, signed(p.Literal)
 			return f, true
 		}
 	}
@@ -156,11 +161,12 @@ func (s *Set) Point(name, period string) (Figure, bool) {
 func (s *Set) Figures() []Figure {
 	var out []Figure
 	for _, e := range s.order {
-		if f, ok := s.Figure(e.Name); ok {
-			out = append(out, f)
+		v, own := e.own(s.Period)
+		if own {
+			out = append(out, s.figure(e, v))
 		}
 		for _, p := range e.Series {
-			if e.HasValue && p.Period == s.Period {
+			if own && p.Period == s.Period {
 				continue // the value at the brief's period, above
 			}
 			if f, ok := s.Point(e.Name, p.Period); ok {
@@ -169,6 +175,64 @@ func (s *Set) Figures() []Figure {
 		}
 	}
 	return out
+}
+
+// Named is what a set holds under one name once resolved, whatever its
+// periods: its label, kind and periods, and the sources its value rests
+// on. It is a copy: reading it changes nothing in the set.
+type Named struct {
+	Name, Label string
+	Derived     bool
+	// Expr is a derived value's expression as written.
+	Expr string
+	// Failed marks a figure whose value could not be read; its error is
+	// reported where it is written.
+	Failed bool
+	// Periods are the periods of the figure's series in time order; nil
+	// for a single value.
+	Periods []string
+	// HasValue tells whether it has a value at the brief's period (Value):
+	// false for a failed one, a derived value that could not be computed
+	// and a series without that period.
+	HasValue bool
+	// Value is the value at the brief's period; for a single figure, the
+	// value as read even when it failed.
+	Value Value
+	// Sources are the sources the value rests on, filings included.
+	Sources []*Source
+}
+
+// Named returns what the set holds under name.
+func (s *Set) Named(name string) (Named, bool) {
+	e, ok := s.byName[name]
+	if !ok {
+		return Named{}, false
+	}
+	return s.named(e), true
+}
+
+// Names lists what the set holds under each name, in file order.
+func (s *Set) Names() []Named {
+	out := make([]Named, len(s.order))
+	for i, e := range s.order {
+		out[i] = s.named(e)
+	}
+	return out
+}
+
+func (s *Set) named(e *Entry) Named {
+	n := Named{Name: e.Name, Label: e.Label, Derived: e.Derived, Expr: e.ExprText, Failed: e.Failed, Sources: e.sources()}
+	n.Value, n.HasValue = e.own(s.Period)
+	if !e.Derived && len(e.Series) == 0 {
+		n.Value = e.Value
+	}
+	if len(e.Series) > 0 {
+		n.Periods = make([]string, len(e.Series))
+		for i, p := range e.Series {
+			n.Periods[i] = p.Period
+		}
+	}
+	return n
 }
 
 // At returns name's value at period, from the set or, through the
@@ -182,7 +246,7 @@ func (s *Set) At(name, period string) (Figure, error) {
 	f := Figure{Name: name, Period: period, Label: strings.ReplaceAll(name, "_", " "), Value: r.v,
 		Sources: r.sources, own: s.Period}
 	if e, ok := s.byName[name]; ok {
-		f.Label, f.Format, f.Derived, f.Restated, f.Note = e.Label, e.Format, e.Derived, e.Restated, e.Note
+		f.Label, f.Format, f.Derived, f.Restated, f.Note = e.Label, e.format(), e.Derived, e.Restated, e.Note
 	}
 	// A value from another brief is one operand, shown as precisely as
 	// the value as displayed needs.

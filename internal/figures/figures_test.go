@@ -222,7 +222,7 @@ func TestDerived(t *testing.T) {
 			if errs := s.Resolve(); len(errs) > 0 {
 				t.Fatalf("Resolve: %v", errs)
 			}
-			e, _ := s.Get("d")
+			e, _ := s.Figure("d")
 			got, err := Format(e.Value, "")
 			if err != nil {
 				t.Fatal(err)
@@ -244,8 +244,8 @@ func TestDerivedIsExact(t *testing.T) {
 	if errs := s.Resolve(); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	e, _ := s.Get("sum")
-	c, _ := s.Get("c")
+	e, _ := s.Figure("sum")
+	c, _ := s.Figure("c")
 	if !e.Value.D.Equal(c.Value.D) {
 		t.Errorf("0.1 + 0.2 = %s, want exactly 0.3", e.Value.D)
 	}
@@ -484,7 +484,7 @@ func TestGrowthOrdersPeriodsInTime(t *testing.T) {
 				}
 				return
 			}
-			e, _ := s.Get("g")
+			e, _ := s.Figure("g")
 			if got, _ := Format(e.Value, ""); got != tt.want {
 				t.Errorf("growth = %s, want %s", got, tt.want)
 			}
@@ -591,8 +591,85 @@ func TestValuesStayBounded(t *testing.T) {
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "the result has more than 60 digits before the point") {
 		t.Fatalf("errors: %v", errs)
 	}
-	f, _ := s.Get("f26")
+	f, _ := s.Figure("f26")
 	if -f.Value.D.Exponent() > divPlaces {
 		t.Errorf("f26 has %d decimals", -f.Value.D.Exponent())
+	}
+}
+
+// A derived value's format that cannot show it is reported on every
+// Resolve, also after Reset (a brief resolved again because one it reads
+// changed), and the value shows in its unit's default meanwhile.
+func TestBadFormatReportedAfterReset(t *testing.T) {
+	s := amazon(t)
+	n, err := ParseExpr("aws_net_sales + net_sales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Entry{Name: "total", Derived: true, Expr: n, ExprText: "aws_net_sales + net_sales", Format: "pct", FormatAt: diag.Pos{Line: 9, Col: 12}}
+	if err := s.Add(e); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		errs := s.Resolve()
+		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/x.md:9:12: total: format pct needs a percent") {
+			t.Fatalf("resolve %d: errors %v", i, errs)
+		}
+		if f, _ := s.Figure("total"); f.Text() != "$745.6 billion" || f.Format != "" {
+			t.Errorf("resolve %d: shown as %q in format %q", i, f.Text(), f.Format)
+		}
+		if e.Format != "pct" {
+			t.Errorf("resolve %d: Resolve rewrote the declared format to %q", i, e.Format)
+		}
+		s.Reset()
+	}
+}
+
+// Named tells, after Resolve, what a name holds: its periods, whether it
+// has a value at the brief's period, and the sources that value rests on,
+// filings cited included; changing what it returns changes nothing.
+func TestNamed(t *testing.T) {
+	s := amazon(t)
+	if err := s.Add(&Entry{Name: "old", Series: []Point{{Period: "FY2022", Value: money("1.0", 1), Literal: "1.0"}}}); err != nil {
+		t.Fatal(err)
+	}
+	derive(t, s, "margin", "operating_income / net_sales")
+	derive(t, s, "bad", "net_sales / 0")
+	filing := &Source{ID: "sec-1", Title: "Form 10-K"}
+	for _, e := range s.Entries() {
+		if e.Name == "operating_income" {
+			e.Cite(filing)
+			e.Cite(filing)
+		}
+	}
+	if errs := s.Resolve(); len(errs) != 1 {
+		t.Fatalf("errors %v", errs)
+	}
+	tests := []struct {
+		name, periods, sources string
+		has                    bool
+	}{
+		{"sales", "FY2023 FY2024", "Amazon Q4 2024 Earnings Release", true},
+		{"old", "FY2022", "", false},
+		{"operating_income", "", "Amazon Q4 2024 Earnings Release; Form 10-K", true},
+		{"margin", "", "Amazon Q4 2024 Earnings Release; Form 10-K", true},
+		{"bad", "", "", false},
+	}
+	for _, tt := range tests {
+		n, ok := s.Named(tt.name)
+		if !ok || strings.Join(n.Periods, " ") != tt.periods || SourceTitles(n.Sources) != tt.sources || n.HasValue != tt.has {
+			t.Errorf("%s: %+v", tt.name, n)
+		}
+	}
+	n, _ := s.Named("sales")
+	n.Periods[0] = "FY1999"
+	if again, _ := s.Named("sales"); again.Periods[0] != "FY2023" {
+		t.Errorf("a changed Named changed the set: %v", again.Periods)
+	}
+	if _, ok := s.Named("nope"); ok {
+		t.Error("an unknown name is known")
+	}
+	if got := len(s.Names()); got != len(s.Entries()) {
+		t.Errorf("Names lists %d of %d", got, len(s.Entries()))
 	}
 }

@@ -24,19 +24,21 @@ type Point struct {
 	At diag.Pos
 }
 
-// Entry is a named figure or derived value.
+// Entry is a named figure or derived value as a brief declares it. Only
+// the brief that declares it writes its fields, before Resolve; what Resolve
+// computes lives in the set, and the stages after it read values through
+// Set.Figure, Set.Point, Set.At and Set.Named, never through an Entry.
 type Entry struct {
 	Name    string
 	Label   string
 	Derived bool
-	// Value is the entry's value; for a series, its value at the brief's
-	// period. HasValue is false for a series without that period.
-	Value    Value
-	HasValue bool
-	Series   []Point
-	Literal  string
-	Source   *Source
-	Format   string
+	// Value is a reported single value; a series has its values in Series
+	// and a derived value none until Resolve computes it.
+	Value   Value
+	Series  []Point
+	Literal string
+	Source  *Source
+	Format  string
 	// FormatAt is the position of Format's value.
 	FormatAt diag.Pos
 	// Expr is a derived value's expression, ExprText its text and ExprAt the
@@ -49,12 +51,6 @@ type Entry struct {
 	// Failed marks a figure whose value could not be read: its error is
 	// reported where it is written, and its uses stay quiet.
 	Failed bool
-	// Computation shows how a derived value was computed ("39.8 ÷ 68.6"),
-	// each rounded operand shown precisely enough that the arithmetic
-	// comes out at the value as displayed.
-	Computation string
-	// Sources are the sources the value rests on, in first-use order.
-	Sources []*Source
 	// Restated marks a figure that replaces a value an older brief of the
 	// company gave for the same period; Note says why.
 	Restated bool
@@ -62,11 +58,75 @@ type Entry struct {
 	// ValueAt is where a single value is written.
 	ValueAt diag.Pos
 
+	// cited are a reported value's sources: Source, then the filings it
+	// agrees with (Cite).
+	cited []*Source
+	// res is what Resolve computed of a derived value.
+	res resolved
+}
+
+// resolved is a derived value as Resolve computed it.
+type resolved struct {
 	state uint8
-	// expl and prog hold a derived value's computation until Resolve
-	// words it.
+	value Value
+	// computation shows how the value was computed ("39.8 ÷ 68.6"), each
+	// rounded operand shown precisely enough that the arithmetic comes
+	// out at the value as displayed.
+	computation string
+	// sources are the sources the value rests on, in first-use order.
+	sources []*Source
+	// badFormat marks a Format that cannot show the value (reported at
+	// FormatAt): the value shows in its unit's default.
+	badFormat bool
+	// expl and prog hold the computation until Resolve words it.
 	expl *expl
 	prog program
+}
+
+// Cite adds src, a filing a reported value agrees with, to the value's
+// sources (once), while the brief is read.
+func (e *Entry) Cite(src *Source) {
+	for _, s := range e.cited {
+		if s == src {
+			return
+		}
+	}
+	e.cited = append(e.cited, src)
+}
+
+// own is e's value at the brief's period; ok is false when it has none
+// (failed, not computed, or a series without that period).
+func (e *Entry) own(period string) (v Value, ok bool) {
+	switch {
+	case e.Failed:
+		return Value{}, false
+	case e.Derived:
+		return e.res.value, e.res.state == done
+	case len(e.Series) == 0:
+		return e.Value, true
+	}
+	for _, p := range e.Series {
+		if p.Period == period {
+			v, ok = p.Value, true
+		}
+	}
+	return v, ok
+}
+
+// sources are the sources e's value rests on.
+func (e *Entry) sources() []*Source {
+	if e.Derived {
+		return e.res.sources
+	}
+	return e.cited
+}
+
+// format is the format e's value shows in ("" for its unit's default).
+func (e *Entry) format() string {
+	if e.res.badFormat {
+		return ""
+	}
+	return e.Format
 }
 
 // Set holds a brief's named values.
@@ -86,33 +146,19 @@ func NewSet(file, period string) *Set {
 	return &Set{File: file, Period: period, byName: map[string]*Entry{}}
 }
 
-// Entries returns every entry in file order.
+// Entries returns every entry in file order, as declared: for the brief
+// that declares them, and for checks that compare declarations (literals,
+// positions) across briefs. Resolved values are read through Figure,
+// Point, At and Named.
 func (s *Set) Entries() []*Entry { return s.order }
-
-// Get returns the named entry.
-func (s *Set) Get(name string) (*Entry, bool) {
-	e, ok := s.byName[name]
-	return e, ok
-}
 
 // Add adds an entry; a name used twice is an error at the second use.
 func (s *Set) Add(e *Entry) *diag.Error {
 	if prev, ok := s.byName[e.Name]; ok {
 		return diag.At(s.File, e.Pos, "%s is defined twice (first at line %d)", e.Name, prev.Pos.Line)
 	}
-	if !e.Derived && !e.Failed {
-		if e.Source != nil {
-			e.Sources = []*Source{e.Source}
-		}
-		if len(e.Series) > 0 {
-			for _, p := range e.Series {
-				if p.Period == s.Period {
-					e.Value, e.HasValue = p.Value, true
-				}
-			}
-		} else {
-			e.HasValue = true
-		}
+	if !e.Derived && e.Source != nil {
+		e.cited = []*Source{e.Source}
 	}
 	s.byName[e.Name] = e
 	s.order = append(s.order, e)
@@ -125,8 +171,7 @@ func (s *Set) Reset() {
 	s.errs = nil
 	for _, e := range s.order {
 		if e.Derived {
-			e.state, e.Value, e.HasValue, e.Computation, e.Sources = unvisited, Value{}, false, "", nil
-			e.expl, e.prog = nil, program{}
+			e.res = resolved{}
 		}
 	}
 }
@@ -142,23 +187,23 @@ func (s *Set) Resolve() diag.List {
 	// A format that cannot show its value would drop the value from every
 	// page that shows it (the index, the image): an error where it is set.
 	for _, e := range s.order {
-		if e.Format == "" || e.state != done {
+		if e.Format == "" || e.res.state != done || e.res.badFormat {
 			continue
 		}
-		if _, err := Format(e.Value, e.Format); err != nil {
+		if _, err := Format(e.res.value, e.Format); err != nil {
 			s.errs.Add(diag.At(s.File, e.FormatAt, "%s: %v", e.Name, err))
-			e.Format = ""
+			e.res.badFormat = true
 		}
 	}
 	for _, e := range s.order {
-		if e.state == done && e.expl != nil {
-			f := e.Format
+		if e.res.state == done && e.res.expl != nil {
+			f := e.format()
 			if f == "" {
-				f = DefaultFormat(e.Value.Unit)
+				f = DefaultFormat(e.res.value.Unit)
 			}
-			want, _ := Format(e.Value, f)
-			e.Computation = explain(e.expl, e.prog, want, f)
-			e.expl, e.prog = nil, program{}
+			want, _ := Format(e.res.value, f)
+			e.res.computation = explain(e.res.expl, e.res.prog, want, f)
+			e.res.expl, e.res.prog = nil, program{}
 		}
 	}
 	errs := s.errs
@@ -176,13 +221,13 @@ const (
 // resolve evaluates e once; an error is recorded at e's own expression, and
 // entries that depend on a failed one fail quietly.
 func (s *Set) resolve(e *Entry) {
-	if e.state != unvisited || e.Failed {
+	if e.res.state != unvisited || e.Failed {
 		return
 	}
-	e.state = visiting
+	e.res.state = visiting
 	r, err := s.eval(e.Expr, []string{e.Name})
 	if err != nil {
-		e.state = failed
+		e.res.state = failed
 		s.errs.Add(s.exprError(e, err))
 		return
 	}
@@ -192,9 +237,7 @@ func (s *Set) resolve(e *Entry) {
 // done records a derived value; Resolve words its computation once every
 // format is known.
 func (e *Entry) done(r result) {
-	e.Value, e.HasValue, e.Sources = r.v, true, r.sources
-	e.Computation, e.expl, e.prog = r.comp.String(), r.comp, r.prog
-	e.state = done
+	e.res = resolved{state: done, value: r.v, computation: r.comp.String(), sources: r.sources, expl: r.comp, prog: r.prog}
 }
 
 // Reported tells whether err stands for an error already reported at the
@@ -295,7 +338,7 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 		}
 		for _, p := range e.Series {
 			if p.Period == ref.Period {
-				return operandResult(literalOperand(p.Value, signed(p.Literal)), e.Sources), nil
+				return operandResult(literalOperand(p.Value, signed(p.Literal)), e.cited), nil
 			}
 		}
 		return result{}, errAt(ref, "%s has no period %s (it has %s)", ref.Name, ref.Period, periods(e))
@@ -307,26 +350,27 @@ func (s *Set) lookup(ref *Ref, stack []string) (result, error) {
 				return result{}, errAt(ref, "cycle among derived values: %s", strings.Join(cycle, " → "))
 			}
 		}
-		if e.state == unvisited {
+		if e.res.state == unvisited {
 			// Evaluate with the caller's stack so that cycles are seen.
-			e.state = visiting
+			e.res.state = visiting
 			r, err := s.eval(e.Expr, append(stack, e.Name))
 			if err != nil {
-				e.state = failed
+				e.res.state = failed
 				s.errs.Add(s.exprError(e, err))
 				return result{}, &EvalError{Off: ref.At, quiet: true}
 			}
 			e.done(r)
 		}
-		if e.state == failed {
+		if e.res.state == failed {
 			return result{}, &EvalError{Off: ref.At, quiet: true}
 		}
-		return operandResult(displayOperand(e.Value), e.Sources), nil
+		return operandResult(displayOperand(e.res.value), e.res.sources), nil
 	}
-	if !e.HasValue {
+	v, has := e.own(s.Period)
+	if !has {
 		return result{}, errAt(ref, "%s has no value for the brief's period %s (it has %s): write %s@PERIOD", ref.Name, s.Period, periods(e), ref.Name)
 	}
-	return operandResult(literalOperand(e.Value, e.written(s.Period)), e.Sources), nil
+	return operandResult(literalOperand(v, e.written(s.Period)), e.cited), nil
 }
 
 // written is a figure's value at period as its literal is written, with a

@@ -4,16 +4,57 @@ package gctune
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"sync/atomic"
 )
 
-// Batch lets a build collect garbage less often, under a memory limit that
-// keeps a 10,000-brief build below 100 MiB: frequent collections only cost
-// CPU. GOGC or GOMEMLIMIT in the environment win. A long-running process
-// (serve) keeps the runtime's defaults.
-func Batch() {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(80 << 20)
+// Floor is the memory limit a build starts with: a 10,000-brief build
+// stays below 100 MiB under it.
+const Floor = 80 << 20
+
+// Batch lets a build collect garbage less often (GOGC=400) under a memory
+// limit of Floor, raised after any collection to twice the live heap when
+// that outgrows it: a fixed limit near the live heap (a build checking a
+// thousand companies' filings holds ~70 MiB) makes the collector run
+// back to back, which costs more than the build itself. GOGC or GOMEMLIMIT
+// in the environment win. A long-running process (serve) keeps the
+// runtime's defaults. Stop ends the adjusting (tests).
+func Batch() (stop func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
 	}
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(Floor)
+	var done atomic.Bool
+	limit := int64(Floor)
+	var arm func()
+	arm = func() {
+		// The sentinel becomes garbage at once; its finalizer runs after
+		// the next collection and re-arms it for the one after.
+		s := new([16]byte)
+		runtime.SetFinalizer(s, func(*[16]byte) {
+			if done.Load() {
+				return
+			}
+			if want := 2 * liveHeap(); want > limit {
+				limit = want
+				debug.SetMemoryLimit(limit)
+			}
+			arm()
+		})
+	}
+	arm()
+	return func() { done.Store(true) }
+}
+
+// liveHeap is the heap marked live by the last collection.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
 }

@@ -2,8 +2,10 @@ package gctune
 
 import (
 	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // restore puts the collector back as it was before a test changed it.
@@ -23,12 +25,13 @@ func TestBatch(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	debug.SetGCPercent(100)
 	debug.SetMemoryLimit(math.MaxInt64)
-	Batch()
+	stop := Batch()
+	defer stop()
 	if got := debug.SetGCPercent(100); got != 400 {
 		t.Errorf("GC percent %d, want 400", got)
 	}
-	if got := debug.SetMemoryLimit(-1); got != 80<<20 {
-		t.Errorf("memory limit %d, want %d", got, 80<<20)
+	if got := debug.SetMemoryLimit(-1); got != Floor {
+		t.Errorf("memory limit %d, want %d", got, Floor)
 	}
 }
 
@@ -41,7 +44,7 @@ func TestBatchEnvironmentWins(t *testing.T) {
 			t.Setenv(env, "200")
 			debug.SetGCPercent(100)
 			debug.SetMemoryLimit(math.MaxInt64)
-			Batch()
+			Batch()()
 			if got := debug.SetGCPercent(100); got != 100 {
 				t.Errorf("GC percent %d: $%s must win", got, env)
 			}
@@ -50,4 +53,29 @@ func TestBatchEnvironmentWins(t *testing.T) {
 			}
 		})
 	}
+}
+
+// keep holds the live data of TestBatchLimitFollowsLiveHeap.
+var keep [][]byte
+
+// A live heap beyond half the floor raises the limit to twice the live
+// heap after a collection, so the collector does not run back to back.
+func TestBatchLimitFollowsLiveHeap(t *testing.T) {
+	restore(t)
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	stop := Batch()
+	defer stop()
+	defer func() { keep = nil }()
+	for range 60 {
+		keep = append(keep, make([]byte, 1<<20))
+	}
+	for range 20 {
+		runtime.GC()
+		if debug.SetMemoryLimit(-1) > 110<<20 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond) // the finalizer runs on its own goroutine
+	}
+	t.Fatalf("memory limit %d MiB with 60 MiB live, want at least twice the live heap", debug.SetMemoryLimit(-1)>>20)
 }

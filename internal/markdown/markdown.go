@@ -78,8 +78,11 @@ func (c *Converter) Render(b *brief.Brief, r *chart.Renderer) ([]byte, *Doc) {
 		collectCharts(n, doc)
 	}
 	checkProse(doc, root)
-	var out bytes.Buffer
-	if err := c.md.Renderer().Render(&out, b.Body, root); err != nil {
+	// Sized up front for the prose and the charts' drawings: grown by
+	// doubling, the page's largest buffer would be copied several times.
+	size := 2*len(b.Body) + 1024 + len(doc.Charts)*(16<<10)
+	out := bytes.NewBuffer(make([]byte, 0, size))
+	if err := c.md.Renderer().Render(out, b.Body, root); err != nil {
 		doc.Errs.Add(&diag.Error{File: b.Path, Msg: fmt.Sprintf("rendering failed: %v", err), Err: err})
 	}
 	return out.Bytes(), doc

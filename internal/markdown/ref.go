@@ -3,6 +3,7 @@ package markdown
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/briefs/briefs/internal/diag"
@@ -50,16 +51,14 @@ func ValueID(name, period string) string {
 	return "v." + name + "." + period
 }
 
-// anchor is the row a reference to e (at period, if any) links to: the
+// anchor is the row a reference to n (at period, if any) links to: the
 // rows are every value with HasValue and every other period of a series.
-func anchor(e *figures.Entry, period, briefPeriod string) string {
-	if period == "" || (period == briefPeriod && e.HasValue) {
-		return ValueID(e.Name, "")
+func anchor(n figures.Named, period, briefPeriod string) string {
+	if period == "" || (period == briefPeriod && n.HasValue) {
+		return ValueID(n.Name, "")
 	}
-	for _, p := range e.Series {
-		if p.Period == period {
-			return ValueID(e.Name, period)
-		}
+	if slices.Contains(n.Periods, period) {
+		return ValueID(n.Name, period)
 	}
 	return ""
 }
@@ -153,10 +152,10 @@ func (refTransformer) Transform(node *ast.Document, reader text.Reader, pc parse
 
 func (d *Doc) resolve(r *Ref) {
 	set := d.Brief.Figures
-	e, ok := set.Get(r.Name)
+	e, ok := set.Named(r.Name)
 	if !ok && r.Period != "" && r.Format != "label" && r.Format != "source" {
 		// name@PERIOD may come from another brief of the company.
-		e, ok = &figures.Entry{Name: r.Name, Label: strings.ReplaceAll(r.Name, "_", " ")}, true
+		e, ok = figures.Named{Name: r.Name, Label: strings.ReplaceAll(r.Name, "_", " ")}, true
 	}
 	if !ok {
 		msg := fmt.Sprintf("unknown name %s", r.Name)

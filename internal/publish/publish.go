@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -152,11 +153,15 @@ type Stage struct {
 	// reused is set when dir held an earlier output: files are compared
 	// before writing, and whatever the build did not write is pruned.
 	reused bool
+	seeds  [2]maphash.Seed
 
 	mu       sync.Mutex
-	settleMu sync.Mutex          // held while replacing what stands where a folder goes
-	made     map[string]bool     // folders known to exist
-	written  map[string]struct{} // files of the new output
+	settleMu sync.Mutex // held while replacing what stands where a folder goes
+	// made are the folders known to exist and written the files of the
+	// new output, by a 128-bit hash of their path: at 100,000 briefs the
+	// paths themselves would be tens of megabytes.
+	made    map[pathKey]bool
+	written map[pathKey]struct{}
 	// Writes go through a few writer goroutines: each file costs several
 	// file system round trips, and several in flight hide their latency.
 	jobs    chan writeJob
@@ -166,6 +171,14 @@ type Stage struct {
 	// sendMu is held for reading by WriteFile while it sends a job and for
 	// writing while the jobs channel is closed.
 	sendMu sync.RWMutex
+}
+
+// pathKey identifies a path by two independent 64-bit hashes: two paths
+// of one build share a key with a chance of about n²/2¹²⁹.
+type pathKey [2]uint64
+
+func (s *Stage) key(p string) pathKey {
+	return pathKey{maphash.String(s.seeds[0], p), maphash.String(s.seeds[1], p)}
 }
 
 type writeJob struct {
@@ -214,10 +227,12 @@ func begin(out string, n int) (*Stage, error) {
 	}
 	s := &Stage{
 		out: out, dir: dir, unlock: unlock, reused: reused,
-		made:    map[string]bool{dir: true},
-		written: map[string]struct{}{},
+		seeds:   [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		made:    map[pathKey]bool{},
+		written: map[pathKey]struct{}{},
 		jobs:    make(chan writeJob, 64),
 	}
+	s.made[s.key(dir)] = true
 	for i := 0; i < n; i++ {
 		s.writers.Add(1)
 		go s.write()
@@ -245,8 +260,9 @@ func (s *Stage) write() {
 // put writes one file unless it already holds data.
 func (s *Stage) put(p string, data []byte) error {
 	s.mu.Lock()
-	_, twice := s.written[p]
-	s.written[p] = struct{}{}
+	k := s.key(p)
+	_, twice := s.written[k]
+	s.written[k] = struct{}{}
 	s.mu.Unlock()
 	if twice {
 		return fmt.Errorf("output file %s written twice", p)
@@ -317,7 +333,7 @@ func (s *Stage) WriteFile(name string, data []byte) error {
 // stands where a folder goes now.
 func (s *Stage) mkdir(dir string) error {
 	s.mu.Lock()
-	done := s.made[dir]
+	done := s.made[s.key(dir)]
 	s.mu.Unlock()
 	if done {
 		return nil
@@ -341,7 +357,7 @@ func (s *Stage) mkdir(dir string) error {
 		return err
 	}
 	s.mu.Lock()
-	s.made[dir] = true
+	s.made[s.key(dir)] = true
 	s.mu.Unlock()
 	return nil
 }
@@ -375,14 +391,14 @@ func (s *Stage) settleDir(dir string) error {
 func (s *Stage) isWritten(p string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.written[p]
+	_, ok := s.written[s.key(p)]
 	return ok
 }
 
 func (s *Stage) isMade(p string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.made[p]
+	return s.made[s.key(p)]
 }
 
 // prune deletes what the earlier output had and this one does not.
@@ -392,7 +408,7 @@ func (s *Stage) prune() error {
 			return err
 		}
 		if d.IsDir() {
-			if s.made[p] {
+			if s.made[s.key(p)] {
 				return nil
 			}
 			if err := os.RemoveAll(p); err != nil {
@@ -400,7 +416,7 @@ func (s *Stage) prune() error {
 			}
 			return filepath.SkipDir
 		}
-		if _, ok := s.written[p]; !ok {
+		if _, ok := s.written[s.key(p)]; !ok {
 			return os.Remove(p)
 		}
 		return nil

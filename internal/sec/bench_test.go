@@ -259,7 +259,7 @@ func build(b *testing.B, fsys fs.FS) (wall, cputime time.Duration) {
 // writes beside the files, and without them (files copied by hand).
 func BenchmarkCheckAgainstFilings(b *testing.B) {
 	plain, checked, mb := corpus(b)
-	gctune.Batch()
+	defer gctune.Batch()()
 	for _, bc := range []struct {
 		name    string
 		checked fs.FS

@@ -225,7 +225,6 @@ func (ck *checker) point(x *brief.XBRLFigure, concept *Concept, unit string, pt 
 	if x.Imported {
 		e.Value.D = latest.Val
 		e.Literal = latest.Val.Shift(-exp).Round(x.Decimals).StringFixed(x.Decimals)
-		e.HasValue = true
 		ck.record(x, pt.period, unit, latest)
 		return
 	}
@@ -283,10 +282,5 @@ func (ck *checker) record(x *brief.XBRLFigure, period, unit string, f *Fact) {
 		src = &figures.Source{ID: id, Title: strings.TrimSpace(fmt.Sprintf("%s %s filed %s (SEC accession %s)", who, form, fl.Filed, f.Accn)), URL: url, Date: fl.Filed}
 		ck.b.Sources = append(ck.b.Sources, src)
 	}
-	for _, s := range x.Entry.Sources {
-		if s == src {
-			return
-		}
-	}
-	x.Entry.Sources = append(x.Entry.Sources, src)
+	x.Entry.Cite(src)
 }

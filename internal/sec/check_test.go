@@ -194,7 +194,7 @@ func TestImportWithoutFilingFailsQuietly(t *testing.T) {
 	if len(errs) != 0 {
 		t.Fatal(errs)
 	}
-	if e, _ := b.Figures.Get("twice"); e.HasValue {
+	if e, _ := b.Figures.Named("twice"); e.HasValue {
 		t.Error("a value derived from nothing")
 	}
 }

@@ -74,9 +74,10 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 		}
 		return nil, errs
 	}
-	if err := b.writeLists(out.Files, pub); err != nil {
+	if err := b.writeLists(b.listPut(out.Files, &out.streamed, len(errs.Errors(b.opts.Strict)) > 0), pub); err != nil {
 		return fail(err)
 	}
+	out.ListPages = len(out.streamed)
 	coPaths, err := b.writeCompanies(out.Files, pub)
 	if err != nil {
 		return fail(err)
@@ -129,7 +130,7 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 	}
 	out := &Output{Files: files}
 	out.count(pub)
-	if err := b.writeLists(files, pub); err != nil {
+	if err := b.writeLists(b.listPut(files, &out.streamed, len(errs.Errors(b.opts.Strict)) > 0), pub); err != nil {
 		if !errors.Is(err, errLayouts) {
 			errs.Add(diag.Wrap("layouts", diag.Pos{}, err))
 		}

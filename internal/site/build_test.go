@@ -590,3 +590,32 @@ func TestCompanyPages(t *testing.T) {
 	b.AssertFileContent("acme-fy2022/index.html", `! rel="prev"`)
 	b.AssertFileContent("sitemap.xml", "<loc>https://x.example/companies/</loc>", "<loc>https://x.example/companies/acme/</loc>")
 }
+
+// TestStreamingKeepsNoListPages: a streaming build writes the home page and
+// the tag lists to its sink as it renders them, keeping none in memory (at
+// 100,000 briefs they are thousands of pages), and the sitemap still lists
+// them.
+func TestStreamingKeepsNoListPages(t *testing.T) {
+	sink := &mapSink{files: map[string][]byte{}}
+	got := withCompany(t, site.Options{BaseURL: "https://x.example/", Sink: sink}).Build().Output()
+	lists := 0
+	for _, p := range []string{"index.html", "tags/index.html"} {
+		if _, ok := got.Files[p]; ok {
+			t.Errorf("%s kept in memory", p)
+		}
+		if _, ok := sink.files[p]; !ok {
+			t.Errorf("%s not streamed", p)
+		}
+		if !bytes.Contains(got.Files["sitemap.xml"], []byte("https://x.example/"+strings.TrimSuffix(p, "index.html")+"<")) {
+			t.Errorf("sitemap lacks %s", p)
+		}
+	}
+	for p := range sink.files {
+		if p == "index.html" || strings.HasPrefix(p, "tags/") || strings.HasPrefix(p, "page/") {
+			lists++
+		}
+	}
+	if got.ListPages != lists {
+		t.Errorf("ListPages = %d, want the %d list pages streamed", got.ListPages, lists)
+	}
+}

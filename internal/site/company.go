@@ -112,7 +112,7 @@ func (r *resolver) Value(name, period string) (figures.Value, string, []*figures
 	// The brief for that period first (the newest when there are several).
 	sort.SliceStable(inPeriod, func(i, j int) bool { return newer(inPeriod[i], inPeriod[j]) })
 	for _, m := range inPeriod {
-		if _, ok := m.fm.Figures.Get(name); !ok {
+		if _, ok := m.fm.Figures.Named(name); !ok {
 			continue
 		}
 		if co.resolving {
@@ -137,14 +137,11 @@ func (r *resolver) Value(name, period string) (figures.Value, string, []*figures
 	others := append([]*entry{}, co.members...)
 	sort.SliceStable(others, func(i, j int) bool { return newer(others[i], others[j]) })
 	for _, m := range others {
-		e, ok := m.fm.Figures.Get(name)
-		if m == r.self || !ok || e.Failed {
+		if m == r.self {
 			continue
 		}
-		for _, p := range e.Series {
-			if p.Period == period {
-				return p.Value, signedLiteral(p.Literal), e.Sources, nil
-			}
+		if f, ok := m.fm.Figures.Point(name, period); ok {
+			return f.Value, f.Computation, f.Sources, nil
 		}
 	}
 	if len(inPeriod) == 0 {
@@ -164,14 +161,12 @@ func (r *resolver) Periods(name string) []string {
 	}
 	var out []string
 	for _, m := range r.co.members {
-		e, ok := m.fm.Figures.Get(name)
-		if m == r.self || !ok || e.Failed {
+		n, ok := m.fm.Figures.Named(name)
+		if m == r.self || !ok || n.Failed {
 			continue
 		}
-		for _, p := range e.Series {
-			out = append(out, p.Period)
-		}
-		if len(e.Series) == 0 && m.fm.Period != "" {
+		out = append(out, n.Periods...)
+		if len(n.Periods) == 0 && m.fm.Period != "" {
 			out = append(out, m.fm.Period)
 		}
 	}
@@ -224,7 +219,6 @@ func (c *company) cycle(key string) string {
 // fact is one value a brief gives for a name and period.
 type fact struct {
 	m        *entry
-	e        *figures.Entry
 	v        figures.Value
 	literal  string
 	at       diag.Pos
@@ -251,10 +245,10 @@ func (c *company) check() {
 				continue
 			}
 			for _, p := range e.Series {
-				add(e.Name, p.Period, fact{m, e, p.Value, p.Literal, p.At, e.Restated})
+				add(e.Name, p.Period, fact{m, p.Value, p.Literal, p.At, e.Restated})
 			}
 			if len(e.Series) == 0 && m.fm.Period != "" {
-				add(e.Name, m.fm.Period, fact{m, e, e.Value, e.Literal, e.ValueAt, e.Restated})
+				add(e.Name, m.fm.Period, fact{m, e.Value, e.Literal, e.ValueAt, e.Restated})
 			}
 		}
 	}

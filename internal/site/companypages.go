@@ -41,18 +41,18 @@ type coValue struct {
 // period and the points of its series.
 func newCoPart(bf *brief.Brief, key string, it *listItem) *coPart {
 	p := &coPart{key: key, name: bf.Company, ticker: bf.Ticker, period: bf.Period, headline: bf.Headline, item: it, date: bf.Date}
-	for _, e := range bf.Figures.Entries() {
+	for _, e := range bf.Figures.Names() {
 		if e.Failed {
 			continue
 		}
 		add := func(period string, f figures.Figure) {
 			p.values = append(p.values, coValue{name: f.Name, label: f.Label, period: period, v: f.Value, restated: f.Restated, note: f.Note, fig: f})
 		}
-		for _, pt := range e.Series {
-			f, _ := bf.Figures.Point(e.Name, pt.Period)
-			add(pt.Period, f)
+		for _, per := range e.Periods {
+			f, _ := bf.Figures.Point(e.Name, per)
+			add(per, f)
 		}
-		if f, ok := bf.Figures.Figure(e.Name); ok && len(e.Series) == 0 && bf.Period != "" {
+		if f, ok := bf.Figures.Figure(e.Name); ok && len(e.Periods) == 0 && bf.Period != "" {
 			add(bf.Period, f)
 		}
 	}
@@ -293,12 +293,28 @@ func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
 			b.coMu.Unlock()
 		}
 	}
+	// Nothing renders these briefs again: keep only what the lists, the
+	// feed and the sitemap need (at 100,000 briefs every byte kept per
+	// brief is 100 kB). Their errors are all in errs.
 	for _, e := range group {
-		e.fm = nil
+		e.fm, e.deps, e.readErrs, e.resolveErrs = nil, nil, nil, nil
 		if e.good != nil {
 			e.good.co = nil
 		}
 	}
+	if co := b.companyOf(key); co != nil {
+		co.members, co.sig, co.prevSig, co.stack, co.cycles = nil, "", "", nil, nil
+	}
+}
+
+// companyOf returns the company of a key while workers add others.
+func (b *Builder) companyOf(key string) *company {
+	if key == "" {
+		return nil
+	}
+	b.coMu.Lock()
+	defer b.coMu.Unlock()
+	return b.companies[key]
 }
 
 // companyIndex is /companies/ as rendered last time.

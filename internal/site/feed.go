@@ -116,7 +116,8 @@ func (b *Builder) sitemap(out *Output, pub []*rendered) []byte {
 			pages = append(pages, p)
 		}
 	}
-	if b.opts.Sink != nil { // brief and company pages went straight to the sink
+	if b.opts.Sink != nil { // brief, company and list pages went straight to the sink
+		pages = append(pages, out.streamed...)
 		for _, r := range pub {
 			pages = append(pages, r.meta.Slug+"/index.html")
 		}

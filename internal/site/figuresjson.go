@@ -53,29 +53,36 @@ func figuresJSON(bf *brief.Brief) []byte {
 	for _, s := range bf.Sources {
 		doc.Sources = append(doc.Sources, src{s.ID, s.Title, s.URL, s.Date})
 	}
-	filed := map[*figures.Entry]*xbrlJSON{}
+	filed := map[string]*xbrlJSON{}
 	for _, x := range bf.XBRL {
-		filed[x.Entry] = &xbrlJSON{Concept: x.Concept, Filings: x.Filings}
+		filed[x.Entry.Name] = &xbrlJSON{Concept: x.Concept, Filings: x.Filings}
 	}
-	for _, e := range bf.Figures.Entries() {
-		v := val{Name: e.Name, Kind: "figure", Label: e.Label, Unit: e.Value.Unit.String(), XBRL: filed[e]}
+	for _, e := range bf.Figures.Names() {
+		v := val{Name: e.Name, Kind: "figure", Label: e.Label, Unit: e.Value.Unit.String(), XBRL: filed[e.Name]}
+		f, ok := bf.Figures.Figure(e.Name)
 		if e.Derived {
-			v.Kind, v.Expr, v.Computation = "derived", e.ExprText, e.Computation
+			v.Kind, v.Expr = "derived", e.Expr
+			if ok {
+				v.Computation = f.Computation
+			}
 		}
 		if e.Value.Unit == figures.Money {
 			v.Currency, v.Scale = e.Value.Currency, e.Value.Scale.Name
 		}
-		if len(e.Series) > 0 {
-			v.Unit = e.Series[0].Value.Unit.String()
+		if len(e.Periods) > 0 {
 			v.Values = map[string]string{}
-			for _, p := range e.Series {
-				v.Values[p.Period] = p.Value.Exact()
-			}
-			if e.Series[0].Value.Unit == figures.Money {
-				v.Currency, v.Scale = e.Series[0].Value.Currency, e.Series[0].Value.Scale.Name
+			for i, p := range e.Periods {
+				pt, _ := bf.Figures.Point(e.Name, p)
+				v.Values[p] = pt.Value.Exact()
+				if i == 0 {
+					v.Unit = pt.Value.Unit.String()
+					if pt.Value.Unit == figures.Money {
+						v.Currency, v.Scale = pt.Value.Currency, pt.Value.Scale.Name
+					}
+				}
 			}
 		}
-		if f, ok := bf.Figures.Figure(e.Name); ok {
+		if ok {
 			v.Value, v.Display = f.Value.Exact(), f.Text()
 		}
 		for _, s := range e.Sources {

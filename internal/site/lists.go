@@ -163,7 +163,7 @@ func sameItems(a, b []*listItem, lo, hi int) bool {
 }
 
 // listPages writes a paginated list under dir ("" for the home page).
-func (b *Builder) listPages(files map[string][]byte, dir, heading, title string, items []*listItem) error {
+func (b *Builder) listPages(put putFunc, dir, heading, title string, items []*listItem) error {
 	per := b.opts.PerPage
 	pages := max(1, (len(items)+per-1)/per)
 	prev := b.lists[dir]
@@ -182,17 +182,46 @@ func (b *Builder) listPages(files map[string][]byte, dir, heading, title string,
 		}
 		if prev != nil && sameItems(prev.items, items, lo, hi) && prev.pages[rel] != nil {
 			cur.pages[rel] = prev.pages[rel]
-			files[rel+"index.html"] = prev.pages[rel]
+			if err := put(rel+"index.html", prev.pages[rel]); err != nil {
+				return err
+			}
 			continue
 		}
 		page, err := b.listPage(dir, heading, title, items[lo:hi], p, pages)
 		if err != nil {
 			return err
 		}
-		cur.pages[rel] = page
-		files[rel+"index.html"] = page
+		if b.opts.Sink == nil {
+			cur.pages[rel] = page
+		}
+		if err := put(rel+"index.html", page); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// putFunc receives one output file.
+type putFunc func(name string, data []byte) error
+
+// listPut is where list pages go: into files, or, in a streaming build,
+// straight to the sink (at 100,000 briefs the lists are thousands of
+// pages), their paths kept in streamed for the sitemap.
+// A build that already failed keeps them in files, as a build without a
+// sink does: nothing of it is published, and a brief's page streamed where
+// a list page goes (a slug taken by the site's own pages) must not turn
+// into a second error.
+func (b *Builder) listPut(files map[string][]byte, streamed *[]string, failed bool) putFunc {
+	if b.opts.Sink == nil || failed {
+		return func(name string, data []byte) error {
+			files[name] = data
+			return nil
+		}
+	}
+	return func(name string, data []byte) error {
+		*streamed = append(*streamed, name)
+		return b.opts.Sink.WriteFile(name, data)
+	}
 }
 
 // listPage renders page p (of pages) of the list under dir, showing items.
@@ -224,7 +253,7 @@ func (b *Builder) listPage(dir, heading, title string, items []*listItem, p, pag
 }
 
 // writeLists writes the home page list and every tag's list.
-func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
+func (b *Builder) writeLists(put putFunc, pub []*rendered) error {
 	items := make([]*listItem, 0, len(pub))
 	tags := map[string][]*listItem{}
 	tagNames := map[string]string{}
@@ -237,7 +266,7 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 			}
 		}
 	}
-	if err := b.listPages(files, "", "Latest briefs", b.site.Title, items); err != nil {
+	if err := b.listPages(put, "", "Latest briefs", b.site.Title, items); err != nil {
 		return err
 	}
 	tagSlugs := make([]string, 0, len(tags))
@@ -248,7 +277,7 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 	index := make([]tagCount, 0, len(tagSlugs))
 	for _, s := range tagSlugs {
 		name := tagNames[s]
-		if err := b.listPages(files, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
+		if err := b.listPages(put, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
 			return err
 		}
 		index = append(index, tagCount{Name: name, URL: "tags/" + s + "/", Count: plural.Count(len(tags[s]), "brief")})
@@ -257,8 +286,7 @@ func (b *Builder) writeLists(files map[string][]byte, pub []*rendered) error {
 	if err != nil {
 		return err
 	}
-	files["tags/index.html"] = page
-	return nil
+	return put("tags/index.html", page)
 }
 
 // tagsPage renders tags/, the page of every tag.

@@ -1,6 +1,10 @@
 package site
 
 import (
+	"html/template"
+	"strconv"
+	"strings"
+
 	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/markdown"
@@ -50,4 +54,75 @@ func numbers(bf *brief.Brief) ([]valueRow, []sourceItem) {
 			Text: f.Text(), Data: f.Data(), How: f.How(), Cites: cites(f)})
 	}
 	return rows, sources
+}
+
+// NumbersHTML is the rows of "The numbers" as the default layout writes
+// them, built here rather than by the template: the table is most of a
+// brief page's template work (a reflective call per field of every row).
+// Layouts of a site's own can still range over Values.
+func (v *briefView) NumbersHTML() template.HTML {
+	var b strings.Builder
+	n := 0
+	for _, r := range v.Values {
+		n += 160 + len(r.ID) + len(r.Label) + len(r.Text) + len(r.Data) + len(r.How)
+		for _, c := range r.Cites {
+			n += 100 + len(c.Title)
+		}
+	}
+	b.Grow(n)
+	for _, r := range v.Values {
+		b.WriteString(`<tr id="`)
+		writeEscaped(&b, r.ID)
+		b.WriteString(`"><th scope="row">`)
+		writeEscaped(&b, r.Label)
+		b.WriteString(`</th><td class="num"><data value="`)
+		writeEscaped(&b, r.Data)
+		b.WriteString(`">`)
+		writeEscaped(&b, r.Text)
+		b.WriteString(`</data></td><td class="how">`)
+		writeEscaped(&b, r.How)
+		for _, c := range r.Cites {
+			num := strconv.Itoa(c.N)
+			b.WriteString(` <a class="cite" href="#src.`)
+			b.WriteString(num)
+			b.WriteString(`" title="`)
+			writeEscaped(&b, c.Title)
+			b.WriteString(`"><span class="vh">source </span>[`)
+			b.WriteString(num)
+			b.WriteString(`]</a>`)
+		}
+		b.WriteString(`</td></tr>`)
+	}
+	return template.HTML(b.String())
+}
+
+// writeEscaped writes s escaped as html/template escapes text and quoted
+// attribute values, byte for byte the same.
+func writeEscaped(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var repl string
+		switch s[i] {
+		case 0:
+			repl = "\uFFFD"
+		case '"':
+			repl = "&#34;"
+		case '&':
+			repl = "&amp;"
+		case '\'':
+			repl = "&#39;"
+		case '+':
+			repl = "&#43;"
+		case '<':
+			repl = "&lt;"
+		case '>':
+			repl = "&gt;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(repl)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }

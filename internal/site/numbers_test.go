@@ -1,6 +1,7 @@
 package site
 
 import (
+	"html/template"
 	"regexp"
 	"strings"
 	"testing"
@@ -51,5 +52,25 @@ func TestNumbersReachable(t *testing.T) {
 	amazon := file(t, out, "amazon/index.html")
 	if n := strings.Count(amazon, ">Amazon Q4 2024 Earnings Release<"); n != 1 {
 		t.Errorf("the source title is written out %d times, want once (in the sources list)", n)
+	}
+}
+
+// The rows built in Go are byte for byte what the template wrote before
+// (and what a site's own layout ranging over Values still writes).
+func TestNumbersHTMLMatchesTemplate(t *testing.T) {
+	tricky := "a\"b'c&d<e>f+g\x00h −$2.8B 日本 \xff"
+	v := &briefView{Values: []valueRow{
+		{ID: "v.net_sales", Label: "Net sales", Text: "$514.0 billion", Data: "514000000000", How: "Reported",
+			Cites: []cite{{1, "Form 10-K"}, {2, tricky}}},
+		{ID: "v." + tricky, Label: tricky, Text: tricky, Data: tricky, How: "= a + b · restated: " + tricky},
+		{ID: "v.x", Label: "", Text: "", Data: "", How: ""},
+	}}
+	tmpl := template.Must(template.New("rows").Parse(`{{range .Values}}<tr id="{{.ID}}"><th scope="row">{{.Label}}</th><td class="num"><data value="{{.Data}}">{{.Text}}</data></td><td class="how">{{.How}}{{range .Cites}} <a class="cite" href="#src.{{.N}}" title="{{.Title}}"><span class="vh">source </span>[{{.N}}]</a>{{end}}</td></tr>{{end}}`))
+	var want strings.Builder
+	if err := tmpl.Execute(&want, v); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(v.NumbersHTML()); got != want.String() {
+		t.Errorf("NumbersHTML differs from the template:\n got %q\nwant %q", got, want.String())
 	}
 }

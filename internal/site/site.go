@@ -72,6 +72,11 @@ type Output struct {
 	// Companies counts the company pages a streaming build wrote to its
 	// sink (they are not in Files).
 	Companies int
+	// ListPages counts the list pages (home, tags) a streaming build wrote
+	// to its sink (they are not in Files either).
+	ListPages int
+	// streamed are the paths of those list pages, for the sitemap.
+	streamed []string
 }
 
 // Paths returns the output paths in sorted order.
@@ -143,7 +148,6 @@ type rendered struct {
 	item   listItem
 	page   []byte
 	files  map[string][]byte // relative to the brief's folder
-	names  []string          // every file name of files, kept when streaming
 	charts int
 	og     *ogSpec
 	ogData []byte
@@ -991,7 +995,6 @@ func (b *Builder) stream(r *rendered) error {
 		if err := b.opts.Sink.WriteFile(dir+name, data); err != nil {
 			return err
 		}
-		r.names = append(r.names, name)
 	}
 	if r.og != nil && r.ogData != nil {
 		if err := b.opts.Sink.WriteFile(r.og.path(), r.ogData); err != nil {

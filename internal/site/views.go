@@ -88,13 +88,19 @@ func urlSegment(s string) string {
 var siteDirs = []string{"tags", "page", "og", "css", "fonts", "companies"}
 
 func (b *Builder) execute(name string, d *pageData) ([]byte, error) {
-	var buf bytes.Buffer
+	// Sized for the page up front: growing a buffer by doubling copies
+	// a brief's page several times over.
+	size := 16 << 10
+	if d.Brief != nil {
+		size += len(d.Brief.Body)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
 	d.Site, d.CSS = b.site, b.cssPath
 	t := b.pages[name]
 	if t == nil {
 		return nil, errLayouts
 	}
-	if err := t.ExecuteTemplate(&buf, "base", d); err != nil {
+	if err := t.ExecuteTemplate(buf, "base", d); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
