@@ -47,6 +47,7 @@ fuzz:
 	@for p in brief sec period; do $(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/$$p || exit 1; done
 	@for t in FuzzRender FuzzProse; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./internal/markdown || exit 1; done
 	$(GO) test -run '^$$' -fuzz '^FuzzChart$$' -fuzztime $(FUZZTIME) ./internal/chart
+	$(GO) test -run '^$$' -fuzz '^FuzzValuePos$$' -fuzztime $(FUZZTIME) ./internal/chartspec
 	$(GO) test -run '^$$' -fuzz '^FuzzDraw$$' -fuzztime $(FUZZTIME) ./internal/ogimage
 
 ## serve: preview with live reload on http://127.0.0.1:1313

@@ -56,6 +56,10 @@ func TestResolve(t *testing.T) {
 		errs    []string
 		sources string
 		check   func(t *testing.T, c *chart.Chart)
+		// cols indent the block's lines in the file; across gives the
+		// set the company's other briefs (with no values).
+		cols   []int
+		across bool
 	}{
 		{name: "bar of names takes labels and sources", block: "type: bar\ntitle: T\ndata: [a, b]\n",
 			rows: []string{"|Segment A|$1.0B|1000000000", "|Segment B|$2.0B|2000000000"}, sources: "Report",
@@ -109,7 +113,52 @@ func TestResolve(t *testing.T) {
 		{name: "no mapping", block: "- a\n", errs: []string{"0:0: a chart block needs type, title and data"}},
 		{name: "whole-block errors at the fence, all at once", block: "title: \" \"\nkind: bar\n",
 			errs: []string{"11:1: unknown chart field kind", "0:0: chart needs a type (bar, hbar, stacked, donut, pie, line, waterfall)",
-				"0:0: chart needs a title: it names the chart for every reader", "0:0: chart has no data: give a list of names or a map of label: expression"}},
+				"10:8: chart needs a title: it names the chart for every reader", "0:0: chart has no data: give a list of names or a map of label: expression"}},
+		{name: "a title that is not text at its line", block: "type: bar\ntitle: [x, y]\ndata: [a]\n",
+			errs: []string{"11:8: title must be text"}},
+		{name: "empty data at its line", block: "type: bar\ntitle: T\ndata: []\n",
+			errs: []string{"12:7: chart has no data: give a list of names or a map of label: expression"}},
+		{name: "a double-quoted value counts its quote", block: "type: bar\ntitle: T\ndata: [\"a +* b\"]\n",
+			errs: []string{"12:12: unexpected \"*\": expected a name, a number or ("}},
+		{name: "a single-quoted value counts its quote", block: "type: bar\ntitle: T\ndata:\n  X: 'a + zz'\n",
+			errs: []string{"13:11: unknown name zz (did you mean a?)"}},
+		{name: "escapes count as written", block: "type: bar\ntitle: T\ndata: [\"\\x61 + \\u0062b\"]\n",
+			errs: []string{"12:16: unknown name bb (did you mean b?)"}},
+		{name: "a quoted value over two lines", block: "type: bar\ntitle: T\ndata:\n  X: \"a +\n    zz\"\n",
+			errs: []string{"14:5: unknown name zz (did you mean a?)"}},
+		{name: "a folded block value", block: "type: bar\ntitle: T\ndata:\n  X: >-\n    a +\n    zz\n",
+			errs: []string{"15:5: unknown name zz (did you mean a?)"}},
+		{name: "a tagged value counts from its text", block: "type: bar\ntitle: T\ndata:\n  X: !!str a + zz\n",
+			errs: []string{"13:6: !!str a + zz carries a YAML tag: write a + zz without the tag", "13:16: unknown name zz (did you mean a?)"}},
+		{name: "an indented block keeps its indent", block: "type: bar\ntitle: T\ndata:\n  X: a + zz\n", cols: []int{2, 2, 2, 2},
+			errs: []string{"13:12: unknown name zz (did you mean a?)"}},
+		{name: "blockquote lines each keep theirs", block: "type: bar\ntitle: T\ndata:\n  X: a + zz\n  Y: zz\n", cols: []int{2, 2, 2, 3, 2},
+			errs: []string{"13:13: unknown name zz (did you mean a?)", "14:8: unknown name zz (did you mean a?)"}},
+		{name: "anchors and aliases are refused where written", block: "type: bar\ntitle: &tt Alias title\ndata: {*tt : a, B: b}\nhighlight: *tt\n",
+			errs: []string{"11:8: anchors (&tt) are not supported: write the value out where it is used",
+				"12:8: aliases (*tt) are not supported: write the value out", "13:12: aliases (*tt) are not supported: write the value out"}},
+		{name: "data that is an alias", block: "type: bar\ntitle: T\nx: &i [a]\ndata: *i\n",
+			errs: []string{"12:4: anchors (&i) are not supported: write the value out where it is used",
+				"13:7: aliases (*i) are not supported: write the value out", "12:1: unknown chart field x"}},
+		{name: "an unknown anchor at its alias", block: "type: bar\ntitle: T\ndata:\n  - a\n  - *nope\n",
+			errs: []string{"14:5: aliases (*nope) are not supported: write the value out"}},
+		{name: "tags are refused at the tag", block: "type: bar\ntitle: !!binary aGVsbG8=\ndata: !!seq [a]\nformat: &f !!str money\n",
+			errs: []string{"11:8: !!binary aGVsbG8= carries a YAML tag: write aGVsbG8= without the tag",
+				"12:7: !!seq carries a YAML tag: write the value without the tag",
+				"13:9: anchors (&f) are not supported: write the value out where it is used",
+				"13:12: !!str money carries a YAML tag: write money without the tag"}},
+		{name: "highlight checked when a value fails", block: "type: bar\ntitle: T\ndata: [a, bb]\nhighlight: [Zed, Segment B]\n",
+			errs: []string{"12:11: unknown name bb (did you mean b?)", "13:13: highlight \"Zed\" is not a label of this chart (labels: Segment A, Segment B)"}},
+		{name: "a misspelt name lends its likely label to the highlight", block: "type: bar\ntitle: T\ndata: [a, bb]\nhighlight: Segment B\n",
+			errs: []string{"12:11: unknown name bb (did you mean b?)"}},
+		{name: "a line's highlight checked when its series fail", block: "type: line\ntitle: T\ndata: [rev, cost]\nhighlight: [Revenue, Costs]\n",
+			errs: []string{"12:13: cost covers FY2024, but the chart's first series covers FY2023, FY2024", "13:22: highlight \"Costs\" is not a label of this chart (did you mean Cost?)"}},
+		{name: "a range's period keeps period's hint", block: "type: line\ntitle: T\ndata: [rev@FY0224..FY2024]\n",
+			errs: []string{"12:12: period \"FY0224\" is not valid: the year 0224 starts with 0: write the fiscal year in full, as in FY2024"}},
+		{name: "an unknown name in a range gets a did-you-mean", block: "type: line\ntitle: T\ndata: [revv@FY2023..FY2024]\n", across: true,
+			errs: []string{"12:8: revv has no value in any period of the company (did you mean rev?)"}},
+		{name: "a range with spaces", block: "type: line\ntitle: T\ndata: [rev@FY2023 .. FY2024]\n",
+			rows: []string{"Revenue|FY2023|$5.0B|5000000000", "Revenue|FY2024|$6.0B|6000000000"}},
 		{name: "field errors and data errors together", block: "type: bar\ntitle: T\ntotl: x\ndata: [a, bb, a + p]\n",
 			errs: []string{"12:1: unknown chart field totl (did you mean total?)", "13:11: unknown name bb (did you mean b?)", "13:17: cannot add money (USD) and percent"}},
 		{name: "expression errors at their column", block: "type: bar\ntitle: T\ndata:\n  X: a / (b - b)\n",
@@ -127,8 +176,13 @@ func TestResolve(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			set := set
+			if tt.across {
+				set = testSet(t)
+				set.SetResolver(noOthers{})
+			}
 			var errs []Error
-			spec, es := Parse([]byte(tt.block), 10)
+			spec, es := Parse([]byte(tt.block), Origin{Line: 10, Cols: tt.cols})
 			errs = append(errs, es...)
 			var res *Resolved
 			if spec != nil {
@@ -165,6 +219,15 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// noOthers is a company whose other briefs hold no values.
+type noOthers struct{}
+
+func (noOthers) Value(name, period string) (figures.Value, string, []*figures.Source, error) {
+	return figures.Value{}, "", nil, fmt.Errorf("no %s@%s", name, period)
+}
+
+func (noOthers) Periods(string) []string { return nil }
+
 // Pies fold the smallest slices past chart.MaxSlices into one "Other",
 // while the table keeps every row.
 func TestPieFoldsSmallSlices(t *testing.T) {
@@ -173,7 +236,7 @@ func TestPieFoldsSmallSlices(t *testing.T) {
 	for i := 0; i < chart.MaxSlices+2; i++ {
 		data = append(data, fmt.Sprintf("  S%d: a * %d", i, i+1))
 	}
-	spec, errs := Parse([]byte("type: pie\ntitle: T\ndata:\n"+strings.Join(data, "\n")+"\n"), 1)
+	spec, errs := Parse([]byte("type: pie\ntitle: T\ndata:\n"+strings.Join(data, "\n")+"\n"), Origin{Line: 1})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -1,6 +1,8 @@
 package chartspec
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -9,11 +11,14 @@ import (
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/figures"
+	"github.com/briefs/briefs/internal/period"
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// rangeRE matches a series over a range of periods: name@FY2022..FY2024.
-var rangeRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z0-9_-]+)\.\.([A-Za-z0-9_-]+)$`)
+// rangeRE matches a series over a range of periods: name@FY2022..FY2024,
+// spaces allowed around @ and ..; period.Parse explains a period written
+// otherwise.
+var rangeRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\s*@\s*(.*?)\s*\.\.\s*(.*?)\s*$`)
 
 // resolver evaluates one chart's data.
 type resolver struct {
@@ -41,11 +46,17 @@ func items(n *yaml.Node) []item {
 	switch n.Kind {
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
-			out = append(out, item{node: c, expr: c.Value})
+			if c.Kind != yaml.AliasNode {
+				out = append(out, item{node: c, expr: c.Value})
+			}
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			out = append(out, item{label: n.Content[i].Value, node: n.Content[i+1], expr: n.Content[i+1].Value})
+			k, v := n.Content[i], n.Content[i+1]
+			// Aliases are reported where the block is read.
+			if k.Kind != yaml.AliasNode && v.Kind != yaml.AliasNode {
+				out = append(out, item{label: k.Value, node: v, expr: v.Value})
+			}
 		}
 	case yaml.ScalarNode:
 		out = append(out, item{node: n, expr: n.Value})
@@ -91,12 +102,13 @@ func (r *resolver) format(v figures.Value) string {
 // period of name@PERIOD, or the expression's text).
 func (r *resolver) point(n *yaml.Node, expr, label string) (chart.Point, figures.Value, bool) {
 	if n.Kind != yaml.ScalarNode {
-		r.es.at(n, "a chart value is a name or an expression")
+		if n.Kind != yaml.AliasNode {
+			r.es.at(n, "a chart value is a name or an expression")
+		}
 		return chart.Point{}, figures.Value{}, false
 	}
 	exprErr := func(err error) {
-		p := figures.ErrorPos(diag.Pos{Line: n.Line, Col: n.Column}, n.Value, err)
-		r.es.atPos(p.Line, p.Col, "%v", err)
+		r.atValue(n, errOffset(err), "%v", err)
 	}
 	e, err := figures.ParseExpr(expr)
 	if err != nil {
@@ -119,16 +131,7 @@ func (r *resolver) point(n *yaml.Node, expr, label string) (chart.Point, figures
 	}
 	r.addSources(f.Sources)
 	if label == "" {
-		if ref, isRef := e.(*figures.Ref); isRef {
-			if en, found := r.set.Named(ref.Name); found {
-				label = en.Label
-				if ref.Period != "" {
-					label = ref.Period
-				}
-			}
-		} else {
-			label = expr
-		}
+		label = r.label(e, expr)
 	}
 	txt, err := f.Display(r.format(v))
 	if err != nil {
@@ -137,6 +140,104 @@ func (r *resolver) point(n *yaml.Node, expr, label string) (chart.Point, figures
 	}
 	pv, _ := v.Shown().Float64()
 	return chart.Point{Label: label, Value: pv, Text: txt}, v, true
+}
+
+// atValue records an error at byte off of scalar n's value, in the file
+// where that character stands.
+func (r *resolver) atValue(n *yaml.Node, off int, format string, args ...any) {
+	line, col := r.spec.text.valuePos(n, off)
+	r.es.atPos(line, col, format, args...)
+}
+
+// errOffset is where in its expression an error of figures arises.
+func errOffset(err error) int {
+	var se *figures.SyntaxError
+	var ee *figures.EvalError
+	switch {
+	case errors.As(err, &se):
+		return se.Off
+	case errors.As(err, &ee):
+		return ee.Off
+	}
+	return 0
+}
+
+// label is the label of a value written expr without one: a figure's
+// label, the period of name@PERIOD, or the expression itself; "" for an
+// unknown name.
+func (r *resolver) label(e figures.Node, expr string) string {
+	ref, isRef := e.(*figures.Ref)
+	if !isRef {
+		return expr
+	}
+	if en, found := r.set.Named(ref.Name); found {
+		if ref.Period != "" {
+			return ref.Period
+		}
+		return en.Label
+	}
+	return ""
+}
+
+// writtenNames are the labels a highlight may name, read from the data as
+// written, for a chart whose values failed. An unknown name takes the
+// label of the name it likely misspells, so that fixing it does not leave
+// a highlight wrong.
+func (r *resolver) writtenNames() []string {
+	var names []string
+	known := func(name string) (figures.Named, bool) {
+		if en, ok := r.set.Named(name); ok {
+			return en, true
+		}
+		var all []string
+		for _, en := range r.set.Names() {
+			all = append(all, en.Name)
+		}
+		return r.set.Named(diag.Closest(name, all))
+	}
+	series := r.spec.Kind == chart.Line || r.spec.Kind == chart.Stacked
+	for _, it := range items(r.spec.data) {
+		switch {
+		case it.label != "":
+			names = append(names, it.label)
+		case series:
+			base := strings.TrimSpace(it.expr)
+			if m := rangeRE.FindStringSubmatch(base); m != nil {
+				// A range may name a figure of the company's other briefs.
+				if en, ok := r.set.Named(m[1]); ok {
+					names = append(names, en.Label)
+				} else {
+					names = append(names, strings.ReplaceAll(m[1], "_", " "))
+				}
+				continue
+			}
+			if en, ok := known(base); ok {
+				names = append(names, en.Label)
+			}
+		default:
+			e, err := figures.ParseExpr(it.expr)
+			if err != nil {
+				names = append(names, it.expr)
+				continue
+			}
+			if ref, isRef := e.(*figures.Ref); isRef && ref.Period == "" {
+				if en, ok := known(ref.Name); ok {
+					names = append(names, en.Label)
+				}
+				continue
+			}
+			if l := r.label(e, it.expr); l != "" {
+				names = append(names, l)
+			}
+		}
+	}
+	switch r.spec.Kind {
+	case chart.Waterfall:
+		names = append(names, cmp.Or(r.spec.Total, "Total"))
+	case chart.Pie, chart.Donut:
+		names = append(names, chart.Other)
+	}
+	return names
 }
 
 func (r *resolver) addSources(ss []*figures.Source) {
@@ -212,17 +313,34 @@ func (r *resolver) series() bool {
 
 // periods finds a series item's name, label and periods.
 func (r *resolver) periods(it item) (base, name string, ps []string, ok bool) {
-	if m := rangeRE.FindStringSubmatch(strings.TrimSpace(it.expr)); m != nil {
-		ps, err := r.set.Range(m[1], m[2], m[3])
-		if err != nil {
-			r.es.at(it.node, "%v", err)
+	if m := rangeRE.FindStringSubmatchIndex(it.expr); m != nil {
+		name, from, to := it.expr[m[2]:m[3]], it.expr[m[4]:m[5]], it.expr[m[6]:m[7]]
+		good := true
+		for i, p := range []string{from, to} {
+			if _, err := period.Parse(p); err != nil {
+				r.atValue(it.node, m[4+2*i], "%v", err)
+				good = false
+			}
+		}
+		if !good {
 			return "", "", nil, false
 		}
-		name = strings.ReplaceAll(m[1], "_", " ")
-		if en, found := r.set.Named(m[1]); found {
-			name = en.Label
+		ps, err := r.set.Range(name, from, to)
+		if err != nil {
+			msg := err.Error()
+			if _, found := r.set.Named(name); !found {
+				if hint := r.set.DidYouMean(name); !strings.HasSuffix(msg, hint) {
+					msg += hint
+				}
+			}
+			r.atValue(it.node, m[2], "%s", msg)
+			return "", "", nil, false
 		}
-		return m[1], name, ps, true
+		label := strings.ReplaceAll(name, "_", " ")
+		if en, found := r.set.Named(name); found {
+			label = en.Label
+		}
+		return name, label, ps, true
 	}
 	en, found := r.set.Named(it.expr)
 	switch {

@@ -74,16 +74,24 @@ func (chartTransformer) Transform(node *ast.Document, reader text.Reader, pc par
 	for _, f := range fences {
 		var src bytes.Buffer
 		lines := f.Lines()
-		for i := 0; i < lines.Len(); i++ {
-			seg := lines.At(i)
-			src.Write(seg.Value(reader.Source()))
-		}
 		// The fence line is the line before the first content line.
 		fenceOff := f.Pos()
 		if fenceOff < 0 && lines.Len() > 0 {
 			fenceOff = lines.At(0).Start
 		}
-		c := doc.chart(src.Bytes(), fenceOff)
+		// Each content line starts where the list item or blockquote around
+		// the fence leaves it; a tab's leftover columns come as padding.
+		at := chartspec.Origin{Line: doc.Brief.Pos(fenceOff).Line + 1}
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			src.Write(seg.Value(reader.Source()))
+			p := doc.Brief.Pos(seg.Start)
+			if i == 0 {
+				at.Line = p.Line
+			}
+			at.Cols = append(at.Cols, p.Col-1-seg.Padding)
+		}
+		c := doc.chart(src.Bytes(), fenceOff, at)
 		if c == nil {
 			f.Parent().RemoveChild(f.Parent(), f)
 			continue
@@ -94,7 +102,7 @@ func (chartTransformer) Transform(node *ast.Document, reader text.Reader, pc par
 
 // chart parses and resolves one chart block. Errors are reported at their
 // line inside the block, or at the fence for whole-chart problems.
-func (d *Doc) chart(src []byte, fenceOff int) *Chart {
+func (d *Doc) chart(src []byte, fenceOff int, at chartspec.Origin) *Chart {
 	report := func(errs []chartspec.Error) {
 		for _, e := range errs {
 			if e.Line == 0 {
@@ -104,7 +112,7 @@ func (d *Doc) chart(src []byte, fenceOff int) *Chart {
 			}
 		}
 	}
-	spec, errs := chartspec.Parse(src, d.Brief.Pos(fenceOff).Line+1)
+	spec, errs := chartspec.Parse(src, at)
 	report(errs)
 	if spec == nil {
 		return nil
