@@ -374,6 +374,18 @@ func splitFrontmatter(src []byte) (front, body []byte, closed bool) {
 	return src[start:], nil, false
 }
 
+// flag reads a true or false field; empty is false.
+func (p *parser) flag(n *yaml.Node, field string) bool {
+	switch s := p.str(n, field); s {
+	case "true":
+		return true
+	case "false", "":
+	default:
+		p.errorf(n, "%s must be true or false, not %s", field, s)
+	}
+	return false
+}
+
 type parser struct {
 	b       *Brief
 	errs    *diag.List
@@ -492,13 +504,7 @@ func (p *parser) top(root *yaml.Node) topNodes {
 				p.errorf(v, "id %q must be an absolute URI such as tag:example.org,2025-02-10:my-brief", b.ID)
 			}
 		case "draft":
-			switch s := p.str(v, "draft"); s {
-			case "true":
-				b.Draft = true
-			case "false", "":
-			default:
-				p.errorf(v, "draft must be true or false, not %s", s)
-			}
+			b.Draft = p.flag(v, "draft")
 		case "slug":
 			b.Slug, b.SlugAt = p.str(v, "slug"), scalarStart(v)
 			if !slugRE.MatchString(b.Slug) {
@@ -886,13 +892,7 @@ func (p *parser) figureFields(v *yaml.Node, e *figures.Entry, val *figures.Value
 		case "decimals":
 			nodes.decimals = fv
 		case "restated":
-			switch r := p.str(fv, "restated"); r {
-			case "true":
-				e.Restated = true
-			case "false", "":
-			default:
-				p.errorf(fv, "restated must be true or false, not %s", r)
-			}
+			e.Restated = p.flag(fv, "restated")
 		case "note":
 			e.Note = strings.TrimSpace(p.str(fv, "note"))
 		case "source":

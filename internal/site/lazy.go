@@ -3,7 +3,6 @@ package site
 import (
 	"container/list"
 	"context"
-	"errors"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
@@ -97,9 +95,15 @@ func NewPreview(fsys fs.FS, opts Options) *Preview {
 
 // Build reads every brief and resolves its values, rendering none.
 func (p *Preview) Build() {
+	p.b.mu.Lock()
+	defer p.b.mu.Unlock()
+	p.loadAll()
+}
+
+// loadAll reads layouts, the site's settings and every brief. The caller
+// holds b.mu.
+func (p *Preview) loadAll() {
 	b := p.b
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	p.loadErrs = b.loadLayouts()
 	b.loadSite()
 	paths, err := content.List(b.fsys)
@@ -122,38 +126,7 @@ func (p *Preview) load(paths []string) {
 	p.rows = nil
 	p.mu.Unlock()
 	old := b.entries
-	keys := make([]string, len(paths))
-	gone := make([]bool, len(paths))
-	parallel(context.Background(), len(paths), func() func(int) {
-		buf := make([]byte, quickRead)
-		return func(i int) {
-			head, err := readHead(b.fsys, paths[i], buf)
-			if err != nil {
-				gone[i] = errors.Is(err, fs.ErrNotExist)
-				return
-			}
-			key, ok := brief.QuickKey(head)
-			if !ok {
-				if e := b.readOne(paths[i], false); e.fm != nil {
-					key = e.key
-				}
-			}
-			keys[i] = key
-		}
-	})
-	var jobs [][]string
-	at := map[string]int{}
-	for i, path := range paths {
-		if gone[i] {
-			continue
-		}
-		if j, ok := at[keys[i]]; ok && keys[i] != "" {
-			jobs[j] = append(jobs[j], path)
-			continue
-		}
-		at[keys[i]] = len(jobs)
-		jobs = append(jobs, []string{path})
-	}
+	jobs := b.groupByCompany(context.Background(), paths)
 	results := make([][]*entry, len(jobs))
 	cos := make([][]*company, len(jobs))
 	p.initial = true
@@ -362,14 +335,7 @@ func (p *Preview) Update(changed []string) {
 			p.mu.Lock()
 			p.cache.clear()
 			p.mu.Unlock()
-			p.loadErrs = b.loadLayouts()
-			b.loadSite()
-			paths, err := content.List(b.fsys)
-			b.contentErr = contentError(err)
-			b.filings = sec.NewCache(b.fsys)
-			p.load(paths)
-			p.publish()
-			p.signal()
+			p.loadAll()
 			return
 		default:
 			p.eager[c] = true

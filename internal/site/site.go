@@ -604,11 +604,11 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	}
 }
 
-// renderStreaming is a streaming build's render: it groups the briefs by
-// company from a quick look at each file, then reads, resolves and renders
-// one company at a time, writes its pages and forgets it. Only a company's
-// briefs are ever in memory together.
-func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
+// groupByCompany groups the brief paths by company from a quick look at
+// the head of each file, in the order of each company's first brief; a
+// file that is no more is left out, and a brief with no company is a group
+// of its own.
+func (b *Builder) groupByCompany(ctx context.Context, paths []string) [][]string {
 	keys := make([]string, len(paths))
 	gone := make([]bool, len(paths))
 	parallel(ctx, len(paths), func() func(int) {
@@ -635,9 +635,6 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 			keys[i] = key
 		}
 	})
-	if ctx.Err() != nil {
-		return
-	}
 	var jobs [][]string
 	at := map[string]int{}
 	for i, p := range paths {
@@ -650,6 +647,18 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 		}
 		at[keys[i]] = len(jobs)
 		jobs = append(jobs, []string{p})
+	}
+	return jobs
+}
+
+// renderStreaming is a streaming build's render: it groups the briefs by
+// company from a quick look at each file, then reads, resolves and renders
+// one company at a time, writes its pages and forgets it. Only a company's
+// briefs are ever in memory together.
+func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
+	jobs := b.groupByCompany(ctx, paths)
+	if ctx.Err() != nil {
+		return
 	}
 	results := make([][]*entry, len(jobs))
 	b.companies = map[string]*company{}
