@@ -97,13 +97,9 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 				tokens = append(tokens, 0)
 				n--
 			}
-			for n >= minMatch {
-				l := min(n, maxMatch)
-				if n-l > 0 && n-l < minMatch {
-					l = n - minMatch
-				}
-				tokens = append(tokens, match(l, 1))
-				n -= l
+			if n >= minMatch {
+				tokens = appendMatches(tokens, n, 1)
+				n = 0
 			}
 			for ; n > 0; n-- {
 				tokens = append(tokens, 0)
@@ -111,14 +107,7 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		}
 		if row != nil {
 			if n := hi - lo; scan[k].dist > 0 && n >= minMatch {
-				for n > 0 {
-					l := min(n, maxMatch)
-					if n-l > 0 && n-l < minMatch {
-						l = n - minMatch
-					}
-					tokens = append(tokens, match(l, scan[k].dist))
-					n -= l
-				}
+				tokens = appendMatches(tokens, n, scan[k].dist)
 			} else {
 				tokens = append(tokens, pieceFlag|token(k))
 			}
@@ -181,6 +170,20 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	a %= adlerMod
 	b %= adlerMod
 	return uint32(b<<16 | a)
+}
+
+// appendMatches codes n ≥ minMatch bytes as matches dist back, none
+// longer than maxMatch and none shorter than minMatch.
+func appendMatches(tokens []token, n, dist int) []token {
+	for n > 0 {
+		l := min(n, maxMatch)
+		if n-l > 0 && n-l < minMatch {
+			l = n - minMatch
+		}
+		tokens = append(tokens, match(l, dist))
+		n -= l
+	}
+	return tokens
 }
 
 func hash4(u uint32) uint32 { return (u * 0x1e35a7bd) >> (32 - hashBits) }

@@ -421,23 +421,54 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 	if ctx.Err() != nil {
 		return
 	}
-	// 2. Install them, noting the companies and periods they touch.
-	touched := map[string]changes{}
-	touch := func(e *entry) {
-		if e == nil || e.fm == nil || e.key == "" {
-			return
-		}
-		if touched[e.key] == nil {
-			touched[e.key] = changes{}
-		}
-		touched[e.key].add(e.fm.Period, "")
+	ps := b.install(read)
+	b.markReaders(ps, read)
+	todo := ps.resolve(ctx, b)
+	if b.resolveOnly {
+		return
 	}
-	marked := map[*entry]bool{}
-	prevGood := map[*entry]*rendered{}
-	prevKey := map[*entry]orderKey{}
+	b.renderEntries(ctx, todo)
+	if ctx.Err() != nil {
+		return
+	}
+	for _, e := range todo {
+		if ps.prevKey[e] != e.sortKey() {
+			b.orderDirty, b.moved = true, true
+		}
+		if pg, ok := ps.prevGood[e]; ok && pg != e.good {
+			b.changed = append(b.changed, change{pg, e.good})
+		}
+	}
+}
+
+// pass is what one render pass knows of the briefs it read: the companies
+// and periods they touch, the briefs to resolve and render again, and each
+// one's previous rendering and place in the order.
+type pass struct {
+	touched  map[string]changes
+	marked   map[*entry]bool
+	prevGood map[*entry]*rendered
+	prevKey  map[*entry]orderKey
+}
+
+func (ps *pass) touch(e *entry) {
+	if e == nil || e.fm == nil || e.key == "" {
+		return
+	}
+	if ps.touched[e.key] == nil {
+		ps.touched[e.key] = changes{}
+	}
+	ps.touched[e.key].add(e.fm.Period, "")
+}
+
+// install puts the briefs just read in place of their previous versions,
+// noting the companies and periods they touch.
+func (b *Builder) install(read []*entry) *pass {
+	ps := &pass{touched: map[string]changes{}, marked: map[*entry]bool{},
+		prevGood: map[*entry]*rendered{}, prevKey: map[*entry]orderKey{}}
 	for _, ne := range read {
 		prev := b.entries[ne.path]
-		touch(prev)
+		ps.touch(prev)
 		if ne.gone {
 			if prev != nil {
 				delete(b.entries, ne.path)
@@ -447,16 +478,21 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 		}
 		if prev != nil {
 			ne.good = prev.good
-			prevGood[ne], prevKey[ne] = prev.good, prev.sortKey()
+			ps.prevGood[ne], ps.prevKey[ne] = prev.good, prev.sortKey()
 		} else {
-			prevKey[ne] = orderKey{}
+			ps.prevKey[ne] = orderKey{}
 		}
-		touch(ne)
+		ps.touch(ne)
 		b.entries[ne.path] = ne
-		marked[ne] = true
+		ps.marked[ne] = true
 	}
-	// 3. Group briefs by company; a company whose list of briefs changed
-	// re-renders every brief (each links to its neighbours).
+	return ps
+}
+
+// markReaders groups briefs by company and marks what must render again:
+// every brief of a company whose list of briefs changed (each links to its
+// neighbours), and every brief that read a value that may have changed.
+func (b *Builder) markReaders(ps *pass, read []*entry) {
 	from := b.entries
 	if b.preview != nil {
 		// The preview reads every brief of a touched company again: they
@@ -468,15 +504,15 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 			}
 		}
 	}
-	b.group(touched, from)
-	for key, ch := range touched {
+	b.group(ps.touched, from)
+	for key, ch := range ps.touched {
 		co := b.companies[key]
 		if co == nil {
 			continue
 		}
 		if co.sig != co.prevSig {
 			for _, m := range co.members {
-				marked[m] = true
+				ps.marked[m] = true
 			}
 		}
 		// Every brief that read a value that may have changed, and in turn
@@ -489,7 +525,7 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 				if done[m] || !m.reads(ch) {
 					continue
 				}
-				done[m], marked[m], more = true, true, true
+				done[m], ps.marked[m], more = true, true, true
 				for _, fe := range m.fm.Figures.Entries() {
 					if fe.Derived {
 						ch.add(m.fm.Period, fe.Name)
@@ -498,18 +534,22 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 			}
 		}
 	}
-	// 4. Resolve the marked briefs' values, one goroutine per company.
+}
+
+// resolve resolves the marked briefs' values, one goroutine per company,
+// checks the touched companies and returns the marked briefs by path.
+func (ps *pass) resolve(ctx context.Context, b *Builder) []*entry {
 	var todo []*entry
 	groups := map[*company][]*entry{}
 	var alone []*entry
-	markedList := make([]*entry, 0, len(marked))
-	for e := range marked {
+	markedList := make([]*entry, 0, len(ps.marked))
+	for e := range ps.marked {
 		markedList = append(markedList, e)
 	}
 	sort.Slice(markedList, func(i, j int) bool { return markedList[i].path < markedList[j].path })
 	for _, e := range markedList {
-		if _, ok := prevGood[e]; !ok && e.good != nil {
-			prevGood[e], prevKey[e] = e.good, e.sortKey()
+		if _, ok := ps.prevGood[e]; !ok && e.good != nil {
+			ps.prevGood[e], ps.prevKey[e] = e.good, e.sortKey()
 		}
 		todo = append(todo, e)
 		if e.fm == nil {
@@ -545,17 +585,19 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 			co.resolving, co.cycles = false, nil
 		}
 	})
-	for key := range touched {
+	for key := range ps.touched {
 		if co := b.companies[key]; co != nil {
 			co.check()
 		}
 	}
-	if b.resolveOnly {
-		return
-	}
-	// 5. Render them. A streaming build renders company by company, writes
-	// each company's page as soon as its briefs are done and then drops
-	// what it read of them, so that a large site is never all in memory.
+	return todo
+}
+
+// renderEntries renders the briefs in parallel. A streaming build renders
+// company by company, writes each company's page as soon as its briefs are
+// done and then drops what it read of them, so that a large site is never
+// all in memory.
+func (b *Builder) renderEntries(ctx context.Context, todo []*entry) {
 	jobs := make([][]*entry, 0, len(todo))
 	if b.opts.Sink != nil {
 		at := map[string]int{}
@@ -591,17 +633,6 @@ func (b *Builder) render(ctx context.Context, paths []string) {
 			}
 		}
 	})
-	if ctx.Err() != nil {
-		return
-	}
-	for _, e := range todo {
-		if prevKey[e] != e.sortKey() {
-			b.orderDirty, b.moved = true, true
-		}
-		if pg, ok := prevGood[e]; ok && pg != e.good {
-			b.changed = append(b.changed, change{pg, e.good})
-		}
-	}
 }
 
 // groupByCompany groups the brief paths by company from a quick look at
