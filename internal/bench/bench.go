@@ -260,7 +260,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	r.report(stdout)
 	fmt.Fprintf(stdout, "OpenGraph image (1200×630 PNG): %.2f ms each on one core, %.1f KB; unchanged images are reused, not redrawn.\n", float64(og.Microseconds())/1000, ogBytes/1000)
-	fmt.Fprintf(stdout, "Median of %d runs each (steps measured together take turns) on %s, sources and output on the project's disk; waited %v for an earlier bench's deletions to pass; the last build said: %s\n", *reps, machine(), waited.Round(time.Second), r.lastSaid)
+	fmt.Fprintf(stdout, "Median of %d runs each (steps measured together take turns) on %s, sources and output in %s; waited %v for an earlier bench's deletions to pass; the last build said: %s\n", *reps, machine(), where(*under), waited.Round(time.Second), r.lastSaid)
 	return nil
 }
 
@@ -461,6 +461,14 @@ func (r *runner) report(stdout io.Writer) {
 			}
 		}
 	}
+}
+
+// where names the folder the corpora were in for the report.
+func where(dir string) string {
+	if dir == "." {
+		return "the project's folder (on its disk)"
+	}
+	return dir
 }
 
 func machine() string {
