@@ -34,19 +34,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -63,7 +50,7 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 
 func TestBuildBadBrief(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	sitetest.WriteFiles(t, dir, map[string]string{
 		"content/good.md": sitetest.Brief,
 		"content/x.md":    "---\ntitle: X\ndate: 2025-01-01\nfigures:\n  a: 1_000\n  b: 2.0\n---\nSee {{ c }} and {{ b:pct }}.\n",
 	})
@@ -85,7 +72,7 @@ func TestBuildBadBrief(t *testing.T) {
 
 func TestBuildAndStaleFiles(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief, "content/other.md": strings.Replace(sitetest.Brief, "title: Good", "title: Other", 1)})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief, "content/other.md": strings.Replace(sitetest.Brief, "title: Good", "title: Other", 1)})
 	stdout, stderr, code := run(t, "build", "--src", dir, "--base-url", "https://example.org")
 	if code != 0 || !strings.HasPrefix(stdout, "built 2 briefs, 0 charts, 6 pages") {
 		t.Fatalf("code %d\nstdout %s\nstderr %s", code, stdout, stderr)
@@ -117,7 +104,7 @@ func TestBuildAndStaleFiles(t *testing.T) {
 // that no sitemap is written without a base URL.
 func TestBuildSummary(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\n```chart\ntype: bar\ntitle: T\ndata: [a]\n```\n"})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\n```chart\ntype: bar\ntitle: T\ndata: [a]\n```\n"})
 	stdout, stderr, code := run(t, "build", "--src", dir, "--force")
 	summary := regexp.MustCompile(`^built 1 brief, 1 chart, 5 pages \(1 OpenGraph image drawn\) in \S+ → \S+\n` +
 		`no sitemap\.xml \(and no Sitemap: line in robots\.txt\): no base URL; pass --base-url or set \$URL\n$`)
@@ -135,7 +122,7 @@ func TestBuildSummary(t *testing.T) {
 
 func TestBuildRefusesDangerousOut(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	t.Chdir(dir)
 	home, _ := os.UserHomeDir()
 	for _, out := range []string{".", "/", dir, home} {
@@ -146,7 +133,7 @@ func TestBuildRefusesDangerousOut(t *testing.T) {
 	}
 	// Source and version-control folders, and a folder of someone else's
 	// files, are never swapped away: the briefs must still be there.
-	writeFiles(t, dir, map[string]string{"layouts/site.css": "body{}", ".git/HEAD": "ref: refs/heads/main\n", "notes/todo.txt": "mine"})
+	sitetest.WriteFiles(t, dir, map[string]string{"layouts/site.css": "body{}", ".git/HEAD": "ref: refs/heads/main\n", "notes/todo.txt": "mine"})
 	for _, out := range []string{"content", "layouts", ".git", "content/public", "notes"} {
 		_, stderr, code := run(t, "build", "--out", out)
 		if code != 2 || !strings.Contains(stderr, "refusing to write the site to "+out) {
@@ -159,7 +146,7 @@ func TestBuildRefusesDangerousOut(t *testing.T) {
 	if _, stderr, code := run(t, "build", "--out", "notes", "--force"); code != 0 {
 		t.Errorf("--out notes --force: code %d, %s", code, stderr)
 	}
-	writeFiles(t, dir, map[string]string{"site2/content/a.md": sitetest.Brief})
+	sitetest.WriteFiles(t, dir, map[string]string{"site2/content/a.md": sitetest.Brief})
 	if _, stderr, code := run(t, "build", "--out", "site2"); code != 2 || !strings.Contains(stderr, "holds a content/ folder") {
 		t.Errorf("--out holding content/: code %d, %s", code, stderr)
 	}
@@ -167,7 +154,7 @@ func TestBuildRefusesDangerousOut(t *testing.T) {
 
 func TestCheckFormats(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	sitetest.WriteFiles(t, dir, map[string]string{
 		"content/good.md": sitetest.Brief + "\nThat is 58% and not 60%.\n",
 	})
 	stdout, _, code := run(t, "check", "--src", dir, "--format", "github")
@@ -189,7 +176,7 @@ func TestCheckFormats(t *testing.T) {
 		t.Errorf("json format:\n%s", stdout)
 	}
 	// Only a warning: passes, unless --strict.
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\nThat is 58%.\n"})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\nThat is 58%.\n"})
 	if _, _, code := run(t, "check", "--src", dir); code != 0 {
 		t.Errorf("a warning failed check")
 	}
@@ -204,8 +191,8 @@ func TestCheckFormats(t *testing.T) {
 
 func TestDiff(t *testing.T) {
 	old, cur := t.TempDir(), t.TempDir()
-	writeFiles(t, old, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "value: 68.6", "value: 68.8", 1), "content/gone.md": sitetest.Brief})
-	writeFiles(t, cur, map[string]string{"content/good.md": sitetest.Brief, "content/new.md": "---\ntitle: New\ndate: 2025-01-01\nfigures: {n: 5}\n---\n"})
+	sitetest.WriteFiles(t, old, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "value: 68.6", "value: 68.8", 1), "content/gone.md": sitetest.Brief})
+	sitetest.WriteFiles(t, cur, map[string]string{"content/good.md": sitetest.Brief, "content/new.md": "---\ntitle: New\ndate: 2025-01-01\nfigures: {n: 5}\n---\n"})
 	stdout, stderr, code := run(t, "diff", old, cur)
 	want := fmt.Sprintf(`## Figures changed between %s and %s
 
@@ -231,7 +218,7 @@ The figures changed but `+"`updated:`"+` did not: set it to the day of this chan
 	if code != 0 || stdout != want {
 		t.Errorf("diff (code %d, %s):\n%s\nwant:\n%s", code, stderr, stdout, want)
 	}
-	writeFiles(t, cur, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "date: 2025-01-02", "date: 2025-01-02\nupdated: 2025-03-01", 1)})
+	sitetest.WriteFiles(t, cur, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "date: 2025-01-02", "date: 2025-01-02\nupdated: 2025-03-01", 1)})
 	if stdout, _, _ := run(t, "diff", old, cur); strings.Contains(stdout, "did not") || !strings.Contains(stdout, "| `share` | 57.8% | 58.0% |") {
 		t.Errorf("diff of a brief whose updated: moved:\n%s", stdout)
 	}
@@ -257,10 +244,10 @@ func TestDiffGitRevisions(t *testing.T) {
 		}
 	}
 	git("init", "-q")
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	git("add", ".")
 	git("commit", "-qm", "one")
-	writeFiles(t, dir, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "value: 39.8", "value: 40.1", 1)})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": strings.Replace(sitetest.Brief, "value: 39.8", "value: 40.1", 1)})
 	git("commit", "-qam", "two")
 	t.Chdir(dir)
 	stdout, stderr, code := run(t, "diff", "HEAD~1", "HEAD")
@@ -311,7 +298,7 @@ func TestUsage(t *testing.T) {
 func builtThenGrown(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	if _, _, code := run(t, "build", "--src", dir); code != 0 {
 		t.Fatal("first build failed")
 	}
@@ -320,7 +307,7 @@ func builtThenGrown(t *testing.T) (string, map[string]string) {
 	for i := 0; i < 3000; i++ {
 		files[fmt.Sprintf("content/gen-%04d.md", i)] = strings.Replace(sitetest.Brief, "title: Good", fmt.Sprintf("title: Generated %d", i), 1) + strings.Repeat("Filler prose for the brief. ", 200) + "\n\n```chart\ntype: bar\ntitle: T\ndata: [a, b]\n```\n"
 	}
-	writeFiles(t, dir, files)
+	sitetest.WriteFiles(t, dir, files)
 	return dir, before
 }
 
@@ -466,7 +453,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 
 func TestNothingChanged(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	if _, _, code := run(t, "build", "--src", dir); code != 0 {
 		t.Fatal("build failed")
 	}
@@ -475,8 +462,12 @@ func TestNothingChanged(t *testing.T) {
 		t.Errorf("second build: %q", stdout)
 	}
 	for _, change := range []func(){
-		func() { writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\nMore.\n"}) },
-		func() { writeFiles(t, dir, map[string]string{"layouts/404.html": `{{define "main"}}x{{end}}`}) },
+		func() {
+			sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\nMore.\n"})
+		},
+		func() {
+			sitetest.WriteFiles(t, dir, map[string]string{"layouts/404.html": `{{define "main"}}x{{end}}`})
+		},
 		func() { _ = os.RemoveAll(filepath.Join(dir, "public")) },
 	} {
 		change()
@@ -497,7 +488,7 @@ func TestNothingChanged(t *testing.T) {
 // as a newcomer running make build does.
 func TestBuildWithDefaults(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	t.Chdir(dir)
 	stdout, stderr, code := run(t, "build")
 	if code != 0 || !strings.HasPrefix(stdout, "built 1 brief, ") {
@@ -537,7 +528,7 @@ const (
 
 func TestCheckAcrossBriefs(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/a-2023.md": co2023, "content/a-2024.md": strings.Replace(co2024, "FY2023: 120.0", "FY2023: 125.0", 1)})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/a-2023.md": co2023, "content/a-2024.md": strings.Replace(co2024, "FY2023: 120.0", "FY2023: 125.0", 1)})
 	stdout, _, code := run(t, "check", "--src", dir)
 	want := "content/a-2023.md:7:10: sales@FY2023 is 120.0 here but 125.0 in content/a-2024.md:7:28: a company has one number per fact; correct one, or mark the newer value restated: true with a note\n" +
 		"content/a-2024.md:7:28: sales@FY2023 is 125.0 here but 120.0 in content/a-2023.md:7:10: a company has one number per fact; correct one, or mark this newer value restated: true with a note\n" +
@@ -551,8 +542,8 @@ func TestDiffAcrossBriefs(t *testing.T) {
 	old, cur := t.TempDir(), t.TempDir()
 	// The edit is to FY2023's brief; FY2024's file is the same on both sides.
 	noSeries := strings.Replace(co2024, "{values: {FY2023: 120.0, FY2024: 150.0}}", "150.0", 1)
-	writeFiles(t, old, map[string]string{"content/a-2023.md": co2023, "content/a-2024.md": noSeries})
-	writeFiles(t, cur, map[string]string{"content/a-2023.md": strings.Replace(co2023, "120.0", "100.0", 1), "content/a-2024.md": noSeries})
+	sitetest.WriteFiles(t, old, map[string]string{"content/a-2023.md": co2023, "content/a-2024.md": noSeries})
+	sitetest.WriteFiles(t, cur, map[string]string{"content/a-2023.md": strings.Replace(co2023, "120.0", "100.0", 1), "content/a-2024.md": noSeries})
 	stdout, stderr, code := run(t, "diff", old, cur)
 	want := fmt.Sprintf("## Figures changed between %s and %s\n\n"+
 		"### content/a-2023.md: Acme 2023\n\n| Value | Before | After |\n|---|---|---|\n| `sales` | $120.0 billion | $100.0 billion |\n\n"+

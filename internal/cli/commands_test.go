@@ -17,7 +17,7 @@ const brokenBrief = "---\ntitle: A\ndate: 2025-01-01\nfigures: {a: 1_000}\n---\n
 func TestDiffBrokenBriefs(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	writeFiles(t, dir, map[string]string{
+	sitetest.WriteFiles(t, dir, map[string]string{
 		"good/content/a.md": strings.Replace(brokenBrief, "1_000", "1000", 1),
 		"bad/content/a.md":  brokenBrief,
 	})
@@ -47,10 +47,10 @@ func TestDiffBrokenBriefs(t *testing.T) {
 func TestDiffBrokenRevision(t *testing.T) {
 	dir, git := gitRepo(t)
 	site := filepath.Join(dir, "site")
-	writeFiles(t, site, map[string]string{"content/a.md": brokenBrief})
+	sitetest.WriteFiles(t, site, map[string]string{"content/a.md": brokenBrief})
 	git("add", ".")
 	git("commit", "-qm", "broken")
-	writeFiles(t, site, map[string]string{"content/a.md": strings.Replace(brokenBrief, "1_000", "1000", 1)})
+	sitetest.WriteFiles(t, site, map[string]string{"content/a.md": strings.Replace(brokenBrief, "1_000", "1000", 1)})
 	git("commit", "-qam", "fixed")
 	t.Chdir(site)
 	stdout, stderr, code := run(t, "diff", "HEAD~1", "HEAD")
@@ -64,7 +64,7 @@ func TestDiffBrokenRevision(t *testing.T) {
 // check content/a.md would otherwise check the whole site.
 func TestExtraArguments(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief})
 	t.Chdir(dir)
 	for _, args := range [][]string{
 		{"build", "extra"},
@@ -92,7 +92,7 @@ func TestExtraArguments(t *testing.T) {
 // --strict prints the warnings it fails on as errors, and counts them so.
 func TestStrictPrintsWarningsAsErrors(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\nThat is 58%.\n"})
+	sitetest.WriteFiles(t, dir, map[string]string{"content/good.md": sitetest.Brief + "\nThat is 58%.\n"})
 	const line = "content/good.md:15:9: hand-typed 58% matches share: write {{ share:pct0 }} so it stays in step with the data\n"
 	stdout, stderr, code := run(t, "check", "--src", dir, "--strict")
 	if want := line + "checked 1 brief: 1 error, 0 warnings\n"; code != 1 || stdout != want {

@@ -16,12 +16,12 @@ import (
 func TestCommandsAgreeOnContent(t *testing.T) {
 	dir := t.TempDir()
 	site := filepath.Join(dir, "site")
-	writeFiles(t, site, map[string]string{
+	sitetest.WriteFiles(t, site, map[string]string{
 		"content/good.md":    sitetest.Brief,
 		"content/.hidden.md": "not a brief",
 		"content/._good.md":  "\x00\x05\x16\x07",
 	})
-	writeFiles(t, dir, map[string]string{"secret.md": strings.Replace(sitetest.Brief, "title: Good", "title: SECRET", 1)})
+	sitetest.WriteFiles(t, dir, map[string]string{"secret.md": strings.Replace(sitetest.Brief, "title: Good", "title: SECRET", 1)})
 	for target, name := range map[string]string{"nowhere.md": "dangling.md", "loop.md": "loop.md", "/etc/passwd": "passwd.md", "../../secret.md": "up.md"} {
 		if err := os.Symlink(target, filepath.Join(site, "content", name)); err != nil {
 			t.Fatal(err)
@@ -98,12 +98,12 @@ func TestDiffGitPaths(t *testing.T) {
 	for i, n := range names {
 		files[n] = slugged(i, sitetest.Brief)
 	}
-	writeFiles(t, site, files)
-	writeFiles(t, dir, map[string]string{"content/elsewhere.md": sitetest.Brief}) // not the site's
+	sitetest.WriteFiles(t, site, files)
+	sitetest.WriteFiles(t, dir, map[string]string{"content/elsewhere.md": sitetest.Brief}) // not the site's
 	git("add", ".")
 	git("commit", "-qm", "one")
 	for i, n := range names {
-		writeFiles(t, site, map[string]string{n: slugged(i, strings.Replace(sitetest.Brief, "value: 39.8", "value: 40.1", 1))})
+		sitetest.WriteFiles(t, site, map[string]string{n: slugged(i, strings.Replace(sitetest.Brief, "value: 39.8", "value: 40.1", 1))})
 	}
 	git("commit", "-qam", "two")
 	t.Chdir(site)

@@ -53,12 +53,7 @@ func start(t *testing.T, files map[string]string) *live {
 
 func write(t *testing.T, p, data string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	sitetest.WriteFiles(t, filepath.Dir(p), map[string]string{filepath.Base(p): data})
 }
 
 func (l *live) get(p string, header ...string) (int, string) {

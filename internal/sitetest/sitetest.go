@@ -67,12 +67,23 @@ func ReadFiles(t testing.TB, name string) fstest.MapFS {
 // need a site on disk (the CLI, the preview's watcher).
 func WriteDir(t testing.TB, dir, archive string) {
 	t.Helper()
+	files := map[string]string{}
 	for name, f := range Files(archive) {
+		files[name] = string(f.Data)
+	}
+	WriteFiles(t, dir, files)
+}
+
+// WriteFiles writes files (slash-separated paths relative to dir, and
+// their contents) under dir, making folders as needed.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
