@@ -769,23 +769,22 @@ func (w *svgWriter) slice(cx, cy, R, inner, start, sweep float64, class string) 
 		if sweep > math.Pi {
 			large = " 1 "
 		}
+		// arc draws the circle of radius r to angle a, clockwise or back.
+		arc := func(r, a float64, sweepFlag string) {
+			w.body.WriteString("A")
+			w.num(r)
+			w.body.WriteByte(' ')
+			w.num(r)
+			w.body.WriteString(" 0" + large + sweepFlag + " ")
+			pt(r, a)
+		}
 		w.body.WriteString(`<path d="M`)
 		pt(R, a0)
-		w.body.WriteString("A")
-		w.num(R)
-		w.body.WriteByte(' ')
-		w.num(R)
-		w.body.WriteString(" 0" + large + "1 ")
-		pt(R, a1)
+		arc(R, a1, "1")
 		if inner > 0 {
 			w.body.WriteString("L")
 			pt(inner, a1)
-			w.body.WriteString("A")
-			w.num(inner)
-			w.body.WriteByte(' ')
-			w.num(inner)
-			w.body.WriteString(" 0" + large + "0 ")
-			pt(inner, a0)
+			arc(inner, a0, "0")
 		} else {
 			w.body.WriteString("L")
 			w.num(cx)

@@ -118,37 +118,31 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		}
 		for i := lo; i < hi; {
 			room := min(hi-i, maxMatch)
-			if room < minMatch {
-				c := data[i]
-				tokens = append(tokens, token(c))
-				a += uint64(c)
-				b += a
-				i++
-				continue
-			}
-			// A run of the previous byte.
-			if i > 0 {
-				if l := matchLen(data[i:], data[i-1:], room); l >= minMatch {
-					c := uint64(data[i-1])
-					ln := uint64(l)
-					b += ln*a + c*ln*(ln+1)/2
-					a += c * ln
-					tokens = append(tokens, match(l, 1))
-					i += l
-					continue
-				}
-			}
 			best, dist := 0, 0
-			if i >= stride {
-				best, dist = matchLen(data[i:], data[i-stride:], room), stride
-			}
-			h := hash4(binary.LittleEndian.Uint32(data[i:]))
-			if cand := int(head[h]) - 1; cand >= 0 && i-cand <= window && i-cand != stride {
-				if l := matchLen(data[i:], data[cand:], room); l > best {
-					best, dist = l, i-cand
+			if room >= minMatch {
+				// A run of the previous byte.
+				if i > 0 {
+					if l := matchLen(data[i:], data[i-1:], room); l >= minMatch {
+						c := uint64(data[i-1])
+						ln := uint64(l)
+						b += ln*a + c*ln*(ln+1)/2
+						a += c * ln
+						tokens = append(tokens, match(l, 1))
+						i += l
+						continue
+					}
 				}
+				if i >= stride {
+					best, dist = matchLen(data[i:], data[i-stride:], room), stride
+				}
+				h := hash4(binary.LittleEndian.Uint32(data[i:]))
+				if cand := int(head[h]) - 1; cand >= 0 && i-cand <= window && i-cand != stride {
+					if l := matchLen(data[i:], data[cand:], room); l > best {
+						best, dist = l, i-cand
+					}
+				}
+				head[h] = int32(i + 1)
 			}
-			head[h] = int32(i + 1)
 			if best < minMatch {
 				c := data[i]
 				tokens = append(tokens, token(c))
