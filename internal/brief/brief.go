@@ -267,6 +267,9 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 		at(1, 1, "the frontmatter opened here is never closed: add a line --- after the last field")
 		return nil, nil, false
 	}
+	if doc, ok := fastYAML(front); ok {
+		return doc.Content[0], body, true
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(front, &doc); err != nil {
 		line, msg := diag.YAMLLine(err)
