@@ -303,7 +303,7 @@ func (f *fastDecoder) lineValue(i, off int) (*yaml.Node, bool) {
 	return n, true
 }
 
-// quoted reads a one-line quoted scalar without escapes (but '' in single
+// quoted reads a one-line quoted scalar without escapes (but ” in single
 // quotes) at off of line i; it returns the offset past its closing quote.
 func (f *fastDecoder) quoted(i, off int) (*yaml.Node, int, bool) {
 	l := f.lines[i]
