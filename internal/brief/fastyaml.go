@@ -303,8 +303,9 @@ func (f *fastDecoder) lineValue(i, off int) (*yaml.Node, bool) {
 	return n, true
 }
 
-// quoted reads a one-line quoted scalar without escapes (but ” in single
-// quotes) at off of line i; it returns the offset past its closing quote.
+// quoted reads a one-line quoted scalar without escapes (but a doubled
+// quote in single quotes) at off of line i; it returns the offset past
+// its closing quote.
 func (f *fastDecoder) quoted(i, off int) (*yaml.Node, int, bool) {
 	l := f.lines[i]
 	q := f.src[off]
