@@ -19,10 +19,11 @@ import (
 // (comments, anchors, tags, block scalars, escapes, tabs, CR), goes the one
 // way it always went. FuzzFastYAML holds the two to the same nodes.
 func fastYAML(front []byte) (*yaml.Node, bool) {
-	if !fastChars(front) {
+	nodes, ok := fastChars(front)
+	if !ok {
 		return nil, false
 	}
-	f := &fastDecoder{src: front}
+	f := &fastDecoder{src: front, slab: make([]yaml.Node, nodes)}
 	f.splitLines()
 	i := f.nextLine(0)
 	if i == len(f.lines) || f.lines[i].indent != 0 {
@@ -40,12 +41,22 @@ func fastYAML(front []byte) (*yaml.Node, bool) {
 // fastChars is true when the text holds only characters the fast decoder
 // reads as yaml.v3 does: printable ASCII, newlines and valid UTF-8 beyond
 // ASCII that YAML neither refuses nor treats as a line break or a BOM.
-func fastChars(src []byte) bool {
+// nodes is at least the number of nodes the text can make (each starts
+// a line or follows a colon, a dash, a comma or a bracket).
+func fastChars(src []byte) (nodes int, ok bool) {
+	nodes = 3
 	for i := 0; i < len(src); {
 		c := src[i]
 		if c < utf8.RuneSelf {
-			if c != '\n' && (c < 0x20 || c > 0x7E) {
-				return false
+			switch c {
+			case ':', '[':
+				nodes += 2
+			case '\n', ',', '-', '{':
+				nodes++
+			default:
+				if c < 0x20 || c > 0x7E {
+					return 0, false
+				}
 			}
 			i++
 			continue
@@ -53,14 +64,14 @@ func fastChars(src []byte) bool {
 		r, size := utf8.DecodeRune(src[i:])
 		switch {
 		case r == utf8.RuneError, r == 0x2028, r == 0x2029, r == 0xFEFF:
-			return false
+			return 0, false
 		case r >= 0xA0 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000:
 		default:
-			return false
+			return 0, false
 		}
 		i += size
 	}
-	return true
+	return nodes, true
 }
 
 type fastLine struct {
@@ -98,11 +109,11 @@ func (f *fastDecoder) splitLines() {
 	}
 }
 
-// node hands out a node from a slab, so that a brief's nodes take a few
-// allocations rather than one each.
+// node hands out a node from a slab, so that a brief's nodes take one
+// allocation rather than one each.
 func (f *fastDecoder) node() *yaml.Node {
 	if len(f.slab) == 0 {
-		f.slab = make([]yaml.Node, 32)
+		f.slab = make([]yaml.Node, 8) // never, if fastChars counted right
 	}
 	n := &f.slab[0]
 	f.slab = f.slab[1:]

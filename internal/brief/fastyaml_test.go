@@ -196,3 +196,35 @@ func FuzzFastYAML(f *testing.F) {
 		agree(t, front)
 	})
 }
+
+// BenchmarkFrontmatter reads the frontmatter of a bench brief, through the
+// fast decoder and through yaml.v3.
+func BenchmarkFrontmatter(b *testing.B) {
+	front := frontOf([]byte(bench.Brief(42)))
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := brief.FastYAML(front); !ok {
+				b.Fatal("not read")
+			}
+		}
+	})
+	b.Run("yaml.v3", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var n yaml.Node
+			if err := yaml.Unmarshal(front, &n); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("read", func(b *testing.B) {
+		src := []byte(bench.Brief(42))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, errs := brief.Read("content/brief-00042.md", src); errs.Err() != nil {
+				b.Fatal(errs)
+			}
+		}
+	})
+}
