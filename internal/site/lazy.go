@@ -13,6 +13,7 @@ import (
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/sec"
 )
@@ -104,6 +105,8 @@ func (p *Preview) Build() {
 // holds b.mu.
 func (p *Preview) loadAll() {
 	b := p.b
+	// Most of what reading every brief allocates is garbage at once.
+	defer gctune.Load()()
 	p.loadErrs = b.loadLayouts()
 	b.loadSite()
 	paths, err := content.List(b.fsys)
