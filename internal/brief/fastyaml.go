@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -18,25 +19,38 @@ import (
 // then asks yaml.v3: so every error, and every construct it does not know
 // (comments, anchors, tags, block scalars, escapes, tabs, CR), goes the one
 // way it always went. FuzzFastYAML holds the two to the same nodes.
-func fastYAML(front []byte) (*yaml.Node, bool) {
+//
+// The nodes live in the decoder's memory, reused across briefs: nothing
+// may hold a node once release is called (a brief keeps only values).
+func fastYAML(front []byte) (doc *yaml.Node, release func(), ok bool) {
 	nodes, ok := fastChars(front)
-	if !ok {
-		return nil, false
+	if !ok || nodes > maxFastNodes {
+		return nil, nil, false
 	}
-	f := &fastDecoder{src: front, slab: make([]yaml.Node, nodes)}
-	f.splitLines()
+	f := decoders.Get().(*fastDecoder)
+	f.start(front, nodes)
 	i := f.nextLine(0)
 	if i == len(f.lines) || f.lines[i].indent != 0 {
-		return nil, false
+		f.release()
+		return nil, nil, false
 	}
+	mark := len(f.stack)
 	root, next, ok := f.blockMapping(i, 0)
 	if !ok || next != len(f.lines) {
-		return nil, false
+		f.release()
+		return nil, nil, false
 	}
-	doc := f.node()
-	*doc = yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: root.Column, Content: []*yaml.Node{root}}
-	return doc, true
+	doc = f.node()
+	f.stack = append(f.stack, root)
+	*doc = yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: root.Column, Content: f.content(mark)}
+	return doc, f.release, true
 }
+
+// maxFastNodes bounds the frontmatter the fast decoder reads (a brief's
+// is a few hundred nodes at most), and so the memory it keeps for reuse.
+const maxFastNodes = 4096
+
+var decoders = sync.Pool{New: func() any { return new(fastDecoder) }}
 
 // fastChars is true when the text holds only characters the fast decoder
 // reads as yaml.v3 does: printable ASCII, newlines and valid UTF-8 beyond
@@ -83,17 +97,52 @@ type fastLine struct {
 type fastDecoder struct {
 	src   []byte
 	lines []fastLine
-	slab  []yaml.Node
+	// nodes are handed out in order (used so far); contents holds the
+	// collections' Content, each copied from stack once complete.
+	nodes    []yaml.Node
+	used     int
+	contents []*yaml.Node
+	stack    []*yaml.Node
+}
+
+// start readies the decoder for front, which makes at most n nodes.
+func (f *fastDecoder) start(front []byte, n int) {
+	f.src = front
+	if len(f.nodes) < n {
+		f.nodes = make([]yaml.Node, max(n, 256))
+	}
+	f.splitLines()
+}
+
+// release forgets the last decoding (its nodes and what they point to)
+// and gives the decoder back for the next brief.
+func (f *fastDecoder) release() {
+	clear(f.nodes[:f.used])
+	clear(f.contents)
+	clear(f.stack)
+	f.src, f.used, f.contents, f.stack, f.lines = nil, 0, f.contents[:0], f.stack[:0], f.lines[:0]
+	decoders.Put(f)
+}
+
+// content makes the Content of the collection whose children were pushed
+// on the stack since mark (nil for none, as yaml.v3 leaves it).
+func (f *fastDecoder) content(mark int) []*yaml.Node {
+	n := len(f.stack) - mark
+	if n == 0 {
+		return nil
+	}
+	at := len(f.contents)
+	if at+n > cap(f.contents) {
+		// A new block: the collections made so far keep the old one.
+		f.contents = make([]*yaml.Node, 0, max(2*cap(f.contents), n, 256))
+		at = 0
+	}
+	f.contents = append(f.contents, f.stack[mark:]...)
+	f.stack = f.stack[:mark]
+	return f.contents[at : at+n : at+n]
 }
 
 func (f *fastDecoder) splitLines() {
-	n := 1
-	for _, c := range f.src {
-		if c == '\n' {
-			n++
-		}
-	}
-	f.lines = make([]fastLine, 0, n)
 	for off := 0; off <= len(f.src); {
 		end := off
 		for end < len(f.src) && f.src[end] != '\n' {
@@ -109,14 +158,15 @@ func (f *fastDecoder) splitLines() {
 	}
 }
 
-// node hands out a node from a slab, so that a brief's nodes take one
-// allocation rather than one each.
+// node hands out the next node of the decoder's memory.
 func (f *fastDecoder) node() *yaml.Node {
-	if len(f.slab) == 0 {
-		f.slab = make([]yaml.Node, 8) // never, if fastChars counted right
+	if f.used == len(f.nodes) {
+		// Never, if fastChars counted right: a new block, the nodes made
+		// so far keep the old one.
+		f.nodes, f.used = make([]yaml.Node, 256), 0
 	}
-	n := &f.slab[0]
-	f.slab = f.slab[1:]
+	n := &f.nodes[f.used]
+	f.used++
 	return n
 }
 
@@ -137,6 +187,7 @@ func (f *fastDecoder) col(l fastLine, off int) int {
 // blockMapping reads the mapping whose keys start line i at the given
 // indent; it returns the first line after it.
 func (f *fastDecoder) blockMapping(i, indent int) (*yaml.Node, int, bool) {
+	mark := len(f.stack)
 	m := f.node()
 	l := f.lines[i]
 	*m = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: i + 1, Column: indent + 1}
@@ -181,8 +232,9 @@ func (f *fastDecoder) blockMapping(i, indent int) (*yaml.Node, int, bool) {
 			}
 			i = f.nextLine(i + 1)
 		}
-		m.Content = append(m.Content, key, val)
+		f.stack = append(f.stack, key, val)
 	}
+	m.Content = f.content(mark)
 	return m, i, true
 }
 
@@ -195,6 +247,7 @@ func (f *fastDecoder) isEntry(l fastLine) bool {
 // blockSequence reads the sequence whose entries start line i at the
 // given indent, each a scalar or a flow collection on its line.
 func (f *fastDecoder) blockSequence(i, indent int) (*yaml.Node, int, bool) {
+	mark := len(f.stack)
 	s := f.node()
 	*s = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: i + 1, Column: indent + 1}
 	for i < len(f.lines) {
@@ -216,9 +269,10 @@ func (f *fastDecoder) blockSequence(i, indent int) (*yaml.Node, int, bool) {
 		if !ok {
 			return nil, 0, false
 		}
-		s.Content = append(s.Content, v)
+		f.stack = append(f.stack, v)
 		i = f.nextLine(i + 1)
 	}
+	s.Content = f.content(mark)
 	return s, i, true
 }
 
@@ -381,6 +435,7 @@ func (f *fastDecoder) flow(i, off, depth int) (*yaml.Node, int, bool) {
 	if at < l.end && f.src[at] == closer {
 		return n, at + 1, true
 	}
+	mark := len(f.stack)
 	for {
 		if at == l.end {
 			return nil, 0, false
@@ -397,7 +452,7 @@ func (f *fastDecoder) flow(i, off, depth int) (*yaml.Node, int, bool) {
 			if !ok {
 				return nil, 0, false
 			}
-			n.Content = append(n.Content, k)
+			f.stack = append(f.stack, k)
 			at = f.skipSpaces(l, at+1)
 			if at == l.end {
 				return nil, 0, false
@@ -407,13 +462,14 @@ func (f *fastDecoder) flow(i, off, depth int) (*yaml.Node, int, bool) {
 		if !ok {
 			return nil, 0, false
 		}
-		n.Content = append(n.Content, v)
+		f.stack = append(f.stack, v)
 		at = f.skipSpaces(l, end)
 		if at == l.end {
 			return nil, 0, false
 		}
 		switch f.src[at] {
 		case closer:
+			n.Content = f.content(mark)
 			return n, at + 1, true
 		case ',':
 			at = f.skipSpaces(l, at+1)

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"container/list"
 	"context"
+	"errors"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -10,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
@@ -129,15 +132,23 @@ func (p *Preview) load(paths []string) {
 	p.rows = nil
 	p.mu.Unlock()
 	old := b.entries
-	jobs := b.groupByCompany(context.Background(), paths)
+	jobs, heads := p.readHeads(paths)
 	results := make([][]*entry, len(jobs))
 	cos := make([][]*company, len(jobs))
 	p.initial = true
 	parallel(context.Background(), len(jobs), func() func(int) {
 		return func(j int) {
 			var group []*entry
-			for _, path := range jobs[j] {
-				if e := b.readOne(path, false); !e.gone {
+			for _, i := range jobs[j] {
+				path := paths[i]
+				var e *entry
+				if heads[i] != nil {
+					e = b.readSource(path, heads[i], false)
+					heads[i] = nil // each worker its own companies' heads
+				} else {
+					e = b.readOne(path, false)
+				}
+				if !e.gone {
 					if prev := old[path]; prev != nil {
 						e.good = prev.good
 					}
@@ -205,6 +216,51 @@ func (p *Preview) load(paths []string) {
 	}
 	b.orderDirty, b.moved = true, true
 	p.sweep = b.sortedEntries()
+}
+
+// readHeads reads every brief once and groups them by company (indexes
+// into paths) from a quick look at each, as groupByCompany does; it keeps
+// of each file what reading its frontmatter needs (brief.Head), so that
+// the briefs are not read from disk twice. A file that could not be read
+// has no head and is read again, for its error, in its turn; a file that
+// is no more is left out.
+func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
+	b := p.b
+	keys := make([]string, len(paths))
+	gone := make([]bool, len(paths))
+	heads = make([][]byte, len(paths))
+	parallel(context.Background(), len(paths), func() func(int) {
+		return func(i int) {
+			src, err := content.ReadFile(b.fsys, paths[i])
+			if err != nil {
+				gone[i] = errors.Is(err, fs.ErrNotExist)
+				return
+			}
+			// A copy: the head alone, not the file it is cut from.
+			head := bytes.Clone(brief.Head(src))
+			heads[i] = head
+			key, ok := brief.QuickKey(head)
+			if !ok {
+				if bf, _ := brief.Read(paths[i], head); bf != nil {
+					key = bf.Key()
+				}
+			}
+			keys[i] = key
+		}
+	})
+	at := map[string]int{}
+	for i := range paths {
+		if gone[i] {
+			continue
+		}
+		if j, ok := at[keys[i]]; ok && keys[i] != "" {
+			jobs[j] = append(jobs[j], i)
+			continue
+		}
+		at[keys[i]] = len(jobs)
+		jobs = append(jobs, []int{i})
+	}
+	return jobs, heads
 }
 
 // parts are what the company pages need of the company's published
