@@ -5,6 +5,7 @@ import (
 	"container/list"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -230,8 +231,10 @@ func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
 	gone := make([]bool, len(paths))
 	heads = make([][]byte, len(paths))
 	parallel(context.Background(), len(paths), func() func(int) {
+		var buf []byte
 		return func(i int) {
-			src, err := content.ReadFile(b.fsys, paths[i])
+			src, err := readInto(b.fsys, paths[i], buf)
+			buf = src
 			if err != nil {
 				gone[i] = errors.Is(err, fs.ErrNotExist)
 				return
@@ -261,6 +264,36 @@ func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
 		jobs = append(jobs, []int{i})
 	}
 	return jobs, heads
+}
+
+// readInto reads a file of the site as content.ReadFile does, into buf
+// (grown as need be): one buffer for all the files a worker reads spares
+// an allocation and a stat per file. The error is ReadFile's only as far
+// as fs.ErrNotExist goes; the caller reads a file again for its error.
+func readInto(fsys fs.FS, name string, buf []byte) ([]byte, error) {
+	real, err := content.Resolve(fsys, name)
+	if err != nil {
+		return buf[:0], err
+	}
+	f, err := fsys.Open(real)
+	if err != nil {
+		return buf[:0], err
+	}
+	defer f.Close()
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf[:0], err
+		}
+	}
 }
 
 // parts are what the company pages need of the company's published
