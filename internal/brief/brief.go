@@ -172,7 +172,6 @@ func (b *Brief) Pos(bodyOff int) diag.Pos { return b.Lines.Pos(b.BodyOffset + bo
 
 var (
 	slugRE     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	nameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	dateRE     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	idRE       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
 	cikRE      = regexp.MustCompile(`^\d{1,10}$`)
@@ -182,6 +181,18 @@ var (
 )
 
 var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "period_end", "headline", "currency", "scale", "sources", "figures", "derived", "checks", "cik"}
+
+// isName is true for a name of figures and fields: ^[A-Za-z_][A-Za-z0-9_]*$,
+// written out (every figure and every key of a brief is one).
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // Parse reads a brief on its own and resolves its values (name@PERIOD
 // reads only its own series). It returns every problem found, not only the
@@ -807,7 +818,7 @@ func (p *parser) figures(n *yaml.Node) {
 
 // figure reads one figure, k: v.
 func (p *parser) figure(k, v *yaml.Node) {
-	if !nameRE.MatchString(k.Value) {
+	if !isName(k.Value) {
 		p.errorf(k, "figure name %q must be letters, digits and underscores, starting with a letter", k.Value)
 		return
 	}
@@ -1067,7 +1078,7 @@ func (p *parser) derived(n *yaml.Node) {
 		return
 	}
 	p.pairs(n, func(k, v *yaml.Node) {
-		if !nameRE.MatchString(k.Value) {
+		if !isName(k.Value) {
 			p.errorf(k, "derived name %q must be letters, digits and underscores, starting with a letter", k.Value)
 			return
 		}

@@ -2,6 +2,7 @@ package brief
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -296,6 +297,16 @@ func TestHeadReadsAsTheFile(t *testing.T) {
 		head.DropSource()
 		if !head.SetSource(src) {
 			t.Errorf("%s: the file is not taken back after its head", name)
+		}
+	}
+}
+
+// isName is the pattern it writes out.
+func TestIsName(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	for _, s := range []string{"", "a", "_", "A9", "9a", "a-b", "a b", "aws_net_sales", "é", "a\n", "Z_0"} {
+		if isName(s) != re.MatchString(s) {
+			t.Errorf("isName(%q) = %v", s, isName(s))
 		}
 	}
 }
