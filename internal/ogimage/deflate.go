@@ -16,9 +16,12 @@ import (
 // card costs about as much as the ink on it, not as its 757 KB of pixels.
 // One block with Huffman codes made for the card keeps the file small.
 type deflater struct {
-	// fixed are the codes every card is written with; nil to make
-	// codes for each.
-	fixed  *codes
+	// blocks are where the stream's blocks begin, in order, the first
+	// at 0, and the codes each is written with (nil to make codes for
+	// its tokens); none means one block with codes made for it.
+	blocks []block
+	// starts are the index in tokens of each block's first token.
+	starts []int
 	tokens []token
 	head   [1 << hashBits]int32 // 1 + the last position of a hash, 0 for none
 	litLen [numLitLen]uint32    // symbol frequencies, then code lengths
@@ -51,14 +54,24 @@ func (t token) distance() int { return int(t&0xffff) + 1 }
 
 func match(length, dist int) token { return matchFlag | token(length-3)<<16 | token(dist-1) }
 
+// A block is the part of the stream from byte at of the data on, up to
+// the next block, coded in c.
+type block struct {
+	at int
+	c  *codes
+}
+
 // zlib appends data compressed as a zlib stream to dst. stride is the
 // length of a row: where the row above a byte is. Only the pieces of data
 // listed (in order, apart) may hold other bytes than 0: the rest is known
 // to be zeros and is not read.
 func (z *deflater) zlib(dst, data []byte, stride int, pieces []piece) []byte {
+	if len(z.blocks) == 0 {
+		z.blocks = append(z.blocks, block{})
+	}
 	adler := z.tokenize(data, stride, pieces)
 	dst = append(dst, 0x78, 0x01)
-	dst = z.block(dst, pieces)
+	dst = z.write(dst, pieces)
 	return binary.BigEndian.AppendUint32(dst, adler)
 }
 
@@ -78,6 +91,8 @@ type piece struct {
 func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	// Locals, not fields, so that the loop keeps them in registers.
 	tokens := z.tokens[:0]
+	starts := z.starts[:0]
+	var c *codes // the codes of the block being tokenized
 	head := &z.head
 	clear(head[:])
 	// Adler-32's sums, reduced at the end: data is far too short for them
@@ -90,6 +105,45 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		var row *glyphRow
 		if k < len(scan) {
 			lo, hi, row = scan[k].lo, scan[k].hi, scan[k].row
+		}
+		// A block begins before the paper that leads to its first piece.
+		for len(starts) < len(z.blocks) && z.blocks[len(starts)].at <= lo {
+			c = z.blocks[len(starts)].c
+			starts = append(starts, len(tokens))
+		}
+		if c != nil && at >= stride && k < len(scan) {
+			// A stretch the same as the row above, glyph rows and all,
+			// is one match when that is cheaper.
+			if end, next := cover(c, data, stride, scan, k, at); end > at {
+				tokens = appendMatches(tokens, end-at, stride)
+				for p := at; p < end; {
+					var q int
+					switch {
+					case k < next && p == scan[k].lo:
+						q = scan[k].hi
+						if r := scan[k].row; r != nil {
+							b += uint64(q-p)*a + r.weighted
+							a += r.sum
+						} else {
+							for _, c := range data[p:q] {
+								a += uint64(c)
+								b += a
+							}
+						}
+						k++
+					case k < next:
+						q = scan[k].lo
+						b += uint64(q-p) * a
+					default:
+						q = end
+						b += uint64(q-p) * a
+					}
+					p = q
+				}
+				at = end
+				k--
+				continue
+			}
 		}
 		if n := lo - at; n > 0 {
 			b += uint64(n) * a
@@ -160,10 +214,85 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		}
 		at = hi
 	}
-	z.tokens = tokens
+	for len(starts) < len(z.blocks) {
+		starts = append(starts, len(tokens))
+	}
+	z.tokens, z.starts = tokens, starts
 	a %= adlerMod
 	b %= adlerMod
 	return uint32(b<<16 | a)
+}
+
+// cover returns where a match one row up from at, over the zeros before
+// scan[k] and the pieces after, should end to cost fewer bits in c than
+// coding them one by one, and the first piece it leaves; end is at when
+// no such match pays.
+func cover(c *codes, data []byte, stride int, scan []piece, k, at int) (end, next int) {
+	// Past the next row, a match would only go on over paper.
+	l := matchLen(data[at:], data[at-stride:], min(len(data)-at, 2*stride))
+	if l < minMatch {
+		return at, k
+	}
+	limit := at + l
+	own := 0 // the bits of coding [at, pos) piece by piece
+	pos := at
+	j := k
+	for ; j < len(scan) && scan[j].hi <= limit; j++ {
+		own += c.zerosCost(scan[j].lo-pos, pos == 0 || data[pos-1] != 0) + c.pieceCost(scan[j])
+		pos = scan[j].hi
+	}
+	stop := limit
+	if j < len(scan) {
+		stop = min(stop, scan[j].lo)
+		lit := pos == 0 || data[pos-1] != 0
+		own += c.zerosCost(scan[j].lo-pos, lit) - c.zerosCost(scan[j].lo-stop, false)
+	}
+	if stop-at < minMatch || c.runCost(stop-at, stride) >= own {
+		return at, k
+	}
+	return stop, j
+}
+
+// zerosCost is the bits of n zeros coded as tokenize codes them; lit
+// tells that the byte before is not a zero.
+func (c *codes) zerosCost(n int, lit bool) int {
+	bits := 0
+	if n > 0 && lit {
+		bits += int(c.litN[0])
+		n--
+	}
+	if n >= minMatch {
+		return bits + c.runCost(n, 1)
+	}
+	return bits + n*int(c.litN[0])
+}
+
+// runCost is the bits of n ≥ minMatch bytes coded as matches dist back.
+func (c *codes) runCost(n, dist int) int {
+	dc := distCode(dist)
+	per := int(c.distLens[dc]) + int(distExtra[dc])
+	bits := 0
+	for n > 0 {
+		l := min(n, maxMatch)
+		if n-l > 0 && n-l < minMatch {
+			l = n - minMatch
+		}
+		bits += int(c.litN[256+l]) + per
+		n -= l
+	}
+	return bits
+}
+
+// pieceCost is the bits of a piece as tokenize codes it; a span to
+// compress counts as too many to keep (a match covering it is cheaper).
+func (c *codes) pieceCost(p piece) int {
+	if p.row == nil {
+		return 1 << 30
+	}
+	if n := p.hi - p.lo; p.dist > 0 && n >= minMatch {
+		return c.runCost(n, p.dist)
+	}
+	return int(p.row.bits(c).n)
 }
 
 // appendMatches codes n ≥ minMatch bytes as matches dist back, none
@@ -231,7 +360,8 @@ func distCode(d int) int {
 
 // codes are a block's Huffman codes, ready to write: each literal's and
 // each length's code with its extra bits as one value (code | extra<<n)
-// and its bit count, the distances' codes, and the block's header.
+// and its bit count, the distances' codes, and the block's header (after
+// the block's first three bits).
 type codes struct {
 	litBits   [256 + maxMatch + 1]uint32
 	litN      [256 + maxMatch + 1]uint8
@@ -283,8 +413,6 @@ func makeCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
 	}
 	c.end, c.endN = uint32(litCodes[endBlock]), litLens[endBlock]
 	var w bitWriter
-	w.write(1, 1) // the final block
-	w.write(2, 2) // dynamic codes
 	header(&w, litLens[:], c.distLens[:])
 	c.header = w.bitString()
 	return &c
@@ -350,22 +478,32 @@ func count(litLen *[numLitLen]uint32, dist *[numDist]uint32, tokens []token, pie
 	}
 }
 
-// block writes the tokens as one final block: with the drawer's fixed
-// codes, or with codes made for these tokens.
-func (z *deflater) block(dst []byte, pieces []piece) []byte {
-	c, fixed := z.fixed, z.fixed != nil
-	if !fixed {
-		clear(z.litLen[:])
-		clear(z.dist[:])
-		count(&z.litLen, &z.dist, z.tokens, pieces)
-		z.litLen[endBlock] = 1
-		c = makeCodes(&z.litLen, &z.dist)
-	}
+// write writes the tokens as z.blocks say, the last block final.
+func (z *deflater) write(dst []byte, pieces []piece) []byte {
 	w := &z.bw
 	w.reset(dst)
-	w.writeString(c.header)
-	c.write(w, z.tokens, pieces, fixed)
-	w.write(uint64(c.end), uint(c.endN))
+	for i, b := range z.blocks {
+		tokens := z.tokens[z.starts[i]:]
+		if i+1 < len(z.blocks) {
+			tokens = z.tokens[z.starts[i]:z.starts[i+1]]
+		}
+		c, cached := b.c, b.c != nil
+		if !cached {
+			clear(z.litLen[:])
+			clear(z.dist[:])
+			count(&z.litLen, &z.dist, tokens, pieces)
+			z.litLen[endBlock] = 1
+			c = makeCodes(&z.litLen, &z.dist)
+		}
+		final := uint64(0)
+		if i == len(z.blocks)-1 {
+			final = 1
+		}
+		w.write(final|2<<1, 3) // dynamic codes
+		w.writeString(c.header)
+		c.write(w, tokens, pieces, cached)
+		w.write(uint64(c.end), uint(c.endN))
+	}
 	return w.flush()
 }
 

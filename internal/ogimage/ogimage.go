@@ -135,7 +135,24 @@ type Drawer struct {
 	out    []piece
 	serial uint64
 	enc    *encoder
+	// codes are each part's Huffman codes, made from sample cards.
+	codes [parts]*codes
+	// parts are where each part of the card being drawn begins.
+	parts []partStart
+	// blockPart is the part each of the encoder's blocks codes.
+	blockPart []int
 }
+
+// The parts of a card, top to bottom, each written as a block of its own
+// with its own codes: each part's text is in one or two inks, so its
+// literals are fewer than the card's and their codes shorter.
+const (
+	partHead   = iota // the bar, the site's name and the rule
+	partKicker        // company and period
+	partTitle
+	partFigure // the figure and its label
+	parts
+)
 
 // samples are the cards a drawer's codes are made from: what most cards
 // hold, capitals, figures and signs included.
@@ -182,16 +199,29 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 		y = end
 	}
 	d.enc = newEncoder()
-	// The codes every card is written in, made from sample cards.
-	var litLen [numLitLen]uint32
-	var dist [numDist]uint32
-	for _, c := range samples {
-		if _, err := d.Draw(c); err != nil {
-			return nil, err
+	// The codes every card is written in, made from sample cards: twice,
+	// as the first codes tell which matches pay.
+	for range 2 {
+		var litLen [parts][numLitLen]uint32
+		var dist [parts][numDist]uint32
+		for _, c := range samples {
+			if _, err := d.Draw(c); err != nil {
+				return nil, err
+			}
+			z := &d.enc.z
+			for i := range z.blocks {
+				end := len(z.tokens)
+				if i+1 < len(z.blocks) {
+					end = z.starts[i+1]
+				}
+				p := d.blockPart[i]
+				count(&litLen[p], &dist[p], z.tokens[z.starts[i]:end], d.out)
+			}
 		}
-		count(&litLen, &dist, d.enc.z.tokens, d.out)
+		for p := range parts {
+			d.codes[p] = fixedCodes(&litLen[p], &dist[p])
+		}
 	}
-	d.enc.z.fixed = fixedCodes(&litLen, &dist)
 	return d, nil
 }
 
@@ -215,10 +245,12 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
 	y := 175
+	d.part(partKicker)
 	if c.Kicker != "" {
 		d.text(d.kicker, d.kicker.fitKicker(strings.ToUpper(c.Kicker), measure), margin, y, inkAccent)
 		y += 30
 	}
+	d.part(partTitle)
 	title := d.title
 	lines := title.wrap(c.Title, measure)
 	if len(lines) > 3 {
@@ -234,6 +266,7 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 		y += lead
 		d.text(title, l, margin, y, inkText)
 	}
+	d.part(partFigure)
 	if c.Figure != "" {
 		// The figure shrinks before its label loses more than it must.
 		const labelRoom, gap = 300, 30
@@ -263,6 +296,41 @@ func (d *Drawer) begin() {
 		d.ink[y] = span{rowLen, 0}
 	}
 	d.placed = d.placed[:0]
+	d.parts = d.parts[:0]
+}
+
+// part starts a part of the card: the glyphs placed from now on are its.
+func (d *Drawer) part(p int) {
+	d.parts = append(d.parts, partStart{p, len(d.placed)})
+}
+
+// A partStart is where a part's glyphs begin in placed.
+type partStart struct{ part, from int }
+
+// blocks sets the encoder's blocks: one for the head, from the first row,
+// and one for each part after it from its first row with ink.
+func (d *Drawer) blocks() {
+	z := &d.enc.z
+	z.blocks = append(z.blocks[:0], block{at: 0, c: d.codes[partHead]})
+	d.blockPart = append(d.blockPart[:0], partHead)
+	for i, ps := range d.parts {
+		end := len(d.placed)
+		if i+1 < len(d.parts) {
+			end = d.parts[i+1].from
+		}
+		if ps.from == end {
+			continue
+		}
+		top := Height
+		for _, p := range d.placed[ps.from:end] {
+			top = min(top, p.y)
+		}
+		// Parts that overlap share a block.
+		if at := max(top, 0) * rowLen; at > z.blocks[len(z.blocks)-1].at {
+			z.blocks = append(z.blocks, block{at: at, c: d.codes[ps.part]})
+			d.blockPart = append(d.blockPart, ps.part)
+		}
+	}
 }
 
 // finish draws the glyphs placed and returns the card as PNG.
@@ -275,6 +343,7 @@ func (d *Drawer) finish() []byte {
 			d.blit(p.g, p.x-p.g.dx, p.y-p.g.dy, p.ink)
 		}
 	}
+	d.blocks()
 	return d.enc.encode(d.raw, d.pieces())
 }
 
