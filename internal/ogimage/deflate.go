@@ -1,6 +1,7 @@
 package ogimage
 
 import (
+	"os"
 	"encoding/binary"
 	"math/bits"
 	"slices"
@@ -20,8 +21,7 @@ type deflater struct {
 	// at 0, and the codes each is written with (nil to make codes for
 	// its tokens); none means one block with codes made for it.
 	blocks []block
-	// starts are the index in tokens of each block's first token.
-	starts []int
+	cur    int // the block being written
 	tokens []token
 	head   [1 << hashBits]int32 // 1 + the last position of a hash, 0 for none
 	litLen [numLitLen]uint32    // symbol frequencies, then code lengths
@@ -55,10 +55,17 @@ func (t token) distance() int { return int(t&0xffff) + 1 }
 func match(length, dist int) token { return matchFlag | token(length-3)<<16 | token(dist-1) }
 
 // A block is the part of the stream from byte at of the data on, up to
-// the next block, coded in c.
+// the next block, coded in c; its symbols are added to counts unless nil.
 type block struct {
-	at int
-	c  *codes
+	at     int
+	c      *codes
+	counts *symbolCounts
+}
+
+// symbolCounts are how often each symbol is written.
+type symbolCounts struct {
+	litLen [numLitLen]uint32
+	dist   [numDist]uint32
 }
 
 // zlib appends data compressed as a zlib stream to dst. stride is the
@@ -69,10 +76,10 @@ func (z *deflater) zlib(dst, data []byte, stride int, pieces []piece) []byte {
 	if len(z.blocks) == 0 {
 		z.blocks = append(z.blocks, block{})
 	}
+	z.bw.reset(append(dst, 0x78, 0x01))
+	z.cur = -1
 	adler := z.tokenize(data, stride, pieces)
-	dst = append(dst, 0x78, 0x01)
-	dst = z.write(dst, pieces)
-	return binary.BigEndian.AppendUint32(dst, adler)
+	return binary.BigEndian.AppendUint32(z.bw.flush(), adler)
 }
 
 // A span is the bytes [lo, hi) of data.
@@ -87,12 +94,55 @@ type piece struct {
 	dist   int
 }
 
-// tokenize turns data into tokens and returns its Adler-32.
+var noCover = os.Getenv("ZZNOCOVER") != ""
+
+// flushAt is how many tokens of a block whose codes are made wait to be
+// written: few enough to stay in the nearest cache.
+const flushAt = 1024
+
+// flush writes the tokens of the current block, ending it when end is
+// set, and returns tokens emptied; a block whose codes are made from its
+// own tokens keeps them until its end.
+func (z *deflater) flush(tokens []token, scan []piece, end bool) []token {
+	b := &z.blocks[z.cur]
+	c := b.c
+	if c == nil && !end {
+		return tokens
+	}
+	if b.counts != nil {
+		count(&b.counts.litLen, &b.counts.dist, tokens, scan)
+	}
+	if c == nil {
+		clear(z.litLen[:])
+		clear(z.dist[:])
+		count(&z.litLen, &z.dist, tokens, scan)
+		z.litLen[endBlock] = 1
+		c = makeCodes(&z.litLen, &z.dist)
+		z.beginBlock(c)
+	}
+	c.write(&z.bw, tokens, scan, b.c != nil)
+	if end {
+		z.bw.write(uint64(c.end), uint(c.endN))
+	}
+	return tokens[:0]
+}
+
+// beginBlock writes the start of the current block, coded in c.
+func (z *deflater) beginBlock(c *codes) {
+	final := uint64(0)
+	if z.cur == len(z.blocks)-1 {
+		final = 1
+	}
+	z.bw.write(final|2<<1, 3) // dynamic codes
+	z.bw.writeString(c.header)
+}
+
+// tokenize writes data as tokens in z's blocks and returns its Adler-32.
 func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	// Locals, not fields, so that the loop keeps them in registers.
 	tokens := z.tokens[:0]
-	starts := z.starts[:0]
 	var c *codes // the codes of the block being tokenized
+	tried := 0   // where the last stretch the same as the row above ended
 	head := &z.head
 	clear(head[:])
 	// Adler-32's sums, reduced at the end: data is far too short for them
@@ -107,14 +157,25 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 			lo, hi, row = scan[k].lo, scan[k].hi, scan[k].row
 		}
 		// A block begins before the paper that leads to its first piece.
-		for len(starts) < len(z.blocks) && z.blocks[len(starts)].at <= lo {
-			c = z.blocks[len(starts)].c
-			starts = append(starts, len(tokens))
+		for z.cur+1 < len(z.blocks) && z.blocks[z.cur+1].at <= lo {
+			if z.cur >= 0 {
+				tokens = z.flush(tokens, scan, true)
+			}
+			z.cur++
+			if c = z.blocks[z.cur].c; c != nil {
+				z.beginBlock(c)
+			}
 		}
-		if c != nil && at >= stride && k < len(scan) {
+		if len(tokens) >= flushAt {
+			tokens = z.flush(tokens, scan, false)
+		}
+		if c != nil && at >= stride && k < len(scan) && at >= tried && !noCover {
 			// A stretch the same as the row above, glyph rows and all,
-			// is one match when that is cheaper.
-			if end, next := cover(c, data, stride, scan, k, at); end > at {
+			// is one match when that is cheaper. When it is not, no
+			// later part of the same stretch is either.
+			end, next, same := cover(c, data, stride, scan, k, at)
+			tried = same
+			if end > at {
 				tokens = appendMatches(tokens, end-at, stride)
 				for p := at; p < end; {
 					var q int
@@ -214,10 +275,7 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		}
 		at = hi
 	}
-	for len(starts) < len(z.blocks) {
-		starts = append(starts, len(tokens))
-	}
-	z.tokens, z.starts = tokens, starts
+	z.tokens = z.flush(tokens, scan, true)
 	a %= adlerMod
 	b %= adlerMod
 	return uint32(b<<16 | a)
@@ -226,14 +284,19 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 // cover returns where a match one row up from at, over the zeros before
 // scan[k] and the pieces after, should end to cost fewer bits in c than
 // coding them one by one, and the first piece it leaves; end is at when
-// no such match pays.
-func cover(c *codes, data []byte, stride int, scan []piece, k, at int) (end, next int) {
-	// Past the next row, a match would only go on over paper.
-	l := matchLen(data[at:], data[at-stride:], min(len(data)-at, 2*stride))
-	if l < minMatch {
-		return at, k
+// no such match pays, and tried is how far the row above was the same.
+func cover(c *codes, data []byte, stride int, scan []piece, k, at int) (end, next, tried int) {
+	// Not one piece: splitting the zeros does not pay. Most pieces
+	// differ from the row above: they are looked at first.
+	lo, hi := scan[k].lo, scan[k].hi
+	if matchLen(data[lo:], data[lo-stride:], hi-lo) < hi-lo || matchLen(data[at:], data[at-stride:], lo-at) < lo-at {
+		return at, k, at
 	}
-	limit := at + l
+	// Past the next row, a match would only go on over paper.
+	limit := hi + matchLen(data[hi:], data[hi-stride:], min(len(data)-hi, 2*stride))
+	if limit-at < minMatch {
+		return at, k, limit
+	}
 	own := 0 // the bits of coding [at, pos) piece by piece
 	pos := at
 	j := k
@@ -248,9 +311,9 @@ func cover(c *codes, data []byte, stride int, scan []piece, k, at int) (end, nex
 		own += c.zerosCost(scan[j].lo-pos, lit) - c.zerosCost(scan[j].lo-stop, false)
 	}
 	if stop-at < minMatch || c.runCost(stop-at, stride) >= own {
-		return at, k
+		return at, k, limit
 	}
-	return stop, j
+	return stop, j, limit
 }
 
 // zerosCost is the bits of n zeros coded as tokenize codes them; lit
@@ -478,35 +541,6 @@ func count(litLen *[numLitLen]uint32, dist *[numDist]uint32, tokens []token, pie
 	}
 }
 
-// write writes the tokens as z.blocks say, the last block final.
-func (z *deflater) write(dst []byte, pieces []piece) []byte {
-	w := &z.bw
-	w.reset(dst)
-	for i, b := range z.blocks {
-		tokens := z.tokens[z.starts[i]:]
-		if i+1 < len(z.blocks) {
-			tokens = z.tokens[z.starts[i]:z.starts[i+1]]
-		}
-		c, cached := b.c, b.c != nil
-		if !cached {
-			clear(z.litLen[:])
-			clear(z.dist[:])
-			count(&z.litLen, &z.dist, tokens, pieces)
-			z.litLen[endBlock] = 1
-			c = makeCodes(&z.litLen, &z.dist)
-		}
-		final := uint64(0)
-		if i == len(z.blocks)-1 {
-			final = 1
-		}
-		w.write(final|2<<1, 3) // dynamic codes
-		w.writeString(c.header)
-		c.write(w, tokens, pieces, cached)
-		w.write(uint64(c.end), uint(c.endN))
-	}
-	return w.flush()
-}
-
 // codeOrder is the order code length codes' lengths are sent in.
 var codeOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
 
@@ -700,24 +734,27 @@ type bitWriter struct {
 func (w *bitWriter) reset(dst []byte) { w.out, w.acc, w.nacc = dst, 0, 0 }
 
 func (w *bitWriter) write(v uint64, n uint) {
-	// Whole bytes are written at once: at most 7 bits wait, so n may be
-	// up to 56.
+	// Whole bytes are written at once, eight stored and as many kept as
+	// are whole: at most 7 bits wait, so n may be up to 56.
 	w.acc |= v << w.nacc
 	w.nacc += n
-	for w.nacc >= 8 {
-		w.out = append(w.out, byte(w.acc))
-		w.acc >>= 8
-		w.nacc -= 8
+	if len(w.out)+8 > cap(w.out) {
+		w.out = slices.Grow(w.out, 8+len(w.out)/2)
 	}
+	binary.LittleEndian.PutUint64(w.out[len(w.out):len(w.out)+8], w.acc)
+	nb := w.nacc / 8
+	w.out = w.out[:len(w.out)+int(nb)]
+	w.acc >>= nb * 8
+	w.nacc -= nb * 8
 }
 
 // writeString writes the bits of s.
 func (w *bitWriter) writeString(s bitString) {
 	n := s.n
+	// The bits past n in the last word are zeros.
 	for _, v := range s.words {
-		k := min(n, 32)
-		w.write(uint64(v), k)
-		n -= k
+		w.write(uint64(v), min(n, 32))
+		n -= min(n, 32)
 	}
 }
 

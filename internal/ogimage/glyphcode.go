@@ -35,7 +35,7 @@ func (r *glyphRow) bits(c *codes) bitString {
 
 // chainDepth is how many earlier places with the same four bytes a glyph's
 // tokenizer tries: done once per glyph, it may look harder than a card's.
-const chainDepth = 8
+const chainDepth = 32
 
 // rows returns g's rows in ink, tokenized as they lie in raw (rows
 // rowLen apart), referring to nothing outside the glyph's box.

@@ -139,8 +139,8 @@ type Drawer struct {
 	codes [parts]*codes
 	// parts are where each part of the card being drawn begins.
 	parts []partStart
-	// blockPart is the part each of the encoder's blocks codes.
-	blockPart []int
+	// counts, while codes are made, are the symbols of each part.
+	counts *[parts]symbolCounts
 }
 
 // The parts of a card, top to bottom, each written as a block of its own
@@ -159,6 +159,7 @@ const (
 var samples = []Card{
 	{Site: "Follow the Profit", Kicker: "Amazon.com, Inc. · FY2024", Title: "The Cloud Behind the Cart: how one segment pays for the rest", Figure: "58.0%", FigureLabel: "Share of operating income"},
 	{Site: "Benchmark", Kicker: "Company 1234 Inc. · FY2019Q3", Title: "Revenue grew 12% to $4.5 billion as margins held up, and why", Figure: "−$2,807.6 million", FigureLabel: "Operating loss of the devices segment"},
+	{Site: "Quarterly Notes", Kicker: "Nestlé S.A. · H1 2023", Title: "Where the money comes from: coffee, pet food and a quiet year for water", Figure: "CHF 46.3 billion", FigureLabel: "Organic sales, first half"},
 }
 
 // NewDrawer returns a drawer setting cards in the given fonts.
@@ -202,26 +203,17 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 	// The codes every card is written in, made from sample cards: twice,
 	// as the first codes tell which matches pay.
 	for range 2 {
-		var litLen [parts][numLitLen]uint32
-		var dist [parts][numDist]uint32
+		d.counts = &[parts]symbolCounts{}
 		for _, c := range samples {
 			if _, err := d.Draw(c); err != nil {
 				return nil, err
 			}
-			z := &d.enc.z
-			for i := range z.blocks {
-				end := len(z.tokens)
-				if i+1 < len(z.blocks) {
-					end = z.starts[i+1]
-				}
-				p := d.blockPart[i]
-				count(&litLen[p], &dist[p], z.tokens[z.starts[i]:end], d.out)
-			}
 		}
 		for p := range parts {
-			d.codes[p] = fixedCodes(&litLen[p], &dist[p])
+			d.codes[p] = fixedCodes(&d.counts[p].litLen, &d.counts[p].dist)
 		}
 	}
+	d.counts = nil
 	return d, nil
 }
 
@@ -311,8 +303,7 @@ type partStart struct{ part, from int }
 // and one for each part after it from its first row with ink.
 func (d *Drawer) blocks() {
 	z := &d.enc.z
-	z.blocks = append(z.blocks[:0], block{at: 0, c: d.codes[partHead]})
-	d.blockPart = append(d.blockPart[:0], partHead)
+	z.blocks = append(z.blocks[:0], d.block(0, partHead))
 	for i, ps := range d.parts {
 		end := len(d.placed)
 		if i+1 < len(d.parts) {
@@ -327,10 +318,17 @@ func (d *Drawer) blocks() {
 		}
 		// Parts that overlap share a block.
 		if at := max(top, 0) * rowLen; at > z.blocks[len(z.blocks)-1].at {
-			z.blocks = append(z.blocks, block{at: at, c: d.codes[ps.part]})
-			d.blockPart = append(d.blockPart, ps.part)
+			z.blocks = append(z.blocks, d.block(at, ps.part))
 		}
 	}
+}
+
+func (d *Drawer) block(at, part int) block {
+	b := block{at: at, c: d.codes[part]}
+	if d.counts != nil {
+		b.counts = &d.counts[part]
+	}
+	return b
 }
 
 // finish draws the glyphs placed and returns the card as PNG.
