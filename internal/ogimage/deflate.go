@@ -1,7 +1,6 @@
 package ogimage
 
 import (
-	"os"
 	"encoding/binary"
 	"math/bits"
 	"slices"
@@ -94,8 +93,6 @@ type piece struct {
 	dist   int
 }
 
-var noCover = os.Getenv("ZZNOCOVER") != ""
-
 // flushAt is how many tokens of a block whose codes are made wait to be
 // written: few enough to stay in the nearest cache.
 const flushAt = 1024
@@ -169,7 +166,7 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		if len(tokens) >= flushAt {
 			tokens = z.flush(tokens, scan, false)
 		}
-		if c != nil && at >= stride && k < len(scan) && at >= tried && !noCover {
+		if c != nil && at >= stride && k < len(scan) && at >= tried {
 			// A stretch the same as the row above, glyph rows and all,
 			// is one match when that is cheaper. When it is not, no
 			// later part of the same stretch is either.
