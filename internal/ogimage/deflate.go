@@ -47,6 +47,45 @@ const matchFlag = 1 << 31
 // pieceFlag | k stands for the tokens of piece k's glyph row.
 const pieceFlag = 1 << 30
 
+// zerosFlag | n stands for n zeros (n < 1<<20), coded as a literal 0 when
+// zerosLit is set (the byte before is not a 0), then as runs of the byte
+// before (see zeroTokens).
+const (
+	zerosFlag = 1 << 29
+	zerosLit  = 1 << 28
+)
+
+func zeros(n int, lit bool) token {
+	t := zerosFlag | token(n)
+	if lit {
+		t |= zerosLit
+	}
+	return t
+}
+
+// zeroTokens calls f with the tokens a zeros token stands for.
+func zeroTokens(t token, f func(token)) {
+	n := int(t & (1<<20 - 1))
+	if t&zerosLit != 0 {
+		f(0)
+		n--
+	}
+	if n < minMatch {
+		for ; n > 0; n-- {
+			f(0)
+		}
+		return
+	}
+	for n > 0 {
+		l := min(n, maxMatch)
+		if n-l > 0 && n-l < minMatch {
+			l = n - minMatch
+		}
+		f(match(l, 1))
+		n -= l
+	}
+}
+
 func (t token) isMatch() bool { return t&matchFlag != 0 }
 func (t token) length() int   { return int(t>>16&0xff) + 3 }
 func (t token) distance() int { return int(t&0xffff) + 1 }
@@ -205,17 +244,7 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		}
 		if n := lo - at; n > 0 {
 			b += uint64(n) * a
-			if at == 0 || data[at-1] != 0 {
-				tokens = append(tokens, 0)
-				n--
-			}
-			if n >= minMatch {
-				tokens = appendMatches(tokens, n, 1)
-				n = 0
-			}
-			for ; n > 0; n-- {
-				tokens = append(tokens, 0)
-			}
+			tokens = append(tokens, zeros(n, at == 0 || data[at-1] != 0))
 		}
 		if row != nil {
 			if n := hi - lo; scan[k].dist > 0 && n >= minMatch {
@@ -430,6 +459,18 @@ type codes struct {
 	end       uint32
 	endN      uint8
 	header    bitString
+	// zeroRun is runCount matches of maxMatch bytes one back, as bits;
+	// zeroTail[n] the tokens of n zeros after the literal (n < minMatch +
+	// maxMatch), as one or two strings of bits.
+	zeroRun  bitsN
+	runCount int
+	zeroTail [minMatch + maxMatch][2]bitsN
+}
+
+// bitsN are n bits to write, lowest first.
+type bitsN struct {
+	v uint64
+	n uint
 }
 
 // A bitString is bits to write, 32 to a word, lowest first.
@@ -472,6 +513,23 @@ func makeCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
 		c.litBits[256+l], c.litN[256+l] = uint32(litCodes[257+lc])|uint32(l-int(lengthBase[lc]))<<n, n+lengthExtra[lc]
 	}
 	c.end, c.endN = uint32(litCodes[endBlock]), litLens[endBlock]
+	run := c.bits(match(maxMatch, 1))
+	c.runCount = max(1, 56/int(run.n))
+	for range c.runCount {
+		c.zeroRun = bitsN{c.zeroRun.v | run.v<<c.zeroRun.n, c.zeroRun.n + run.n}
+	}
+	for n := range c.zeroTail {
+		i := 0
+		zeroTokens(zeros(n, false), func(t token) {
+			b := c.bits(t)
+			if tl := &c.zeroTail[n][i]; tl.n+b.n > 56 {
+				i++
+				c.zeroTail[n][i] = b
+			} else {
+				*tl = bitsN{tl.v | b.v<<tl.n, tl.n + b.n}
+			}
+		})
+	}
 	var w bitWriter
 	header(&w, litLens[:], c.distLens[:])
 	c.header = w.bitString()
@@ -494,18 +552,14 @@ func (c *codes) write(w *bitWriter, tokens []token, pieces []piece, fixed bool) 
 			acc, nacc, out = w.acc, w.nacc, w.out
 			continue
 		}
-		var v uint64
-		var n uint
-		if !t.isMatch() {
-			v, n = uint64(c.litBits[t]), uint(c.litN[t])
-		} else {
-			l := t.length()
-			v, n = uint64(c.litBits[256+l]), uint(c.litN[256+l])
-			d := t.distance()
-			dc := distCode(d)
-			v |= (uint64(c.distCodes[dc]) | uint64(d-int(distBase[dc]))<<c.distLens[dc]) << n
-			n += uint(c.distLens[dc]) + uint(distExtra[dc])
+		if t&zerosFlag != 0 {
+			w.acc, w.nacc, w.out = acc, nacc, out
+			c.writeZeros(w, t)
+			acc, nacc, out = w.acc, w.nacc, w.out
+			continue
 		}
+		b := c.bits(t)
+		v, n := b.v, b.n
 		// At most 15+5+15+13 = 48 bits after at most 7: whole bytes
 		// are written eight at a time.
 		acc |= v << nacc
@@ -522,6 +576,42 @@ func (c *codes) write(w *bitWriter, tokens []token, pieces []piece, fixed bool) 
 	w.acc, w.nacc, w.out = acc, nacc, out
 }
 
+// bits returns a literal's or a match's bits.
+func (c *codes) bits(t token) bitsN {
+	if !t.isMatch() {
+		return bitsN{uint64(c.litBits[t]), uint(c.litN[t])}
+	}
+	l := t.length()
+	v, n := uint64(c.litBits[256+l]), uint(c.litN[256+l])
+	d := t.distance()
+	dc := distCode(d)
+	v |= (uint64(c.distCodes[dc]) | uint64(d-int(distBase[dc]))<<c.distLens[dc]) << n
+	return bitsN{v, n + uint(c.distLens[dc]) + uint(distExtra[dc])}
+}
+
+// writeZeros writes a zeros token: its runs of maxMatch several at a
+// time, its tail from a table.
+func (c *codes) writeZeros(w *bitWriter, t token) {
+	n := int(t & (1<<20 - 1))
+	if t&zerosLit != 0 {
+		w.write(uint64(c.litBits[0]), uint(c.litN[0]))
+		n--
+	}
+	if n >= minMatch {
+		for chunk := c.runCount * maxMatch; n >= chunk+minMatch; n -= chunk {
+			w.write(c.zeroRun.v, c.zeroRun.n)
+		}
+		for ; n >= maxMatch+minMatch; n -= maxMatch {
+			w.write(c.zeroTail[maxMatch][0].v, c.zeroTail[maxMatch][0].n)
+		}
+	}
+	tail := &c.zeroTail[n]
+	w.write(tail[0].v, tail[0].n)
+	if tail[1].n > 0 {
+		w.write(tail[1].v, tail[1].n)
+	}
+}
+
 // count adds the symbols of tokens (pieces' glyph rows included) to the
 // counts.
 func count(litLen *[numLitLen]uint32, dist *[numDist]uint32, tokens []token, pieces []piece) {
@@ -529,6 +619,8 @@ func count(litLen *[numLitLen]uint32, dist *[numDist]uint32, tokens []token, pie
 		switch {
 		case t&pieceFlag != 0:
 			count(litLen, dist, pieces[t&^pieceFlag].row.tokens, nil)
+		case t&zerosFlag != 0:
+			zeroTokens(t, func(t token) { count(litLen, dist, []token{t}, nil) })
 		case t.isMatch():
 			litLen[257+int(lengthCode[t.length()-3])]++
 			dist[distCode(t.distance())]++
