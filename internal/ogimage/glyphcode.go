@@ -253,8 +253,13 @@ func (d *Drawer) pieces() []piece {
 				continue
 			}
 			if n := len(out); n > first && lo < out[n-1].hi {
-				ordered = false
-				break
+				if p.apart || out[n-1].row != nil || lo < out[n-1].lo {
+					ordered = false
+					break
+				}
+				// Glyphs that touch, in order: one span over both.
+				out[n-1].hi = max(out[n-1].hi, hi)
+				continue
 			}
 			if p.apart {
 				r := &p.g.rows(p.ink)[y-p.y]
