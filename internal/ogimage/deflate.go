@@ -312,34 +312,45 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 // coding them one by one, and the first piece it leaves; end is at when
 // no such match pays, and tried is how far the row above was the same.
 func cover(c *codes, data []byte, stride int, scan []piece, k, at int) (end, next, tried int) {
-	// Not one piece: splitting the zeros does not pay. Most pieces
-	// differ from the row above: they are looked at first.
-	lo, hi := scan[k].lo, scan[k].hi
-	if matchLen(data[lo:], data[lo-stride:], hi-lo) < hi-lo || matchLen(data[at:], data[at-stride:], lo-at) < lo-at {
-		return at, k, at
-	}
-	// Past the next row, a match would only go on over paper.
-	limit := hi + matchLen(data[hi:], data[hi-stride:], min(len(data)-hi, 2*stride))
-	if limit-at < minMatch {
-		return at, k, limit
-	}
+	// The pieces the same as the row above, with the zeros before each:
+	// a glyph row knows whether it repeats the one above it.
 	own := 0 // the bits of coding [at, pos) piece by piece
 	pos := at
 	j := k
-	for ; j < len(scan) && scan[j].hi <= limit; j++ {
-		own += c.zerosCost(scan[j].lo-pos, pos == 0 || data[pos-1] != 0) + c.pieceCost(scan[j])
-		pos = scan[j].hi
+	for ; j < len(scan); j++ {
+		p := &scan[j]
+		if n := p.lo - pos; !p.sameAbove(data, stride) || matchLen(data[pos:], data[pos-stride:], n) < n {
+			break
+		}
+		own += c.zerosCost(p.lo-pos, pos == 0 || data[pos-1] != 0) + c.pieceCost(*p)
+		pos = p.hi
 	}
-	stop := limit
+	if j == k {
+		// Not one piece: splitting the zeros does not pay.
+		return at, k, at
+	}
+	// Then the zeros after, as far as the row above is the same.
+	stop := pos
 	if j < len(scan) {
-		stop = min(stop, scan[j].lo)
-		lit := pos == 0 || data[pos-1] != 0
-		own += c.zerosCost(scan[j].lo-pos, lit) - c.zerosCost(scan[j].lo-stop, false)
+		n := scan[j].lo - pos
+		if m := matchLen(data[pos:], data[pos-stride:], n); m > 0 {
+			stop += m
+			own += c.zerosCost(n, data[pos-1] != 0) - c.zerosCost(n-m, false)
+		}
 	}
 	if stop-at < minMatch || c.runCost(stop-at, stride) >= own {
-		return at, k, limit
+		return at, k, stop
 	}
-	return stop, j, limit
+	return stop, j, stop
+}
+
+// sameAbove tells whether p's bytes are those a row above.
+func (p *piece) sameAbove(data []byte, stride int) bool {
+	if p.row != nil {
+		return p.row.same
+	}
+	n := p.hi - p.lo
+	return matchLen(data[p.lo:], data[p.lo-stride:], n) == n
 }
 
 // zerosCost is the bits of n zeros coded as tokenize codes them; lit

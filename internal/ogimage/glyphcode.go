@@ -1,5 +1,7 @@
 package ogimage
 
+import "bytes"
+
 // Most of a card's ink is glyphs that stand apart: no other glyph, line or
 // frame inside their box. Such a glyph's rows compress the same wherever
 // it stands, if its tokens refer only to its own box (a match's distance
@@ -18,6 +20,9 @@ type glyphRow struct {
 	// sum is the sum of the row's bytes; weighted the sum of each byte
 	// times its distance from the row's end (the last byte counts once).
 	sum, weighted uint64
+	// same tells that the row's ink is the same as the row above in
+	// the box (not the first row).
+	same bool
 	// coded is the tokens as bits in the codes c.
 	coded bitString
 	c     *codes
@@ -138,7 +143,8 @@ func boxRows(px []uint8, w, h int) []glyphRow {
 			}
 			i += best
 		}
-		rows[j] = glyphRow{lo: lo, hi: hi, tokens: tokens, sum: sum, weighted: weighted}
+		same := j > 0 && bytes.Equal(px[j*w+lo:j*w+hi], px[(j-1)*w+lo:(j-1)*w+hi])
+		rows[j] = glyphRow{lo: lo, hi: hi, tokens: tokens, sum: sum, weighted: weighted, same: same}
 	}
 	return rows
 }
