@@ -491,14 +491,18 @@ type bitString struct {
 }
 
 // fixedCodes returns codes fit for the symbol counts given, with a code
-// for every symbol, so that they can code any tokens: a drawer's cards
+// for every length, distance and byte below bytes, so that they can code
+// any tokens of data whose bytes are all below bytes: a drawer's cards
 // share one block header and one set of codes, made from sample cards,
 // so that a glyph's rows are coded once as bits.
-func fixedCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
+func fixedCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32, bytes int) *codes {
 	var l [numLitLen]uint32
 	var d [numDist]uint32
 	for i := range l {
-		l[i] = litLen[i] + 1
+		l[i] = litLen[i]
+		if i < bytes || i >= endBlock {
+			l[i]++
+		}
 	}
 	for i := range d {
 		d[i] = dist[i] + 1

@@ -210,7 +210,8 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 			}
 		}
 		for p := range parts {
-			d.codes[p] = fixedCodes(&d.counts[p].litLen, &d.counts[p].dist)
+			// A card's bytes are palette indices.
+			d.codes[p] = fixedCodes(&d.counts[p].litLen, &d.counts[p].dist, len(palette))
 		}
 	}
 	d.counts = nil
