@@ -2,6 +2,7 @@ package ogimage
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"slices"
 )
@@ -22,8 +23,12 @@ type deflater struct {
 	blocks []block
 	cur    int // the block being written
 	tokens []token
-	head   [1 << hashBits]int32 // 1 + the last position of a hash, 0 for none
-	litLen [numLitLen]uint32    // symbol frequencies, then code lengths
+	// head is the last position of each hash, plus base: a position
+	// from an earlier stream is below base, and the table is cleared
+	// only when base would overflow.
+	head   [1 << hashBits]int32
+	base   int32
+	litLen [numLitLen]uint32 // symbol frequencies, then code lengths
 	dist   [numDist]uint32
 	bw     bitWriter
 }
@@ -180,7 +185,12 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	var c *codes // the codes of the block being tokenized
 	tried := 0   // where the last stretch the same as the row above ended
 	head := &z.head
-	clear(head[:])
+	if int64(z.base)+2*int64(len(data))+2 > math.MaxInt32 || z.base == 0 {
+		clear(head[:])
+		z.base = 0
+	}
+	z.base += int32(len(data)) + 1
+	base := int(z.base)
 	// Adler-32's sums, reduced at the end: data is far too short for them
 	// to overflow 64 bits (255·n²/2 for n bytes).
 	var a, b uint64 = 1, 0
@@ -277,12 +287,12 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 					best, dist = matchLen(data[i:], data[i-stride:], room), stride
 				}
 				h := hash4(binary.LittleEndian.Uint32(data[i:]))
-				if cand := int(head[h]) - 1; cand >= 0 && i-cand <= window && i-cand != stride {
+				if cand := int(head[h]) - base; cand >= 0 && i-cand <= window && i-cand != stride {
 					if l := matchLen(data[i:], data[cand:], room); l > best {
 						best, dist = l, i-cand
 					}
 				}
-				head[h] = int32(i + 1)
+				head[h] = int32(i + base)
 			}
 			if best < minMatch {
 				c := data[i]

@@ -281,9 +281,14 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 
 // begin starts a card: the canvas back to the frame, no glyph placed.
 func (d *Drawer) begin() {
-	// Only the rows the last card drew on differ from the frame.
+	// Only the rows the last card drew on differ from the frame, and
+	// most of those are paper: zeros.
 	for y, in := range d.ink {
-		if in.lo < in.hi {
+		switch {
+		case in.lo >= in.hi:
+		case d.paper[y]:
+			clear(d.raw[y*rowLen+in.lo : y*rowLen+in.hi])
+		default:
 			copy(d.raw[y*rowLen+in.lo:y*rowLen+in.hi], d.frame[y*rowLen+in.lo:])
 		}
 		d.ink[y] = span{rowLen, 0}
