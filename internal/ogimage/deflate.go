@@ -22,6 +22,10 @@ type deflater struct {
 	// its tokens); none means one block with codes made for it.
 	blocks []block
 	cur    int // the block being written
+	// first is the first block as last written, kept when it is not
+	// the last and its pieces are glyph rows only (see keepFirst).
+	first  firstBlock
+	kept   int // how many times the first block was kept
 	tokens []token
 	// head is the last position of each hash, plus base: a position
 	// from an earlier stream is below base, and the table is cleared
@@ -111,6 +115,37 @@ type symbolCounts struct {
 	dist   [numDist]uint32
 }
 
+// A firstBlock is the state of a stream at the end of its first block:
+// the same pieces, in the same codes, give the same bits and sums (a
+// card's head, the same on every card of a site, is written once).
+type firstBlock struct {
+	pieces       []piece
+	c            *codes
+	out          []byte // the bits after the zlib header, whole bytes
+	acc          uint64
+	nacc         uint
+	a, b         uint64
+	at, tried    int
+	dataLen, off int
+}
+
+// firstPieces returns how many of scan lie in the first block, and
+// whether the block can be kept: not the last block, in codes made
+// beforehand, its pieces all glyph rows (whose bytes they tell).
+func (z *deflater) firstPieces(scan []piece) (int, bool) {
+	if len(z.blocks) < 2 || z.blocks[0].c == nil || z.blocks[0].counts != nil {
+		return 0, false
+	}
+	m := 0
+	for m < len(scan) && scan[m].lo < z.blocks[1].at {
+		if scan[m].row == nil {
+			return 0, false
+		}
+		m++
+	}
+	return m, true
+}
+
 // zlib appends data compressed as a zlib stream to dst. stride is the
 // length of a row: where the row above a byte is. Only the pieces of data
 // listed (in order, apart) may hold other bytes than 0: the rest is known
@@ -195,7 +230,20 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	// to overflow 64 bits (255·n²/2 for n bytes).
 	var a, b uint64 = 1, 0
 	at := 0
-	for k := 0; k <= len(scan); k++ {
+	k0 := 0
+	m, keep := z.firstPieces(scan)
+	f := &z.first
+	start := len(z.bw.out)
+	restored := false
+	endK := 0 // the first piece past the block
+	if keep && f.c == z.blocks[0].c && f.dataLen == len(data) && f.off == start && slices.Equal(f.pieces, scan[:m]) {
+		z.bw.out = append(z.bw.out, f.out...)
+		z.bw.acc, z.bw.nacc = f.acc, f.nacc
+		a, b, at, tried = f.a, f.b, f.at, f.tried
+		z.cur, k0, restored = 0, m, true
+		z.kept++
+	}
+	for k := k0; k <= len(scan); k++ {
 		// The zeros from at on, as a run of the byte before.
 		lo, hi := len(data), len(data)
 		var row *glyphRow
@@ -204,9 +252,17 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		}
 		// A block begins before the paper that leads to its first piece.
 		for z.cur+1 < len(z.blocks) && z.blocks[z.cur+1].at <= lo {
-			if z.cur >= 0 {
+			if z.cur >= 0 && !restored {
 				tokens = z.flush(tokens, scan, true)
+				if z.cur == 0 && keep {
+					f.pieces = append(f.pieces[:0], scan[:m]...)
+					f.c, f.dataLen, f.off = z.blocks[0].c, len(data), start
+					f.out = append(f.out[:0], z.bw.out[start:]...)
+					f.acc, f.nacc = z.bw.acc, z.bw.nacc
+					f.a, f.b, f.at, f.tried = a, b, at, tried
+				}
 			}
+			restored = false
 			z.cur++
 			if c = z.blocks[z.cur].c; c != nil {
 				z.beginBlock(c)
@@ -219,7 +275,10 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 			// A stretch the same as the row above, glyph rows and all,
 			// is one match when that is cheaper. When it is not, no
 			// later part of the same stretch is either.
-			end, next, same := cover(c, data, stride, scan, k, at)
+			// Not past the block: its bits depend on its pieces only.
+			for endK = max(endK, k); endK < len(scan) && (z.cur+1 == len(z.blocks) || scan[endK].lo < z.blocks[z.cur+1].at); endK++ {
+			}
+			end, next, same := cover(c, data, stride, scan[:endK], k, at)
 			tried = same
 			if end > at {
 				tokens = appendMatches(tokens, end-at, stride)

@@ -598,3 +598,32 @@ func TestDrawComposedAndControls(t *testing.T) {
 		}
 	}
 }
+
+// A card whose head (the site's name) is the last card's has its first
+// block written from the last card's bits: byte for byte the PNG a new
+// drawer writes for it.
+func TestDrawKeepsTheHead(t *testing.T) {
+	fnt := buildFonts(t)
+	d, err := NewDrawer(fnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		c := buildCard(i * 131)
+		if i == 3 {
+			c.Site = "Another Site"
+		}
+		got := mustDraw(t, d, c)
+		fresh, err := NewDrawer(fnt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := mustDraw(t, fresh, c); !bytes.Equal(got, want) {
+			t.Fatalf("card %d: %d bytes after another card, %d from a new drawer", i, len(got), len(want))
+		}
+	}
+	// Cards 1, 2 and 5 follow a card with the same head.
+	if d.enc.z.kept != 3 {
+		t.Errorf("the head was kept %d times, want 3", d.enc.z.kept)
+	}
+}
