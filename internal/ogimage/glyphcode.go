@@ -183,6 +183,9 @@ type placement struct {
 	dist int
 }
 
+// A box is a placement's pixels: [x0, x1) × [y0, y1).
+type box struct{ x0, y0, x1, y1 int32 }
+
 // standApart marks the placements whose box lies on paper rows of the
 // canvas and meets no other placement's box.
 func (d *Drawer) standApart() {
@@ -194,12 +197,16 @@ func (d *Drawer) standApart() {
 			p.apart = d.paper[y]
 		}
 	}
-	for k := range ps {
-		p := &ps[k]
-		for m := k + 1; m < len(ps); m++ {
-			q := &ps[m]
-			if p.x < q.x+q.g.w && q.x < p.x+p.g.w && p.y < q.y+q.g.h && q.y < p.y+p.g.h {
-				p.apart, q.apart = false, false
+	// The boxes side by side in memory: every pair is compared.
+	boxes := d.boxes[:0]
+	for _, p := range ps {
+		boxes = append(boxes, box{int32(p.x), int32(p.y), int32(p.x + p.g.w), int32(p.y + p.g.h)})
+	}
+	d.boxes = boxes
+	for k, p := range boxes {
+		for m := k + 1; m < len(boxes); m++ {
+			if q := boxes[m]; p.x0 < q.x1 && q.x0 < p.x1 && p.y0 < q.y1 && q.y0 < p.y1 {
+				ps[k].apart, ps[m].apart = false, false
 			}
 		}
 	}

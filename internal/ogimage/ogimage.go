@@ -131,6 +131,7 @@ type Drawer struct {
 	// placed are the glyphs of the card being drawn; byRow the indices
 	// of those on each row; out the pieces the encoder codes.
 	placed []placement
+	boxes  []box
 	byRow  [Height][]int32
 	out    []piece
 	serial uint64
