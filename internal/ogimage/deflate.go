@@ -15,7 +15,9 @@ import (
 // row above and the last place the next four bytes were seen, skips runs
 // eight bytes at a time, and sums the Adler-32 of a run in one step: a
 // card costs about as much as the ink on it, not as its 757 KB of pixels.
-// One block with Huffman codes made for the card keeps the file small.
+// A block per part of the card, each with Huffman codes made for that
+// part (its inks), keeps the file small; a stretch the same as the row
+// above, glyph rows and all, is one match when that costs fewer bits.
 type deflater struct {
 	// blocks are where the stream's blocks begin, in order, the first
 	// at 0, and the codes each is written with (nil to make codes for

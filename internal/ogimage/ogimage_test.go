@@ -627,3 +627,53 @@ func TestDrawKeepsTheHead(t *testing.T) {
 		t.Errorf("the head was kept %d times, want 3", d.enc.z.kept)
 	}
 }
+
+// Glyphs whose boxes touch are compressed as one span of their own: the
+// other glyphs on their rows are still coded from their cached rows.
+func TestTouchingGlyphsKeepTheirRow(t *testing.T) {
+	d, err := NewDrawer(buildFonts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDraw(t, d, buildCard(123))
+	rows := 0
+	for y := range Height {
+		touching := false
+		for _, p := range d.placed {
+			touching = touching || (!p.apart && p.y <= y && y < p.y+p.g.h)
+		}
+		if !touching {
+			continue
+		}
+		rows++
+		cached := 0
+		for _, p := range d.out {
+			if p.lo/rowLen == y && p.row != nil {
+				cached++
+			}
+		}
+		if cached == 0 {
+			t.Fatalf("row %d: a pair that touches has the whole row compressed as it lies", y)
+		}
+	}
+	if rows == 0 {
+		t.Fatal("no glyphs touch: the test tests nothing")
+	}
+}
+
+// A typical card in the site's fonts is at most 20 KB (the bench corpus's
+// cards: BenchmarkDrawBuild reports the same sizes).
+func TestCardSize(t *testing.T) {
+	d, err := NewDrawer(buildFonts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 200
+	total := 0
+	for i := range n {
+		total += len(mustDraw(t, d, buildCard(i*7)))
+	}
+	if avg := total / n; avg > 20_000 {
+		t.Errorf("cards of %d bytes on average, want at most 20,000", avg)
+	}
+}
