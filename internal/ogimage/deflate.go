@@ -706,7 +706,14 @@ func count(litLen *[numLitLen]uint32, dist *[numDist]uint32, tokens []token, pie
 		case t&pieceFlag != 0:
 			count(litLen, dist, pieces[t&^pieceFlag].row.tokens, nil)
 		case t&zerosFlag != 0:
-			zeroTokens(t, func(t token) { count(litLen, dist, []token{t}, nil) })
+			zeroTokens(t, func(t token) {
+				if t.isMatch() {
+					litLen[257+int(lengthCode[t.length()-3])]++
+					dist[distCode(t.distance())]++
+				} else {
+					litLen[t]++
+				}
+			})
 		case t.isMatch():
 			litLen[257+int(lengthCode[t.length()-3])]++
 			dist[distCode(t.distance())]++
