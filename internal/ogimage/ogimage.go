@@ -201,13 +201,52 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 		y = end
 	}
 	d.enc = newEncoder()
-	// The codes every card is written in, made from sample cards: twice,
-	// as the first codes tell which matches pay.
+	cs := sharedCodes(f)
+	cs.once.Do(func() { cs.codes, cs.err = d.makeCodes() })
+	if cs.err != nil {
+		return nil, cs.err
+	}
+	d.codes = cs.codes
+	return d, nil
+}
+
+// codeSet is the codes of the drawers of one pair of fonts, made once:
+// they take six sample cards (tens of milliseconds), and a build makes a
+// drawer per worker.
+type codeSet struct {
+	once  sync.Once
+	codes [parts]*codes
+	err   error
+}
+
+var (
+	codeSetsMu sync.Mutex
+	codeSets   = map[Fonts]*codeSet{}
+)
+
+// sharedCodes returns the code set of the fonts f; codes are never written
+// once made, so drawers on any goroutine share them.
+func sharedCodes(f Fonts) *codeSet {
+	codeSetsMu.Lock()
+	defer codeSetsMu.Unlock()
+	cs := codeSets[f]
+	if cs == nil {
+		cs = &codeSet{}
+		codeSets[f] = cs
+	}
+	return cs
+}
+
+// makeCodes makes the codes every card is written in from sample cards:
+// twice, as the first codes tell which matches pay. It leaves d's codes
+// as they were.
+func (d *Drawer) makeCodes() ([parts]*codes, error) {
+	defer func() { d.codes, d.counts = [parts]*codes{}, nil }()
 	for range 2 {
 		d.counts = &[parts]symbolCounts{}
 		for _, c := range samples {
 			if _, err := d.Draw(c); err != nil {
-				return nil, err
+				return [parts]*codes{}, err
 			}
 		}
 		for p := range parts {
@@ -215,8 +254,7 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 			d.codes[p] = fixedCodes(&d.counts[p].litLen, &d.counts[p].dist, len(palette))
 		}
 	}
-	d.counts = nil
-	return d, nil
+	return d.codes, nil
 }
 
 func (d *Drawer) fill(r image.Rectangle, ix uint8) {

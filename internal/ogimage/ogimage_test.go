@@ -18,6 +18,7 @@ import (
 
 	"github.com/briefs/briefs/internal/fonts"
 	"github.com/golang/freetype/truetype"
+	"github.com/wcharczuk/go-chart/v2/roboto"
 	"golang.org/x/image/math/fixed"
 )
 
@@ -101,6 +102,35 @@ func TestDrawDeterministic(t *testing.T) {
 	other, _ := d.Draw(Card{Site: "x", Title: "y"})
 	if bytes.Equal(fresh, other) {
 		t.Errorf("different cards drew the same image")
+	}
+}
+
+// Drawers of the same fonts share their codes, made once (else six sample
+// cards per drawer), and draw as a drawer of fonts that made its own.
+func TestDrawersShareCodes(t *testing.T) {
+	a, b := newDrawer(t), newDrawer(t)
+	for p := range parts {
+		if a.codes[p] == nil || a.codes[p] != b.codes[p] {
+			t.Fatalf("part %d: drawers of the same fonts made codes of their own", p)
+		}
+	}
+	// The same font parsed anew is another pair of fonts: its drawer
+	// makes its own codes, the same ones.
+	f, err := truetype.Parse(roboto.Roboto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := NewDrawer(Fonts{Title: f, UI: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own.codes[partTitle] == a.codes[partTitle] {
+		t.Fatal("drawers of other fonts share codes")
+	}
+	for _, c := range []Card{typical, long} {
+		if want, got := mustDraw(t, a, c), mustDraw(t, own, c); !bytes.Equal(want, got) {
+			t.Errorf("drawers of the same font drew differently: %d and %d bytes", len(want), len(got))
+		}
 	}
 }
 

@@ -265,6 +265,7 @@ func sortParts(ps []*coPart) {
 // briefs (one company's, or one brief without a company) and drops what
 // the build read of them: nothing renders them again.
 func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
+	b.drawCards(group)
 	key := group[0].key
 	var parts []*coPart
 	for _, e := range group {

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 
 	"github.com/briefs/briefs/internal/brief"
+	"github.com/briefs/briefs/internal/diag"
 	"github.com/briefs/briefs/internal/ogimage"
 )
 
@@ -108,5 +109,28 @@ func (b *Builder) remember(name string, data []byte, drawn bool) {
 	}
 	if b.opts.Sink == nil {
 		b.ogCache[name] = data
+	}
+}
+
+// drawCards draws and writes the cards of a company's briefs that a
+// streaming build left for later (rendered.ogLater). Drawn in a row, the
+// drawer's glyphs, tables and canvas stay in the CPU's caches; drawn
+// between pages, each card began with them pushed out by the page's
+// rendering, and cost half as much again.
+func (b *Builder) drawCards(group []*entry) {
+	for _, e := range group {
+		r := e.good
+		if r == nil || !r.ogLater {
+			continue
+		}
+		r.ogLater = false
+		data := b.ogImage(r.og)
+		if data == nil {
+			continue
+		}
+		if err := b.opts.Sink.WriteFile(r.og.path(), data); err != nil {
+			e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("writing output: %v", err), Err: err})
+			e.good = nil
+		}
 	}
 }

@@ -151,6 +151,9 @@ type rendered struct {
 	charts int
 	og     *ogSpec
 	ogData []byte
+	// ogLater: a streaming build draws and writes the card with the rest
+	// of its company's cards (drawCards), not with the page.
+	ogLater bool
 	// co is what the company's pages need of the brief (nil: no company).
 	co *coPart
 }
@@ -993,8 +996,11 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		out.og = newOGSpec(bf, b.site.Title)
 		// Briefs whose cards show the same thing (same title, no headline)
 		// share one image file: a streaming build draws and writes it once.
-		if b.opts.Sink == nil || b.firstOGWrite(out.og.name) {
+		switch {
+		case b.opts.Sink == nil:
 			out.ogData = b.ogImage(out.og)
+		case b.firstOGWrite(out.og.name):
+			out.ogLater = true
 		}
 	}
 	page, err := b.briefPage(bf, body, out.og, e)
@@ -1032,7 +1038,7 @@ func (b *Builder) stream(r *rendered) error {
 	}
 	dir := r.meta.Slug + "/"
 	if !b.claim(dir, r.meta.Path) {
-		r.page, r.files, r.ogData = nil, nil, nil
+		r.page, r.files, r.ogData, r.ogLater = nil, nil, nil, false
 		return nil
 	}
 	if err := b.opts.Sink.WriteFile(dir+"index.html", r.page); err != nil {
