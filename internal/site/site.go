@@ -54,7 +54,9 @@ type Options struct {
 	NoOG bool
 	// Sink, when set, receives each brief's files as soon as they are
 	// rendered, and the builder keeps none of them (a cold build of a large
-	// site then needs little memory). Output holds the other files.
+	// site then needs little memory): only a compact record of each brief
+	// for the lists, so such a builder builds once (Build; Update is for
+	// the preview). Output holds the other files.
 	Sink Sink
 }
 
@@ -224,6 +226,10 @@ type Builder struct {
 	// writer: a second brief or company with the same folder is not
 	// written, and published reports the collision at its position.
 	claimed map[string]string
+	// recs is what a streaming build keeps of its briefs instead of
+	// entries; recPub are the records it publishes, newest first.
+	recs   *records
+	recPub []int32
 	// resolveOnly stops after resolving values (Briefs).
 	resolveOnly bool
 	// preview, when set, decides which briefs render now and which only
@@ -271,6 +277,7 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	b.contentErr = contentError(err)
 	b.entries = map[string]*entry{}
 	b.companies, b.coItems, b.claimed = nil, nil, nil
+	b.recs, b.recPub = nil, nil
 	b.last = nil
 	b.ogWritten = nil
 	b.filings = sec.NewCache(b.fsys)
@@ -691,8 +698,8 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 	if ctx.Err() != nil {
 		return
 	}
-	results := make([][]*entry, len(jobs))
 	b.companies = map[string]*company{}
+	b.recs = newRecords(len(paths))
 	parallel(ctx, len(jobs), func() func(int) {
 		r, rerr := chart.NewRenderer()
 		return func(j int) {
@@ -706,7 +713,6 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 				key = e.key
 				group = append(group, e)
 			}
-			results[j] = group
 			var co *company
 			if len(group) > 0 && key != "" {
 				co = &company{key: key}
@@ -765,16 +771,11 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 			if rerr == nil {
 				b.streamCompany(group, r)
 			}
+			for _, e := range group {
+				b.recs.add(e, e.good != nil && (b.opts.KeepLastGood || len(e.errs.Errors(b.opts.Strict)) == 0) && b.publishable(e.good.meta))
+			}
 		}
 	})
-	if ctx.Err() != nil {
-		return
-	}
-	for _, group := range results {
-		for _, e := range group {
-			b.entries[e.path] = e
-		}
-	}
 	b.orderDirty, b.moved = true, true
 }
 
