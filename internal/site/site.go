@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"io"
 	"io/fs"
@@ -223,9 +224,12 @@ type Builder struct {
 	coMu    sync.Mutex
 	coItems map[string]*companyItem
 	// claimed maps each folder a streaming build wrote a page into to its
-	// writer: a second brief or company with the same folder is not
-	// written, and published reports the collision at its position.
-	claimed map[string]string
+	// writer, both by hash (at 100,000 briefs the strings would be
+	// megabytes the collector scans): a second brief or company with the
+	// same folder is not written, and published reports the collision at
+	// its position.
+	claimed    map[pathHash]uint64
+	claimSeeds [3]maphash.Seed
 	// recs is what a streaming build keeps of its briefs instead of
 	// entries; recPub are the records it publishes, newest first.
 	recs   *records
@@ -1052,14 +1056,21 @@ func (b *Builder) claim(dir, writer string) bool {
 	b.coMu.Lock()
 	defer b.coMu.Unlock()
 	if b.claimed == nil {
-		b.claimed = map[string]string{}
+		b.claimed = map[pathHash]uint64{}
+		b.claimSeeds = [3]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed(), maphash.MakeSeed()}
 	}
-	if w, ok := b.claimed[dir]; ok {
-		return w == writer
+	k := pathHash{maphash.String(b.claimSeeds[0], dir), maphash.String(b.claimSeeds[1], dir)}
+	w := maphash.String(b.claimSeeds[2], writer)
+	if got, ok := b.claimed[k]; ok {
+		return got == w
 	}
-	b.claimed[dir] = writer
+	b.claimed[k] = w
 	return true
 }
+
+// pathHash identifies a path by two independent 64-bit hashes: two paths
+// of one build share one with a chance of about n²/2¹²⁹.
+type pathHash [2]uint64
 
 // firstOGWrite tells whether the image name is written for the first time
 // in this build.
