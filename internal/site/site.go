@@ -717,6 +717,7 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 				key = e.key
 				group = append(group, e)
 			}
+			jobs[j] = nil // the records keep the paths they need
 			var co *company
 			if len(group) > 0 && key != "" {
 				co = &company{key: key}
