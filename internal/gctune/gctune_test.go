@@ -83,3 +83,47 @@ func TestBatchLimitFollowsLiveHeap(t *testing.T) {
 	}
 	t.Fatalf("memory limit %d MiB with 60 MiB live, want at least the live heap plus %d MiB", debug.SetMemoryLimit(-1)>>20, Headroom>>20)
 }
+
+// A load collects less often under LoadLimit, and the collector is as it
+// was once the last of two overlapping loads is done.
+func TestLoad(t *testing.T) {
+	restore(t)
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	debug.SetGCPercent(100)
+	debug.SetMemoryLimit(math.MaxInt64)
+	first := Load()
+	second := Load()
+	if got := debug.SetGCPercent(400); got != 400 {
+		t.Errorf("GC percent %d while loading, want 400", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != LoadLimit {
+		t.Errorf("memory limit %d while loading, want %d", got, LoadLimit)
+	}
+	first()
+	first() // twice is once
+	if got := debug.SetGCPercent(400); got != 400 {
+		t.Errorf("GC percent %d with a load still running, want 400", got)
+	}
+	second()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent %d after the loads, want 100 back", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit %d after the loads, want it back", got)
+	}
+	// A lower limit already set stays.
+	debug.SetMemoryLimit(100 << 20)
+	Load()()
+	if got := debug.SetMemoryLimit(-1); got != 100<<20 {
+		t.Errorf("memory limit %d, want the lower 100 MiB kept", got)
+	}
+	t.Setenv("GOGC", "200")
+	debug.SetGCPercent(200)
+	done := Load()
+	got := debug.SetGCPercent(200)
+	done()
+	if got != 200 {
+		t.Errorf("GC percent %d while loading: $GOGC must win", got)
+	}
+}

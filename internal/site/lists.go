@@ -27,17 +27,29 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 			b.order = append(b.order, p)
 		}
 		// Newest first; ties by slug, then path, so the order never
-		// depends on map iteration.
-		sort.Slice(b.order, func(i, j int) bool {
-			a, c := b.entries[b.order[i]].sortKey(), b.entries[b.order[j]].sortKey()
+		// depends on map iteration. Each brief's key is made once, not
+		// at each comparison (at 100,000 briefs those were seconds).
+		type keyed struct {
+			key  orderKey
+			path string
+		}
+		ks := make([]keyed, len(b.order))
+		for i, p := range b.order {
+			ks[i] = keyed{b.entries[p].sortKey(), p}
+		}
+		sort.Slice(ks, func(i, j int) bool {
+			a, c := ks[i].key, ks[j].key
 			if !a.date.Equal(c.date) {
 				return a.date.After(c.date)
 			}
 			if a.slug != c.slug {
 				return a.slug < c.slug
 			}
-			return b.order[i] < b.order[j]
+			return ks[i].path < ks[j].path
 		})
+		for i := range ks {
+			b.order[i] = ks[i].path
+		}
 		b.orderDirty = false
 	}
 	for _, p := range b.order {

@@ -857,6 +857,13 @@ func (b *Builder) readOne(p string, keep bool) *entry {
 		e.readErrs = diag.List{diag.Wrap(p, diag.Pos{}, err)}
 		return e
 	}
+	return b.readSource(p, src, keep)
+}
+
+// readSource is readOne of a file already read (src: the file, or its
+// brief.Head when keep is false).
+func (b *Builder) readSource(p string, src []byte, keep bool) *entry {
+	e := &entry{path: p}
 	e.fm, e.readErrs = brief.ReadChecked(p, src, b.filings)
 	if e.fm != nil {
 		e.key = e.fm.Key()
