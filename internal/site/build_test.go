@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -397,6 +398,28 @@ func TestSameCardSharesImage(t *testing.T) {
 		if !bytes.Contains(sink.files[slug+"/index.html"], []byte(images[0])) {
 			t.Errorf("%s does not use %s", slug, images[0])
 		}
+	}
+}
+
+// cardFailSink fails to write the images and takes every other file.
+type cardFailSink struct{ mapSink }
+
+func (c *cardFailSink) WriteFile(name string, data []byte) error {
+	if strings.HasPrefix(name, "og/") {
+		return errors.New("disk full")
+	}
+	return c.mapSink.WriteFile(name, data)
+}
+
+// TestStreamingCardWriteError: a streaming build draws a company's cards
+// after its pages; an image it cannot write is the brief's error still.
+func TestStreamingCardWriteError(t *testing.T) {
+	sink := &cardFailSink{mapSink{files: map[string][]byte{}}}
+	b := sitetest.New(t, twoSameCards, site.Options{Sink: sink, BaseURL: "https://x.example/"})
+	errs := b.BuildE()
+	// The briefs share one image: whichever draws it reports the error.
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].File, "content/") || !strings.Contains(errs[0].Msg, "writing output: disk full") {
+		t.Fatalf("errors %v, want one brief's image not written", errs)
 	}
 }
 
