@@ -170,8 +170,8 @@ type Company struct {
 
 	mu       sync.Mutex
 	spans    spanTable
-	factsAt  span // from after the key "facts" to the end of its value
-	indexed  bool // spans come from an index file, checked as they are used
+	factsAt  span   // from after the key "facts" to the end of its value
+	index    *index // where the concepts lie, from an index file checked as it is used; nil once the file is read in full
 	concepts map[string]*Concept
 }
 
@@ -371,7 +371,7 @@ func (sc *scanner) facts(spans map[string]span) error {
 func (c *Company) Concepts() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.indexed {
+	if c.index != nil {
 		// A listing is what an error shows; it must be the file's, not the index's.
 		if err := c.rescan(); err != nil {
 			return nil
@@ -409,22 +409,21 @@ func (c *Company) Concept(name string) (*Concept, error) {
 // against the key they must follow; a concept missing from an index or
 // found elsewhere than it says is looked up in the file itself.
 func (c *Company) read(name string) ([]byte, span, error) {
-	sp, ok := c.spans.get(name)
-	if c.indexed && ok {
-		_, local, _ := strings.Cut(name, ":")
-		from := sp.key - int64(len(local)+2) // the key's opening quote
-		data, err := readRange(c.fsys, c.File, max(from, 0), sp.end)
-		if err == nil && from >= 0 && keyAt(local, data[:sp.start-from]) && crc32.Checksum(data[sp.start-from:], castagnoli) == sp.crc {
-			return data[sp.start-from:], sp, nil
+	if c.index != nil {
+		if sp, ok := c.index.get(name); ok {
+			_, local, _ := strings.Cut(name, ":")
+			from := sp.key - int64(len(local)+2) // the key's opening quote
+			data, err := readRange(c.fsys, c.File, max(from, 0), sp.end)
+			if err == nil && from >= 0 && keyAt(local, data[:sp.start-from]) && crc32.Checksum(data[sp.start-from:], castagnoli) == sp.crc {
+				return data[sp.start-from:], sp, nil
+			}
 		}
-	}
-	if c.indexed {
 		// Missing from the index, or not where it says: read the file.
 		if err := c.rescan(); err != nil {
 			return nil, span{}, err
 		}
-		sp, ok = c.spans.get(name)
 	}
+	sp, ok := c.spans.get(name)
 	if !ok {
 		return nil, span{}, nil
 	}
@@ -435,13 +434,13 @@ func (c *Company) read(name string) ([]byte, span, error) {
 	return data, sp, nil
 }
 
-// rescan replaces spans taken from an index with the file's own.
+// rescan replaces an index with where the file's own concepts lie.
 func (c *Company) rescan() error {
 	fresh, err := openScan(c.fsys, c.File)
 	if err != nil {
 		return err
 	}
-	c.spans, c.indexed = fresh.spans, false
+	c.spans, c.index = fresh.spans, nil
 	return nil
 }
 
@@ -681,3 +680,13 @@ type memFile struct{ *bytes.Reader }
 
 func (*memFile) Stat() (fs.FileInfo, error) { return nil, errors.New("not supported") }
 func (*memFile) Close() error               { return nil }
+
+// release lets go of the decoded concepts, and tells whether the company
+// is cheap to open again (through its index) rather than worth keeping
+// for where its concepts lie.
+func (c *Company) release() (reopen bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.concepts)
+	return c.index != nil
+}

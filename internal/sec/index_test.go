@@ -48,8 +48,8 @@ func TestIndexUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.indexed || c.CIK != 1018724 || c.Name != "AMAZON.COM, INC." {
-		t.Fatalf("indexed %v cik %d name %q", c.indexed, c.CIK, c.Name)
+	if c.index == nil || c.CIK != 1018724 || c.Name != "AMAZON.COM, INC." {
+		t.Fatalf("indexed %v cik %d name %q", c.index != nil, c.CIK, c.Name)
 	}
 	scanned, err := Parse(factsName, []byte(sampleFacts))
 	if err != nil {
@@ -58,7 +58,7 @@ func TestIndexUsed(t *testing.T) {
 	if got, want := allFacts(t, c), allFacts(t, scanned); !reflect.DeepEqual(got, want) {
 		t.Errorf("through the index:\n%v\nread in full:\n%v", got, want)
 	}
-	if !c.indexed {
+	if c.index == nil {
 		t.Error("a good index was given up")
 	}
 }
@@ -112,7 +112,7 @@ func TestIndexIgnored(t *testing.T) {
 			if c.CIK != want.CIK || c.Name != want.Name {
 				t.Errorf("company %d %q, want %d %q", c.CIK, c.Name, want.CIK, want.Name)
 			}
-			if c.indexed {
+			if c.index != nil {
 				t.Fatal("index trusted")
 			}
 		})
@@ -151,7 +151,7 @@ func TestIndexChecked(t *testing.T) {
 			fsys := indexed(t, same)
 			fsys[IndexName(factsName)].Data = []byte(tc.edit(string(fsys[IndexName(factsName)].Data)))
 			c, err := Open(fsys, factsName)
-			if err != nil || !c.indexed {
+			if err != nil || c.index == nil {
 				t.Fatalf("index not used: %v", err)
 			}
 			k, err := c.Concept("us-gaap:OperatingIncomeLoss")
@@ -161,7 +161,7 @@ func TestIndexChecked(t *testing.T) {
 			if f := k.Facts("USD"); len(f) != 3 || f[2].Val.String() != "68593000000" {
 				t.Errorf("facts %+v", f)
 			}
-			if c.indexed {
+			if c.index != nil {
 				t.Error("still trusting the index")
 			}
 			if k, err := c.Concept("us-gaap:Revenues"); k != nil || err != nil {
