@@ -457,8 +457,11 @@ type factJSON struct {
 }
 
 func decodeConcept(name string, data []byte) (*Concept, error) {
-	raw, ok := quickDecode(data)
+	// Each fact has an accession number: room for them all at once.
+	cb := newConceptBuilder(name, bytes.Count(data, []byte(`"accn"`)), len(data))
+	label, ok := quickFacts(data, cb.unit, cb.fact)
 	if !ok {
+		var raw conceptJSON
 		if err := json.Unmarshal(data, &raw); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
@@ -466,46 +469,113 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 			}
 			return nil, &offsetError{msg: fmt.Sprintf("%s: %v", name, err)}
 		}
-	}
-	if raw.Units == nil {
-		return nil, &offsetError{msg: fmt.Sprintf("%s has no units", name)}
-	}
-	k := &Concept{Name: name, units: make(map[string]*table, len(raw.Units))}
-	if raw.Label != nil {
-		k.Label = strings.Clone(*raw.Label)
-	}
-	for unit, list := range raw.Units {
-		t := &table{rows: make([]row, 0, len(list))}
-		filings, frames := map[filing]uint32{}, map[string]uint32{}
-		for i, fj := range list {
-			start, end, filed, err := fj.check()
-			if err != nil {
-				return nil, &offsetError{msg: fmt.Sprintf("%s: fact %d in %s: %v", name, i+1, unit, err)}
-			}
-			fy, _ := strconv.Atoi(string(fj.FY))
-			fl := filing{accn: fj.Accn, form: fj.Form, fp: fj.FP, fy: fy}
-			fi, ok := filings[fl]
-			if !ok {
-				fi = uint32(len(t.filings))
-				filings[fl] = fi
-				// Copied: the decoded strings may be parts of the whole concept's text.
-				t.filings = append(t.filings, filing{accn: strings.Clone(fl.accn), form: strings.Clone(fl.form), fp: strings.Clone(fl.fp), fy: fy})
-			}
-			fr, ok := frames[fj.Frame]
-			if !ok {
-				fr = uint32(len(t.frames))
-				frames[fj.Frame] = fr
-				t.frames = append(t.frames, strings.Clone(fj.Frame))
-			}
-			r := row{start: start, end: end, filed: filed, filing: fi, frame: fr,
-				val: uint32(len(t.vals)), valLen: uint32(len(fj.Val))}
-			t.vals = append(t.vals, fj.Val...)
-			t.rows = append(t.rows, r)
+		if raw.Units == nil {
+			return nil, &offsetError{msg: fmt.Sprintf("%s has no units", name)}
 		}
-		sort.SliceStable(t.rows, func(i, j int) bool { return t.rows[i].end < t.rows[j].end })
-		k.units[strings.Clone(unit)] = t
+		cb = newConceptBuilder(name, 0, 0)
+		for unit, list := range raw.Units {
+			cb.unit(unit)
+			for i := range list {
+				cb.fact(&list[i])
+			}
+		}
+		label = raw.Label
 	}
-	return k, nil
+	return cb.done(label)
+}
+
+// conceptBuilder puts a concept's facts into tables as they are read,
+// unit by unit: the facts are not held as decoded, which was most of what
+// checking a build's figures allocated.
+type conceptBuilder struct {
+	k   *Concept
+	err error // the first fact that is not valid
+
+	rows    []row  // room for every unit's rows
+	vals    []byte // room for every unit's values
+	t       *table
+	unitOf  string
+	n       int // facts read in the unit
+	from    int // where the unit's rows start in rows
+	filings map[filing]uint32
+	frames  map[string]uint32
+}
+
+func newConceptBuilder(name string, facts, size int) *conceptBuilder {
+	return &conceptBuilder{k: &Concept{Name: name, units: map[string]*table{}},
+		rows: make([]row, 0, facts), vals: make([]byte, 0, min(facts*16, size)),
+		filings: map[filing]uint32{}, frames: map[string]uint32{}}
+}
+
+// unit starts a unit's facts; unit may be part of the concept's text.
+func (cb *conceptBuilder) unit(unit string) {
+	cb.end()
+	cb.unitOf = strings.Clone(unit)
+	cb.t = &table{}
+	cb.k.units[cb.unitOf] = cb.t
+	cb.n, cb.from = 0, len(cb.rows)
+	clear(cb.filings)
+	clear(cb.frames)
+}
+
+// end finishes the unit being read: its rows and values are the ones
+// added since it started.
+func (cb *conceptBuilder) end() {
+	t := cb.t
+	if t == nil {
+		return
+	}
+	t.rows = cb.rows[cb.from:len(cb.rows):len(cb.rows)]
+	sort.SliceStable(t.rows, func(i, j int) bool { return t.rows[i].end < t.rows[j].end })
+	cb.t = nil
+}
+
+// fact adds a fact to the unit being read; its strings may be parts of
+// the concept's text, and are copied only where kept.
+func (cb *conceptBuilder) fact(fj *factJSON) {
+	cb.n++
+	if cb.err != nil {
+		return
+	}
+	start, end, filed, err := fj.check()
+	if err != nil {
+		cb.err = &offsetError{msg: fmt.Sprintf("%s: fact %d in %s: %v", cb.k.Name, cb.n, cb.unitOf, err)}
+		return
+	}
+	t := cb.t
+	fy, _ := strconv.Atoi(string(fj.FY))
+	fl := filing{accn: fj.Accn, form: fj.Form, fp: fj.FP, fy: fy}
+	fi, ok := cb.filings[fl]
+	if !ok {
+		fi = uint32(len(t.filings))
+		cb.filings[fl] = fi
+		t.filings = append(t.filings, filing{accn: strings.Clone(fl.accn), form: strings.Clone(fl.form), fp: strings.Clone(fl.fp), fy: fy})
+	}
+	fr, ok := cb.frames[fj.Frame]
+	if !ok {
+		fr = uint32(len(t.frames))
+		cb.frames[fj.Frame] = fr
+		t.frames = append(t.frames, strings.Clone(fj.Frame))
+	}
+	// The values of every unit share one array (done).
+	cb.rows = append(cb.rows, row{start: start, end: end, filed: filed, filing: fi, frame: fr,
+		val: uint32(len(cb.vals)), valLen: uint32(len(fj.Val))})
+	cb.vals = append(cb.vals, fj.Val...)
+}
+
+// done returns the concept, or the first fact that is not valid.
+func (cb *conceptBuilder) done(label *string) (*Concept, error) {
+	cb.end()
+	if cb.err != nil {
+		return nil, cb.err
+	}
+	for _, t := range cb.k.units {
+		t.vals = cb.vals
+	}
+	if label != nil {
+		cb.k.Label = strings.Clone(*label)
+	}
+	return cb.k, nil
 }
 
 func typeName(t reflect.Type) string {
