@@ -37,6 +37,7 @@ func quickFacts(data []byte, unit func(string), fact func(*factJSON)) (label *st
 	// filings): a string for each field of each fact was most of what
 	// checking a build's figures allocated.
 	d := &quick{data: data, src: string(data)}
+	var f factJSON // one for every fact: handed over, it would escape
 	defer func() {
 		if r := recover(); r != nil {
 			if _, gaveUp := r.(giveUp); !gaveUp {
@@ -73,7 +74,7 @@ func quickFacts(data []byte, unit func(string), fact func(*factJSON)) (label *st
 				unit(u)
 				d.expect('[')
 				for d.more(']') {
-					f := d.fact()
+					f = d.fact()
 					fact(&f)
 				}
 			}

@@ -2,6 +2,8 @@ package sec
 
 import (
 	"bytes"
+	"fmt"
+	"hash/crc32"
 	"reflect"
 	"strings"
 	"testing"
@@ -233,4 +235,39 @@ func FuzzIndex(f *testing.F) {
 			t.Errorf("cik %d", c.CIK)
 		}
 	})
+}
+
+// An index's lines are looked up as needed: the first line, the last, a
+// concept named twice (the later line counts, as a table of them would
+// have it) and one not named.
+func TestIndexLookup(t *testing.T) {
+	c, err := Parse(factsName, []byte(sampleFacts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := c.Index([]byte(sampleFacts))
+	ix, ok := parseIndex(data)
+	if !ok {
+		t.Fatal("index refused")
+	}
+	for _, name := range c.Concepts() {
+		want, _ := c.spans.get(name)
+		want.crc = crc32.Checksum([]byte(sampleFacts[want.start:want.end]), castagnoli)
+		if got, ok := ix.get(name); !ok || got != want {
+			t.Errorf("%s: %+v %v, want %+v", name, got, ok, want)
+		}
+	}
+	if _, ok := ix.get("us-gaap:Operating"); ok {
+		t.Error("found a concept by the start of its name")
+	}
+	oi, _ := ix.get("us-gaap:OperatingIncomeLoss")
+	eps, _ := ix.get("us-gaap:EarningsPerShareDiluted")
+	twice := fmt.Appendf(bytes.Clone(data), "%q %d %d %d %08x\n", "us-gaap:EarningsPerShareDiluted", oi.key, oi.start, oi.end, oi.crc)
+	ix, ok = parseIndex(twice)
+	if !ok {
+		t.Fatal("index refused")
+	}
+	if got, _ := ix.get("us-gaap:EarningsPerShareDiluted"); got != oi || got == eps {
+		t.Errorf("named twice: %+v, want the later line's %+v", got, oi)
+	}
 }
