@@ -79,7 +79,17 @@ func (c *Client) wait(ctx context.Context) error {
 	}
 	c.last = next
 	c.mu.Unlock()
-	return sleep(ctx, time.Until(next))
+	if err := sleep(ctx, time.Until(next)); err != nil {
+		return err
+	}
+	// A timer can fire late on a loaded machine; spacing the next request
+	// from when this one really leaves keeps any second under the limit.
+	c.mu.Lock()
+	if now := time.Now(); now.After(c.last) {
+		c.last = now
+	}
+	c.mu.Unlock()
+	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
