@@ -45,6 +45,7 @@ bench:
 fuzz:
 	@for t in FuzzParseLiteral FuzzParseExpr FuzzParseCheck; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./internal/figures || exit 1; done
 	@for p in brief sec period; do $(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/$$p || exit 1; done
+	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/brief
 	@for t in FuzzRender FuzzProse; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./internal/markdown || exit 1; done
 	$(GO) test -run '^$$' -fuzz '^FuzzChart$$' -fuzztime $(FUZZTIME) ./internal/chart
 	$(GO) test -run '^$$' -fuzz '^FuzzValuePos$$' -fuzztime $(FUZZTIME) ./internal/chartspec

@@ -172,7 +172,6 @@ func (b *Brief) Pos(bodyOff int) diag.Pos { return b.Lines.Pos(b.BodyOffset + bo
 
 var (
 	slugRE     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	nameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	dateRE     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	idRE       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
 	cikRE      = regexp.MustCompile(`^\d{1,10}$`)
@@ -182,6 +181,18 @@ var (
 )
 
 var topFields = []string{"title", "summary", "date", "updated", "id", "draft", "slug", "tags", "company", "ticker", "period", "period_end", "headline", "currency", "scale", "sources", "figures", "derived", "checks", "cik"}
+
+// isName is true for a name of figures and fields: ^[A-Za-z_][A-Za-z0-9_]*$,
+// written out (every figure and every key of a brief is one).
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // Parse reads a brief on its own and resolves its values (name@PERIOD
 // reads only its own series). It returns every problem found, not only the
@@ -211,10 +222,11 @@ func Read(file string, src []byte) (*Brief, diag.List) { return ReadChecked(file
 func ReadChecked(file string, src []byte, filings Filings) (*Brief, diag.List) {
 	var errs diag.List
 	b := &Brief{Path: file, Src: src, Lines: diag.NewLines(src), Currency: "USD", Scale: figures.Scales[3]}
-	root, body, ok := readFrontmatter(file, src, &errs)
+	root, body, release, ok := readFrontmatter(file, src, &errs)
 	if !ok {
 		return nil, errs
 	}
+	defer release()
 	b.Body = body
 	b.BodyOffset = len(src) - len(body)
 	b.badUTF8(&errs)
@@ -223,6 +235,22 @@ func ReadChecked(file string, src []byte, filings Filings) (*Brief, diag.List) {
 	p := &parser{b: b, errs: &errs, filings: filings}
 	p.fields(root)
 	return b, errs
+}
+
+// Head is what Read needs of a brief's file when its body is not kept:
+// the file up to its body, or all of it when the body is not valid UTF-8
+// (an error Read reports) or the frontmatter is not closed. Read of the
+// head gives the brief Read of the file gives, with the same errors, but
+// for Src, Body and Lines; SetSource takes the whole file back.
+func Head(src []byte) []byte {
+	if !bytes.HasPrefix(src, []byte("---")) {
+		return src
+	}
+	_, body, closed := splitFrontmatter(src)
+	if !closed || !utf8.Valid(body) {
+		return src
+	}
+	return src[:len(src)-len(body)]
 }
 
 // badUTF8 reports the first invalid UTF-8 sequence of each body line:
@@ -248,24 +276,28 @@ func (b *Brief) badUTF8(errs *diag.List) {
 }
 
 // readFrontmatter finds and decodes the frontmatter: a BOM, a file that
-// does not open a block and a block never closed are errors.
-func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []byte, bool) {
+// does not open a block and a block never closed are errors. Once done
+// with the nodes, the caller calls release.
+func readFrontmatter(file string, src []byte, errs *diag.List) (root *yaml.Node, body []byte, release func(), ok bool) {
 	at := func(line, col int, format string, args ...any) {
 		errs.Add(diag.At(file, diag.Pos{Line: line, Col: col}, format, args...))
 	}
 	if bytes.HasPrefix(src, bom) {
 		at(1, 1, "the file starts with a byte order mark (BOM): save it as UTF-8 without BOM")
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	first, _, _ := bytes.Cut(src, []byte("\n"))
 	if string(bytes.TrimRight(first, "\r")) != "---" {
 		at(1, 1, "the file must start with a frontmatter block: a line ---, the fields, then a closing line ---")
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	front, body, closed := splitFrontmatter(src)
 	if !closed {
 		at(1, 1, "the frontmatter opened here is never closed: add a line --- after the last field")
-		return nil, nil, false
+		return nil, nil, nil, false
+	}
+	if doc, release, ok := fastYAML(front); ok {
+		return doc.Content[0], body, release, true
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(front, &doc); err != nil {
@@ -275,17 +307,17 @@ func readFrontmatter(file string, src []byte, errs *diag.List) (*yaml.Node, []by
 			if off, r, ok := refusedChar(src); ok {
 				p := diag.NewLines(src).Pos(off)
 				at(p.Line, p.Col, "frontmatter is not valid YAML: %s (U+%04X here): remove it", msg, r)
-				return nil, nil, false
+				return nil, nil, nil, false
 			}
 		}
 		at(line+1, 1, "frontmatter is not valid YAML: %s", msg)
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		at(2, 1, "the frontmatter must be a set of fields (key: value)")
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	return doc.Content[0], body, true
+	return doc.Content[0], body, func() {}, true
 }
 
 // refusedChar finds the first character of the frontmatter that YAML
@@ -327,10 +359,11 @@ var domainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-
 func ParseSite(file string, src []byte) (Site, diag.List) {
 	var errs diag.List
 	var s Site
-	root, _, ok := readFrontmatter(file, src, &errs)
+	root, _, release, ok := readFrontmatter(file, src, &errs)
 	if !ok {
 		return s, errs
 	}
+	defer release()
 	p := &parser{b: &Brief{Path: file}, errs: &errs}
 	p.pairs(root, func(k, v *yaml.Node) {
 		switch k.Value {
@@ -785,7 +818,7 @@ func (p *parser) figures(n *yaml.Node) {
 
 // figure reads one figure, k: v.
 func (p *parser) figure(k, v *yaml.Node) {
-	if !nameRE.MatchString(k.Value) {
+	if !isName(k.Value) {
 		p.errorf(k, "figure name %q must be letters, digits and underscores, starting with a letter", k.Value)
 		return
 	}
@@ -1045,7 +1078,7 @@ func (p *parser) derived(n *yaml.Node) {
 		return
 	}
 	p.pairs(n, func(k, v *yaml.Node) {
-		if !nameRE.MatchString(k.Value) {
+		if !isName(k.Value) {
 			p.errorf(k, "derived name %q must be letters, digits and underscores, starting with a letter", k.Value)
 			return
 		}

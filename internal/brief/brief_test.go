@@ -2,6 +2,7 @@ package brief
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -247,6 +248,65 @@ func TestSplitFrontmatter(t *testing.T) {
 	for _, src := range []string{"---\na: 1\n", "---\na: 1\n----\n", "---"} {
 		if _, _, closed := splitFrontmatter([]byte(src)); closed {
 			t.Errorf("%q: closed, want the frontmatter left open", src)
+		}
+	}
+}
+
+// Reading a brief's Head gives the brief and the errors that reading the
+// whole file gives: the preview reads only heads at start.
+func TestHeadReadsAsTheFile(t *testing.T) {
+	srcs := map[string][]byte{
+		"bad-body.md":  []byte("---\ntitle: T\ndate: 2024-01-01\n---\nok\nbad \xff here\n"),
+		"unclosed.md":  []byte("---\ntitle: T\ndate: 2024-01-01\n"),
+		"bom.md":       []byte("\xef\xbb\xbf---\ntitle: T\n---\n"),
+		"no-open.md":   []byte("title: T\n---\nbody\n"),
+		"indented.md":  []byte("---\ntitle: T\ndate: 2024-01-01\n  ---  \nbody \x01\n"),
+		"crlf.md":      []byte("---\r\ntitle: T\r\ndate: 2024-01-01\r\n---\r\nbody\r\n"),
+		"control.md":   []byte("---\ntitle: T\x01\ndate: 2024-01-01\n---\nbody\n"),
+		"sample.md":    []byte(amazon),
+		"empty-fm.md":  []byte("---\n---\nbody\n"),
+		"only-open.md": []byte("---\n"),
+	}
+	files, _ := filepath.Glob("testdata/*.txtar")
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if strings.HasSuffix(f.Name, ".md") {
+				srcs[file+"/"+f.Name] = f.Data
+			}
+		}
+	}
+	for name, src := range srcs {
+		whole, werrs := Read(name, src)
+		head, herrs := Read(name, Head(src))
+		if werrs.Error() != herrs.Error() {
+			t.Errorf("%s: the head's errors\n%v\nare not the file's\n%v", name, herrs, werrs)
+		}
+		if (whole == nil) != (head == nil) {
+			t.Fatalf("%s: read %v from the file, %v from the head", name, whole != nil, head != nil)
+		}
+		if whole == nil {
+			continue
+		}
+		if head.BodyOffset != whole.BodyOffset || head.Key() != whole.Key() || head.Title != whole.Title || head.Slug != whole.Slug || len(head.Figures.Entries()) != len(whole.Figures.Entries()) {
+			t.Errorf("%s: the head reads as another brief", name)
+		}
+		head.DropSource()
+		if !head.SetSource(src) {
+			t.Errorf("%s: the file is not taken back after its head", name)
+		}
+	}
+}
+
+// isName is the pattern it writes out.
+func TestIsName(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	for _, s := range []string{"", "a", "_", "A9", "9a", "a-b", "a b", "aws_net_sales", "é", "a\n", "Z_0"} {
+		if isName(s) != re.MatchString(s) {
+			t.Errorf("isName(%q) = %v", s, isName(s))
 		}
 	}
 }

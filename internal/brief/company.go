@@ -2,7 +2,6 @@ package brief
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/briefs/briefs/internal/diag"
@@ -33,8 +32,6 @@ func (b *Brief) KeyField() string {
 	}
 	return "company"
 }
-
-var topKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // QuickKey finds a brief's company key (Key) by reading only the
 // frontmatter's top-level ticker and company lines, far faster than Read,
@@ -74,7 +71,7 @@ func QuickKey(src []byte) (key string, ok bool) {
 			continue
 		}
 		k, v, found := strings.Cut(line, ":")
-		if !found || !topKeyRE.MatchString(k) || v != "" && v[0] != ' ' && v[0] != '\t' {
+		if !found || !isName(k) || v != "" && v[0] != ' ' && v[0] != '\t' {
 			return "", false
 		}
 		last = k

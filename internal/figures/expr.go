@@ -340,9 +340,22 @@ func (p *exprParser) primary() (Node, error) {
 	return nil, p.errf("unexpected %q: expected a name, a number or (", string(c))
 }
 
+// symbolStart marks the first bytes of the currency symbols.
+var symbolStart = func() (t [256]bool) {
+	for _, y := range currencySymbols {
+		t[strings.TrimSpace(y)[0]] = true
+	}
+	return t
+}()
+
 // currencyAt returns the currency whose symbol starts s, longest first
 // (CA$ before $).
 func currencyAt(s string) (code, sym string) {
+	// Most operands are names, which no symbol starts: those skip the
+	// walk over the symbols.
+	if s == "" || !symbolStart[s[0]] {
+		return "", ""
+	}
 	for c, y := range currencySymbols {
 		y = strings.TrimSpace(y)
 		if strings.HasPrefix(s, y) && len(y) > len(sym) && (len(s) == len(y) || isDigit(s[len(y)])) {

@@ -681,3 +681,19 @@ func TestNamed(t *testing.T) {
 		t.Errorf("Names lists %d of %d", got, len(s.Entries()))
 	}
 }
+
+// ratOf is decimal's Rat, with powers of ten from a table that no use
+// changes.
+func TestRatOf(t *testing.T) {
+	for _, s := range []string{"0", "1", "-1", "638.0", "-2.75", "0.000001", "123456789012345678901234567890.123456789", "1e45", "-7e-50", "5e3"} {
+		d := decimal.RequireFromString(s)
+		if got, want := ratOf(d), d.Rat(); got.Cmp(want) != 0 {
+			t.Errorf("ratOf(%s) = %v, want %v", s, got, want)
+		}
+	}
+	for i, p := range tenPowers {
+		if want := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(i)), nil); p.Cmp(want) != 0 {
+			t.Fatalf("tenPowers[%d] = %v: a use changed it", i, p)
+		}
+	}
+}

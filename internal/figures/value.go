@@ -107,7 +107,35 @@ func (v Value) rat() *big.Rat {
 	if v.exact != nil && v.D.Equal(v.exactD) {
 		return v.exact
 	}
-	return v.D.Rat()
+	return ratOf(v.D)
+}
+
+// ratOf is d.Rat() with the power of ten from a table: resolving a site's
+// values made most of their rationals, and Rat computes 10^n each time.
+func ratOf(d decimal.Decimal) *big.Rat {
+	exp := int64(d.Exponent())
+	if exp <= 0 {
+		return new(big.Rat).SetFrac(d.Coefficient(), tenTo(-exp))
+	}
+	num := d.Coefficient()
+	return new(big.Rat).SetInt(num.Mul(num, tenTo(exp)))
+}
+
+// tenPowers are 10^0 to 10^40, shared: never change one.
+var tenPowers = func() (t [41]*big.Int) {
+	t[0] = big.NewInt(1)
+	for i := 1; i < len(t); i++ {
+		t[i] = new(big.Int).Mul(t[i-1], big.NewInt(10))
+	}
+	return t
+}()
+
+// tenTo is 10^n (n ≥ 0), shared when in the table: never change it.
+func tenTo(n int64) *big.Int {
+	if n < int64(len(tenPowers)) {
+		return tenPowers[n]
+	}
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(n), nil)
 }
 
 // isExact tells whether D is the value exactly.
@@ -130,7 +158,7 @@ func (v Value) withRat(r *big.Rat) Value {
 		return v
 	}
 	d := roundRat(r, divPlaces)
-	if d.Rat().Cmp(r) != 0 {
+	if ratOf(d).Cmp(r) != 0 {
 		v.exact, v.exactD = r, d
 	}
 	v.D = d
@@ -142,9 +170,9 @@ func roundRat(r *big.Rat, places int32) decimal.Decimal {
 	num := new(big.Int).Abs(r.Num())
 	den := r.Denom()
 	if places >= 0 {
-		num.Mul(num, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil))
+		num.Mul(num, tenTo(int64(places)))
 	} else {
-		den = new(big.Int).Mul(den, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-places)), nil))
+		den = new(big.Int).Mul(den, tenTo(int64(-places)))
 	}
 	q, m := new(big.Int).QuoRem(num, den, new(big.Int))
 	if m.Lsh(m, 1).Cmp(den) >= 0 {

@@ -33,27 +33,44 @@ type Period struct {
 // Grammar says how periods are written, for error messages.
 const Grammar = "FY2024 (a fiscal year), FY2024H1 (a half) or FY2024Q3 (a quarter)"
 
-var canonical = regexp.MustCompile(`^FY([0-9]{4})(?:([HQ])([0-9]))?$`)
+// canonical splits a period written as the grammar says into its year
+// digits, its part (H, Q or "") and the part's digit; ok is false for
+// anything else. It is ^FY([0-9]{4})(?:([HQ])([0-9]))?$ written out:
+// periods are parsed wherever figures are ordered, and the regular
+// expression was a tenth of a preview's start.
+func canonical(s string) (year, part, n string, ok bool) {
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	if (len(s) != 6 && len(s) != 8) || s[0] != 'F' || s[1] != 'Y' || !digit(s[2]) || !digit(s[3]) || !digit(s[4]) || !digit(s[5]) {
+		return "", "", "", false
+	}
+	if len(s) == 6 {
+		return s[2:6], "", "", true
+	}
+	if (s[6] != 'H' && s[6] != 'Q') || !digit(s[7]) {
+		return "", "", "", false
+	}
+	return s[2:6], s[6:7], s[7:8], true
+}
 
 // Parse reads a period written as in Grammar. The error says how to write
 // a period that is close but not in the grammar ("Q1 2024", "FY2023/24").
 func Parse(s string) (Period, error) {
-	if m := canonical.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[1])
+	if year, part, num, ok := canonical(s); ok {
+		y, _ := strconv.Atoi(year)
 		if y < 1000 {
 			// A leading zero is a typo (FY0224 for FY2024), never a year.
-			return Period{}, &Error{Text: s, Msg: "the year " + m[1] + " starts with 0: write the fiscal year in full, as in FY2024"}
+			return Period{}, &Error{Text: s, Msg: "the year " + year + " starts with 0: write the fiscal year in full, as in FY2024"}
 		}
 		p := Period{Year: y, Kind: Year}
-		if m[2] != "" {
-			n, _ := strconv.Atoi(m[3])
+		if part != "" {
+			n, _ := strconv.Atoi(num)
 			p.Kind, p.N = Quarter, n
 			hi := 4
-			if m[2] == "H" {
+			if part == "H" {
 				p.Kind, hi = Half, 2
 			}
 			if n < 1 || n > hi {
-				return Period{}, &Error{Text: s, Msg: fmt.Sprintf("there is no %s%d in a fiscal year (halves are H1–H2, quarters Q1–Q4)", m[2], n)}
+				return Period{}, &Error{Text: s, Msg: fmt.Sprintf("there is no %s%d in a fiscal year (halves are H1–H2, quarters Q1–Q4)", part, n)}
 			}
 		}
 		return p, nil

@@ -2,6 +2,7 @@ package period
 
 import (
 	"math/rand"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -91,11 +92,18 @@ func TestOrder(t *testing.T) {
 	}
 }
 
+// canonicalRE is the grammar as a pattern, which canonical writes out.
+var canonicalRE = regexp.MustCompile(`^FY([0-9]{4})(?:([HQ])([0-9]))?$`)
+
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"FY2024", "FY2024H1", "FY2024Q3", "Q1 2024", "FY2023/24", "2024", ""} {
+	for _, s := range []string{"FY2024", "FY2024H1", "FY2024Q3", "Q1 2024", "FY2023/24", "2024", "", "FY2024H", "FY2024X1", "FY202a", "FY2024Q12", "fy2024"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		year, part, n, ok := canonical(s)
+		if m := canonicalRE.FindStringSubmatch(s); (m != nil) != ok || ok && (m[1] != year || m[2] != part || m[3] != n) {
+			t.Fatalf("canonical(%q) = %q, %q, %q, %v; the pattern says %q", s, year, part, n, ok, m)
+		}
 		p, err := Parse(s)
 		if err != nil {
 			if p != (Period{}) {

@@ -1,8 +1,11 @@
 package site
 
 import (
+	"bytes"
 	"container/list"
 	"context"
+	"errors"
+	"io"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -10,9 +13,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/briefs/briefs/internal/brief"
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/sec"
 )
@@ -104,6 +109,8 @@ func (p *Preview) Build() {
 // holds b.mu.
 func (p *Preview) loadAll() {
 	b := p.b
+	// Most of what reading every brief allocates is garbage at once.
+	defer gctune.Load()()
 	p.loadErrs = b.loadLayouts()
 	b.loadSite()
 	paths, err := content.List(b.fsys)
@@ -126,15 +133,23 @@ func (p *Preview) load(paths []string) {
 	p.rows = nil
 	p.mu.Unlock()
 	old := b.entries
-	jobs := b.groupByCompany(context.Background(), paths)
+	jobs, heads := p.readHeads(paths)
 	results := make([][]*entry, len(jobs))
 	cos := make([][]*company, len(jobs))
 	p.initial = true
 	parallel(context.Background(), len(jobs), func() func(int) {
 		return func(j int) {
 			var group []*entry
-			for _, path := range jobs[j] {
-				if e := b.readOne(path, false); !e.gone {
+			for _, i := range jobs[j] {
+				path := paths[i]
+				var e *entry
+				if heads[i] != nil {
+					e = b.readSource(path, heads[i], false)
+					heads[i] = nil // each worker its own companies' heads
+				} else {
+					e = b.readOne(path, false)
+				}
+				if !e.gone {
 					if prev := old[path]; prev != nil {
 						e.good = prev.good
 					}
@@ -202,6 +217,83 @@ func (p *Preview) load(paths []string) {
 	}
 	b.orderDirty, b.moved = true, true
 	p.sweep = b.sortedEntries()
+}
+
+// readHeads reads every brief once and groups them by company (indexes
+// into paths) from a quick look at each, as groupByCompany does; it keeps
+// of each file what reading its frontmatter needs (brief.Head), so that
+// the briefs are not read from disk twice. A file that could not be read
+// has no head and is read again, for its error, in its turn; a file that
+// is no more is left out.
+func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
+	b := p.b
+	keys := make([]string, len(paths))
+	gone := make([]bool, len(paths))
+	heads = make([][]byte, len(paths))
+	parallel(context.Background(), len(paths), func() func(int) {
+		var buf []byte
+		return func(i int) {
+			src, err := readInto(b.fsys, paths[i], buf)
+			buf = src
+			if err != nil {
+				gone[i] = errors.Is(err, fs.ErrNotExist)
+				return
+			}
+			// A copy: the head alone, not the file it is cut from.
+			head := bytes.Clone(brief.Head(src))
+			heads[i] = head
+			key, ok := brief.QuickKey(head)
+			if !ok {
+				if bf, _ := brief.Read(paths[i], head); bf != nil {
+					key = bf.Key()
+				}
+			}
+			keys[i] = key
+		}
+	})
+	at := map[string]int{}
+	for i := range paths {
+		if gone[i] {
+			continue
+		}
+		if j, ok := at[keys[i]]; ok && keys[i] != "" {
+			jobs[j] = append(jobs[j], i)
+			continue
+		}
+		at[keys[i]] = len(jobs)
+		jobs = append(jobs, []int{i})
+	}
+	return jobs, heads
+}
+
+// readInto reads a file of the site as content.ReadFile does, into buf
+// (grown as need be): one buffer for all the files a worker reads spares
+// an allocation and a stat per file. The error is ReadFile's only as far
+// as fs.ErrNotExist goes; the caller reads a file again for its error.
+func readInto(fsys fs.FS, name string, buf []byte) ([]byte, error) {
+	real, err := content.Resolve(fsys, name)
+	if err != nil {
+		return buf[:0], err
+	}
+	f, err := fsys.Open(real)
+	if err != nil {
+		return buf[:0], err
+	}
+	defer f.Close()
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf[:0], err
+		}
+	}
 }
 
 // parts are what the company pages need of the company's published
