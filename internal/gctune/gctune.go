@@ -22,9 +22,8 @@ const Headroom = 40 << 20
 
 // Batch lets a build collect garbage less often (GOGC=400) under a memory
 // limit of Floor, raised after any collection to the live heap plus
-// Headroom when that outgrows it: a fixed limit near the live heap (a
-// build checking a thousand companies' filings holds ~70 MiB) makes the
-// collector run back to back, which costs more than the build itself,
+// Headroom when that outgrows it: a fixed limit near the live heap makes
+// the collector run back to back, which costs more than the build itself,
 // while twice the live heap let a 100,000-brief build (~70 MiB live,
 // mostly without pointers, so cheap to mark) grow past 128 MiB. GOGC or
 // GOMEMLIMIT in the environment win. A long-running process (serve)
