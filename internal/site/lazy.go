@@ -17,6 +17,7 @@ import (
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/sec"
@@ -312,11 +313,7 @@ func (p *Preview) parts(co *company, published func(*entry) bool) []*coPart {
 // companyRow makes a company's row on /companies/ while its briefs are
 // read. Briefs that are not published are left out, as a build does.
 func (p *Preview) companyRow(co *company) {
-	parts := p.parts(co, func(m *entry) bool { return p.b.publishable(m.good.meta) })
-	var row *companyItem
-	if len(parts) > 0 {
-		row, _ = newCompanyItem(co.key, parts)
-	}
+	row := previewRow(co, func(m *entry) bool { return p.b.publishable(m.good.meta) })
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.rows == nil {
@@ -327,6 +324,86 @@ func (p *Preview) companyRow(co *company) {
 	} else {
 		p.rows[co.key] = row
 	}
+}
+
+// previewRow is the row newCompanyItem makes of the company's published
+// briefs, nil when it has none. It reads of each brief only what the row
+// shows (the headline's values alone, not every value by period as the
+// company page needs): every brief of the site passes here when the
+// preview starts.
+func previewRow(co *company, published func(*entry) bool) *companyItem {
+	var parts []*coPart
+	sets := map[*coPart]*brief.Brief{}
+	for _, m := range co.members {
+		if m.fm != nil && m.good != nil && published(m) {
+			bf := m.fm
+			part := &coPart{key: co.key, name: bf.Company, ticker: bf.Ticker, period: bf.Period, headline: bf.Headline, item: &m.good.item, date: bf.Date}
+			parts = append(parts, part)
+			sets[part] = bf
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	sortParts(parts)
+	latest := parts[0]
+	for _, part := range parts[1:] {
+		if c, ok := figures.ComparePeriods(part.period, latest.period); ok && c > 0 {
+			latest = part
+		}
+	}
+	name, ticker := co.key, ""
+	for i := len(parts) - 1; i >= 0; i-- {
+		if parts[i].name != "" {
+			name = parts[i].name
+		}
+		if parts[i].ticker != "" {
+			ticker = parts[i].ticker
+		}
+	}
+	item := &companyItem{Name: name, Ticker: ticker, URL: companyURL(co.key), Briefs: len(parts), Period: latest.period}
+	// The headline's values by period, chosen as newHistory chooses, and
+	// its periods in the order it sorts them (SortPeriods orders any
+	// subset of periods as it orders the whole).
+	head := latest.headline
+	at := map[string]*histValue{}
+	var periods []string
+	for _, part := range parts {
+		bf := sets[part]
+		e, ok := bf.Figures.Named(head)
+		if !ok || e.Failed {
+			continue
+		}
+		add := func(period string, f figures.Figure) {
+			v := &histValue{coValue: coValue{name: f.Name, label: f.Label, period: period, v: f.Value, restated: f.Restated, note: f.Note, fig: f},
+				date: part.date, own: period == part.period}
+			cur, seen := at[period]
+			if !seen {
+				periods = append(periods, period)
+			}
+			if cur == nil || better(v, cur) {
+				at[period] = v
+			}
+		}
+		for _, per := range e.Periods {
+			f, _ := bf.Figures.Point(head, per)
+			add(per, f)
+		}
+		if f, ok := bf.Figures.Figure(head); ok && len(e.Periods) == 0 && bf.Period != "" {
+			add(bf.Period, f)
+		}
+	}
+	if hv := at[latest.period]; hv != nil {
+		figures.SortPeriods(periods)
+		series := make([]*histValue, len(periods))
+		for i, per := range periods {
+			series[i] = at[per]
+		}
+		item.HeadlineLabel = hv.label
+		item.HeadlineText, item.HeadlineData = hv.fig.Text(), hv.fig.Data()
+		item.Spark = sparkline(hv.label, series)
+	}
+	return item
 }
 
 // newCompany makes the company of members, which name key.
