@@ -5,7 +5,6 @@ import (
 	"container/list"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -231,10 +230,13 @@ func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
 	keys := make([]string, len(paths))
 	gone := make([]bool, len(paths))
 	heads = make([][]byte, len(paths))
+	// One buffer for all the files a worker reads spares an allocation
+	// per file; the folder's links are followed once.
+	folder := content.OpenFolder(b.fsys, content.Dir)
 	parallel(context.Background(), len(paths), func() func(int) {
 		var buf []byte
 		return func(i int) {
-			src, err := readInto(b.fsys, paths[i], buf)
+			src, err := folder.ReadFile(paths[i], buf)
 			buf = src
 			if err != nil {
 				gone[i] = errors.Is(err, fs.ErrNotExist)
@@ -265,36 +267,6 @@ func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
 		jobs = append(jobs, []int{i})
 	}
 	return jobs, heads
-}
-
-// readInto reads a file of the site as content.ReadFile does, into buf
-// (grown as need be): one buffer for all the files a worker reads spares
-// an allocation and a stat per file. The error is ReadFile's only as far
-// as fs.ErrNotExist goes; the caller reads a file again for its error.
-func readInto(fsys fs.FS, name string, buf []byte) ([]byte, error) {
-	real, err := content.Resolve(fsys, name)
-	if err != nil {
-		return buf[:0], err
-	}
-	f, err := fsys.Open(real)
-	if err != nil {
-		return buf[:0], err
-	}
-	defer f.Close()
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf[:0], err
-		}
-	}
 }
 
 // parts are what the company pages need of the company's published
