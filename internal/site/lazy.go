@@ -70,6 +70,10 @@ type Preview struct {
 	errEntries []*entry
 	collisions diag.List
 	wake       chan struct{}
+	// settled tells whether Check gave the memory back since the site was
+	// read; freeMemory gives it (debug.FreeOSMemory).
+	settled    bool
+	freeMemory func()
 	// busy is until when the sweep waits: a request or an edit was just
 	// served, and the user waits for the next.
 	busy time.Time
@@ -94,7 +98,7 @@ const PreviewCacheBytes = 64 << 20
 func NewPreview(fsys fs.FS, opts Options) *Preview {
 	opts.KeepLastGood, opts.NoOG, opts.Sink = true, true, nil
 	p := &Preview{b: NewBuilder(fsys, opts), unverified: map[*rendered]*rendered{}, pending: map[*entry]bool{},
-		cache: newPageCache(PreviewCacheBytes), wake: make(chan struct{}, 1)}
+		cache: newPageCache(PreviewCacheBytes), wake: make(chan struct{}, 1), freeMemory: debug.FreeOSMemory}
 	p.b.preview = p
 	return p
 }
@@ -120,10 +124,7 @@ func (p *Preview) loadAll() {
 	p.load(paths)
 	p.publish()
 	p.signal()
-	// Reading the site left most of what it allocated free, which the
-	// runtime would keep for minutes: give it back to the system now,
-	// in the background (a collection of what the records hold).
-	go debug.FreeOSMemory()
+	p.settled = false
 }
 
 // load reads the given briefs (every brief of the site) company by
@@ -734,9 +735,18 @@ func (p *Preview) Check(ctx context.Context) {
 			p.publish()
 			p.dirty, p.notified, changed = false, time.Now(), true
 		}
+		// Reading the site and checking every brief left most of what
+		// they allocated free, which the runtime would keep for minutes:
+		// once all is checked, give it back to the system. Not sooner:
+		// the check would take it again at once.
+		settle := e == nil && !p.settled
+		p.settled = p.settled || settle
 		b.mu.Unlock()
 		if changed && p.Changed != nil {
 			p.Changed()
+		}
+		if settle {
+			p.freeMemory()
 		}
 		if e != nil {
 			if ctx.Err() != nil {

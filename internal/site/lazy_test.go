@@ -205,3 +205,43 @@ func TestPreviewCompanyRowsEqualBuild(t *testing.T) {
 		}
 	}
 }
+
+// The check gives the memory back to the system once it has checked every
+// brief after the site was read: not after each edit, and again after the
+// site is read again.
+func TestPreviewCheckFreesMemoryOnceRead(t *testing.T) {
+	fsys := previewSite(t)
+	p := NewPreview(fsys, Options{Now: now})
+	freed := make(chan int, 16)
+	p.freeMemory = func() {
+		p.b.mu.Lock()
+		left := len(p.sweep)
+		p.b.mu.Unlock()
+		freed <- left
+	}
+	p.Build()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go p.Check(ctx)
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case left := <-freed:
+			if left != 0 {
+				t.Errorf("%s: the memory was given back with %d briefs to check", what, left)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s: the memory was not given back", what)
+		}
+	}
+	wait("read")
+	fsys["content/gen-05.md"] = &fstest.MapFile{Data: []byte(strings.Replace(string(fsys["content/gen-05.md"].Data), "Generated 5", "Five", 1))}
+	p.Update([]string{"content/gen-05.md"})
+	p.Update([]string{"content"})
+	wait("read again")
+	select {
+	case <-freed:
+		t.Errorf("the memory was given back after an edit")
+	case <-time.After(300 * time.Millisecond):
+	}
+}
