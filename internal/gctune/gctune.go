@@ -15,13 +15,19 @@ import (
 // stays below 100 MiB under it.
 const Floor = 80 << 20
 
+// Headroom is how far above the live heap the limit stays once the live
+// heap outgrows Floor: room for a few hundred briefs' garbage between
+// collections.
+const Headroom = 40 << 20
+
 // Batch lets a build collect garbage less often (GOGC=400) under a memory
-// limit of Floor, raised after any collection to twice the live heap when
-// that outgrows it: a fixed limit near the live heap (a build checking a
-// thousand companies' filings holds ~70 MiB) makes the collector run
-// back to back, which costs more than the build itself. GOGC or GOMEMLIMIT
-// in the environment win. A long-running process (serve) keeps the
-// runtime's defaults. Stop ends the adjusting (tests).
+// limit of Floor, raised after any collection to the live heap plus
+// Headroom when that outgrows it: a fixed limit near the live heap makes
+// the collector run back to back, which costs more than the build itself,
+// while twice the live heap let a 100,000-brief build (~70 MiB live,
+// mostly without pointers, so cheap to mark) grow past 128 MiB. GOGC or
+// GOMEMLIMIT in the environment win. A long-running process (serve)
+// keeps the runtime's defaults. Stop ends the adjusting (tests).
 func Batch() (stop func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
@@ -39,7 +45,7 @@ func Batch() (stop func()) {
 			if done.Load() {
 				return
 			}
-			if want := 2 * liveHeap(); want > limit {
+			if want := liveHeap() + Headroom; want > limit {
 				limit = want
 				debug.SetMemoryLimit(limit)
 			}

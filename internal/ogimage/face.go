@@ -1,6 +1,7 @@
 package ogimage
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,6 +21,9 @@ type face struct {
 	ascii  [128]*glyph
 	glyphs map[rune]*glyph
 	kerns  map[[2]rune]fixed.Int26_6
+	// asciiKerns are the kerning of pairs of ASCII characters, made
+	// when first needed: most text is ASCII, and a map costs more.
+	asciiKerns *[128 * 128]int16
 }
 
 // glyph is a rasterized glyph: coverage quantized to ink levels, w×h
@@ -92,7 +96,28 @@ func invisible(r rune, ttf *truetype.Font) bool {
 	return false
 }
 
+// noKern marks a pair of ASCII characters whose kerning is not yet known.
+const noKern = math.MinInt16
+
 func (f *face) kern(a, b rune) fixed.Int26_6 {
+	if a >= 0 && a < 128 && b >= 0 && b < 128 {
+		if f.asciiKerns == nil {
+			f.asciiKerns = new([128 * 128]int16)
+			for i := range f.asciiKerns {
+				f.asciiKerns[i] = noKern
+			}
+		}
+		k := &f.asciiKerns[a<<7|b]
+		if *k != noKern {
+			return fixed.Int26_6(*k)
+		}
+		// Kerning in 1/64 px is far inside int16; the map keeps any
+		// that is not.
+		if v := f.f.Kern(a, b); v > noKern && v <= math.MaxInt16 {
+			*k = int16(v)
+			return v
+		}
+	}
 	k, ok := f.kerns[[2]rune{a, b}]
 	if !ok {
 		k = f.f.Kern(a, b)

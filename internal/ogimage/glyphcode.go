@@ -1,5 +1,7 @@
 package ogimage
 
+import "bytes"
+
 // Most of a card's ink is glyphs that stand apart: no other glyph, line or
 // frame inside their box. Such a glyph's rows compress the same wherever
 // it stands, if its tokens refer only to its own box (a match's distance
@@ -18,6 +20,9 @@ type glyphRow struct {
 	// sum is the sum of the row's bytes; weighted the sum of each byte
 	// times its distance from the row's end (the last byte counts once).
 	sum, weighted uint64
+	// same tells that the row's ink is the same as the row above in
+	// the box (not the first row).
+	same bool
 	// coded is the tokens as bits in the codes c.
 	coded bitString
 	c     *codes
@@ -35,7 +40,7 @@ func (r *glyphRow) bits(c *codes) bitString {
 
 // chainDepth is how many earlier places with the same four bytes a glyph's
 // tokenizer tries: done once per glyph, it may look harder than a card's.
-const chainDepth = 8
+const chainDepth = 32
 
 // rows returns g's rows in ink, tokenized as they lie in raw (rows
 // rowLen apart), referring to nothing outside the glyph's box.
@@ -138,7 +143,8 @@ func boxRows(px []uint8, w, h int) []glyphRow {
 			}
 			i += best
 		}
-		rows[j] = glyphRow{lo: lo, hi: hi, tokens: tokens, sum: sum, weighted: weighted}
+		same := j > 0 && bytes.Equal(px[j*w+lo:j*w+hi], px[(j-1)*w+lo:(j-1)*w+hi])
+		rows[j] = glyphRow{lo: lo, hi: hi, tokens: tokens, sum: sum, weighted: weighted, same: same}
 	}
 	return rows
 }
@@ -177,6 +183,9 @@ type placement struct {
 	dist int
 }
 
+// A box is a placement's pixels: [x0, x1) × [y0, y1).
+type box struct{ x0, y0, x1, y1 int32 }
+
 // standApart marks the placements whose box lies on paper rows of the
 // canvas and meets no other placement's box.
 func (d *Drawer) standApart() {
@@ -188,12 +197,16 @@ func (d *Drawer) standApart() {
 			p.apart = d.paper[y]
 		}
 	}
-	for k := range ps {
-		p := &ps[k]
-		for m := k + 1; m < len(ps); m++ {
-			q := &ps[m]
-			if p.x < q.x+q.g.w && q.x < p.x+p.g.w && p.y < q.y+q.g.h && q.y < p.y+p.g.h {
-				p.apart, q.apart = false, false
+	// The boxes side by side in memory: every pair is compared.
+	boxes := d.boxes[:0]
+	for _, p := range ps {
+		boxes = append(boxes, box{int32(p.x), int32(p.y), int32(p.x + p.g.w), int32(p.y + p.g.h)})
+	}
+	d.boxes = boxes
+	for k, p := range boxes {
+		for m := k + 1; m < len(boxes); m++ {
+			if q := boxes[m]; p.x0 < q.x1 && q.x0 < p.x1 && p.y0 < q.y1 && q.y0 < p.y1 {
+				ps[k].apart, ps[m].apart = false, false
 			}
 		}
 	}
@@ -253,8 +266,13 @@ func (d *Drawer) pieces() []piece {
 				continue
 			}
 			if n := len(out); n > first && lo < out[n-1].hi {
-				ordered = false
-				break
+				if p.apart || out[n-1].row != nil || lo < out[n-1].lo {
+					ordered = false
+					break
+				}
+				// Glyphs that touch, in order: one span over both.
+				out[n-1].hi = max(out[n-1].hi, hi)
+				continue
 			}
 			if p.apart {
 				r := &p.g.rows(p.ink)[y-p.y]

@@ -131,17 +131,36 @@ type Drawer struct {
 	// placed are the glyphs of the card being drawn; byRow the indices
 	// of those on each row; out the pieces the encoder codes.
 	placed []placement
+	boxes  []box
 	byRow  [Height][]int32
 	out    []piece
 	serial uint64
 	enc    *encoder
+	// codes are each part's Huffman codes, made from sample cards.
+	codes [parts]*codes
+	// parts are where each part of the card being drawn begins.
+	parts []partStart
+	// counts, while codes are made, are the symbols of each part.
+	counts *[parts]symbolCounts
 }
+
+// The parts of a card, top to bottom, each written as a block of its own
+// with its own codes: each part's text is in one or two inks, so its
+// literals are fewer than the card's and their codes shorter.
+const (
+	partHead   = iota // the bar, the site's name and the rule
+	partKicker        // company and period
+	partTitle
+	partFigure // the figure and its label
+	parts
+)
 
 // samples are the cards a drawer's codes are made from: what most cards
 // hold, capitals, figures and signs included.
 var samples = []Card{
 	{Site: "Follow the Profit", Kicker: "Amazon.com, Inc. · FY2024", Title: "The Cloud Behind the Cart: how one segment pays for the rest", Figure: "58.0%", FigureLabel: "Share of operating income"},
 	{Site: "Benchmark", Kicker: "Company 1234 Inc. · FY2019Q3", Title: "Revenue grew 12% to $4.5 billion as margins held up, and why", Figure: "−$2,807.6 million", FigureLabel: "Operating loss of the devices segment"},
+	{Site: "Quarterly Notes", Kicker: "Nestlé S.A. · H1 2023", Title: "Where the money comes from: coffee, pet food and a quiet year for water", Figure: "CHF 46.3 billion", FigureLabel: "Organic sales, first half"},
 }
 
 // NewDrawer returns a drawer setting cards in the given fonts.
@@ -182,16 +201,21 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 		y = end
 	}
 	d.enc = newEncoder()
-	// The codes every card is written in, made from sample cards.
-	var litLen [numLitLen]uint32
-	var dist [numDist]uint32
-	for _, c := range samples {
-		if _, err := d.Draw(c); err != nil {
-			return nil, err
+	// The codes every card is written in, made from sample cards: twice,
+	// as the first codes tell which matches pay.
+	for range 2 {
+		d.counts = &[parts]symbolCounts{}
+		for _, c := range samples {
+			if _, err := d.Draw(c); err != nil {
+				return nil, err
+			}
 		}
-		count(&litLen, &dist, d.enc.z.tokens, d.out)
+		for p := range parts {
+			// A card's bytes are palette indices.
+			d.codes[p] = fixedCodes(&d.counts[p].litLen, &d.counts[p].dist, len(palette))
+		}
 	}
-	d.enc.z.fixed = fixedCodes(&litLen, &dist)
+	d.counts = nil
 	return d, nil
 }
 
@@ -215,10 +239,12 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
 	y := 175
+	d.part(partKicker)
 	if c.Kicker != "" {
 		d.text(d.kicker, d.kicker.fitKicker(strings.ToUpper(c.Kicker), measure), margin, y, inkAccent)
 		y += 30
 	}
+	d.part(partTitle)
 	title := d.title
 	lines := title.wrap(c.Title, measure)
 	if len(lines) > 3 {
@@ -234,6 +260,7 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 		y += lead
 		d.text(title, l, margin, y, inkText)
 	}
+	d.part(partFigure)
 	if c.Figure != "" {
 		// The figure shrinks before its label loses more than it must.
 		const labelRoom, gap = 300, 30
@@ -255,14 +282,60 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 
 // begin starts a card: the canvas back to the frame, no glyph placed.
 func (d *Drawer) begin() {
-	// Only the rows the last card drew on differ from the frame.
+	// Only the rows the last card drew on differ from the frame, and
+	// most of those are paper: zeros.
 	for y, in := range d.ink {
-		if in.lo < in.hi {
+		switch {
+		case in.lo >= in.hi:
+		case d.paper[y]:
+			clear(d.raw[y*rowLen+in.lo : y*rowLen+in.hi])
+		default:
 			copy(d.raw[y*rowLen+in.lo:y*rowLen+in.hi], d.frame[y*rowLen+in.lo:])
 		}
 		d.ink[y] = span{rowLen, 0}
 	}
 	d.placed = d.placed[:0]
+	d.parts = d.parts[:0]
+}
+
+// part starts a part of the card: the glyphs placed from now on are its.
+func (d *Drawer) part(p int) {
+	d.parts = append(d.parts, partStart{p, len(d.placed)})
+}
+
+// A partStart is where a part's glyphs begin in placed.
+type partStart struct{ part, from int }
+
+// blocks sets the encoder's blocks: one for the head, from the first row,
+// and one for each part after it from its first row with ink.
+func (d *Drawer) blocks() {
+	z := &d.enc.z
+	z.blocks = append(z.blocks[:0], d.block(0, partHead))
+	for i, ps := range d.parts {
+		end := len(d.placed)
+		if i+1 < len(d.parts) {
+			end = d.parts[i+1].from
+		}
+		if ps.from == end {
+			continue
+		}
+		top := Height
+		for _, p := range d.placed[ps.from:end] {
+			top = min(top, p.y)
+		}
+		// Parts that overlap share a block.
+		if at := max(top, 0) * rowLen; at > z.blocks[len(z.blocks)-1].at {
+			z.blocks = append(z.blocks, d.block(at, ps.part))
+		}
+	}
+}
+
+func (d *Drawer) block(at, part int) block {
+	b := block{at: at, c: d.codes[part]}
+	if d.counts != nil {
+		b.counts = &d.counts[part]
+	}
+	return b
 }
 
 // finish draws the glyphs placed and returns the card as PNG.
@@ -275,6 +348,7 @@ func (d *Drawer) finish() []byte {
 			d.blit(p.g, p.x-p.g.dx, p.y-p.g.dy, p.ink)
 		}
 	}
+	d.blocks()
 	return d.enc.encode(d.raw, d.pieces())
 }
 

@@ -598,3 +598,82 @@ func TestDrawComposedAndControls(t *testing.T) {
 		}
 	}
 }
+
+// A card whose head (the site's name) is the last card's has its first
+// block written from the last card's bits: byte for byte the PNG a new
+// drawer writes for it.
+func TestDrawKeepsTheHead(t *testing.T) {
+	fnt := buildFonts(t)
+	d, err := NewDrawer(fnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		c := buildCard(i * 131)
+		if i == 3 {
+			c.Site = "Another Site"
+		}
+		got := mustDraw(t, d, c)
+		fresh, err := NewDrawer(fnt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := mustDraw(t, fresh, c); !bytes.Equal(got, want) {
+			t.Fatalf("card %d: %d bytes after another card, %d from a new drawer", i, len(got), len(want))
+		}
+	}
+	// Cards 1, 2 and 5 follow a card with the same head.
+	if d.enc.z.kept != 3 {
+		t.Errorf("the head was kept %d times, want 3", d.enc.z.kept)
+	}
+}
+
+// Glyphs whose boxes touch are compressed as one span of their own: the
+// other glyphs on their rows are still coded from their cached rows.
+func TestTouchingGlyphsKeepTheirRow(t *testing.T) {
+	d, err := NewDrawer(buildFonts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDraw(t, d, buildCard(123))
+	rows := 0
+	for y := range Height {
+		touching := false
+		for _, p := range d.placed {
+			touching = touching || (!p.apart && p.y <= y && y < p.y+p.g.h)
+		}
+		if !touching {
+			continue
+		}
+		rows++
+		cached := 0
+		for _, p := range d.out {
+			if p.lo/rowLen == y && p.row != nil {
+				cached++
+			}
+		}
+		if cached == 0 {
+			t.Fatalf("row %d: a pair that touches has the whole row compressed as it lies", y)
+		}
+	}
+	if rows == 0 {
+		t.Fatal("no glyphs touch: the test tests nothing")
+	}
+}
+
+// A typical card in the site's fonts is at most 20 KB (the bench corpus's
+// cards: BenchmarkDrawBuild reports the same sizes).
+func TestCardSize(t *testing.T) {
+	d, err := NewDrawer(buildFonts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 200
+	total := 0
+	for i := range n {
+		total += len(mustDraw(t, d, buildCard(i*7)))
+	}
+	if avg := total / n; avg > 20_000 {
+		t.Errorf("cards of %d bytes on average, want at most 20,000", avg)
+	}
+}

@@ -159,7 +159,10 @@ type Stage struct {
 	settleMu sync.Mutex // held while replacing what stands where a folder goes
 	// made are the folders known to exist and written the files of the
 	// new output, by a 128-bit hash of their path: at 100,000 briefs the
-	// paths themselves would be tens of megabytes.
+	// paths themselves would be tens of megabytes. written is kept only
+	// in a reused folder (for prune): a fresh one finds a file written
+	// twice by creating each file exclusively, and 400,000 files' hashes
+	// are ~15 MB.
 	made    map[pathKey]bool
 	written map[pathKey]struct{}
 	// Writes go through a few writer goroutines: each file costs several
@@ -259,6 +262,9 @@ func (s *Stage) write() {
 
 // put writes one file unless it already holds data.
 func (s *Stage) put(p string, data []byte) error {
+	if !s.reused {
+		return create(p, data)
+	}
 	s.mu.Lock()
 	k := s.key(p)
 	_, twice := s.written[k]
@@ -288,6 +294,26 @@ func (s *Stage) put(p string, data []byte) error {
 	}
 	// Rewriting an existing file keeps its inode: no file is created.
 	return os.WriteFile(p, data, 0o644)
+}
+
+// create writes a new file in a fresh folder, where nothing stands but
+// what this build wrote.
+func create(p string, data []byte) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		if st, serr := os.Lstat(p); serr == nil && st.IsDir() {
+			return fmt.Errorf("output path %s is both a file and a folder", p)
+		}
+		return fmt.Errorf("output file %s written twice", p)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // wait lets every queued write finish and returns the first error.

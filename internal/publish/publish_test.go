@@ -350,3 +350,27 @@ func TestWriteWhileCommitting(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+// A fresh output folder finds a file written twice without keeping the
+// hash of every file written (at 100,000 briefs ~15 MB).
+func TestFreshFolderFindsFileWrittenTwice(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	st, err := begin(out, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_ = st.WriteFile("a/index.html", []byte("a"))
+	}
+	_ = st.WriteFile("b/index.html", []byte("b"))
+	err = st.Commit()
+	if err == nil || !strings.Contains(err.Error(), "written twice") {
+		t.Errorf("commit: %v, want a file written twice", err)
+	}
+	if len(st.written) != 0 {
+		t.Errorf("%d file hashes kept in a fresh folder", len(st.written))
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed build was swapped in")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -239,8 +240,13 @@ func (n noIndex) Open(name string) (fs.File, error) {
 	return n.FS.Open(name)
 }
 
-// build runs one cold build and returns its wall and CPU time.
+// build runs one cold build and returns its wall and CPU time. Each
+// starts as briefs build does, with an empty heap and the collector set
+// afresh: a memory limit raised by one build must not make the next one's
+// collections cheaper.
 func build(b *testing.B, fsys fs.FS) (wall, cputime time.Duration) {
+	runtime.GC()
+	defer gctune.Batch()()
 	start, startCPU := time.Now(), cpu()
 	out, errs := site.Build(fsys, site.Options{NoOG: true, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Sink: discard{}})
 	if err := errs.Err(); err != nil {
@@ -259,7 +265,6 @@ func build(b *testing.B, fsys fs.FS) (wall, cputime time.Duration) {
 // writes beside the files, and without them (files copied by hand).
 func BenchmarkCheckAgainstFilings(b *testing.B) {
 	plain, checked, mb := corpus(b)
-	defer gctune.Batch()()
 	for _, bc := range []struct {
 		name    string
 		checked fs.FS

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/briefs/briefs/internal/diag"
 )
@@ -19,11 +22,22 @@ const TickersFile = "company_tickers.json"
 
 // Cache opens each company's facts once per build and shares them between
 // the briefs that name the company; it is safe for concurrent use.
+//
+// It holds the decoded facts of the companies used most recently only: a
+// build visits a company's briefs one after another (a streaming build
+// reads them as one job), and keeping a thousand companies' facts until
+// the end gave the garbage collector that much more to mark in every
+// cycle. A company used again after it was let go decodes its concepts
+// again; one read through its index is opened again (a few kilobytes),
+// while one read in full keeps where its concepts lie, so that the file is
+// not read in full twice.
 type Cache struct {
 	fsys fs.FS
+	keep int // companies whose facts are held
 
 	mu        sync.Mutex
 	companies map[int64]*cached
+	recent    []*cached // the companies holding facts, least recently used first
 
 	tickersOnce sync.Once
 	tickers     map[string]int64
@@ -31,14 +45,22 @@ type Cache struct {
 }
 
 type cached struct {
-	once sync.Once
-	c    *Company
-	err  error
+	cik   int64
+	once  sync.Once
+	ready atomic.Bool // once has run: c and err may be read
+	c     *Company
+	err   error
 }
 
 // NewCache returns an empty cache over a site's source tree.
 func NewCache(fsys fs.FS) *Cache {
-	return &Cache{fsys: fsys, companies: map[int64]*cached{}}
+	// Each build worker checks one company at a time; the slack keeps the
+	// companies of briefs read in another order (check, serve) for a while.
+	return newCache(fsys, max(16, 4*runtime.GOMAXPROCS(0)))
+}
+
+func newCache(fsys fs.FS, keep int) *Cache {
+	return &Cache{fsys: fsys, keep: keep, companies: map[int64]*cached{}}
 }
 
 // Company returns the company's facts, opening data/sec/CIK##########.json
@@ -47,11 +69,13 @@ func (c *Cache) Company(cik int64) (*Company, error) {
 	c.mu.Lock()
 	e, ok := c.companies[cik]
 	if !ok {
-		e = &cached{}
+		e = &cached{cik: cik}
 		c.companies[cik] = e
 	}
+	c.use(e)
 	c.mu.Unlock()
 	e.once.Do(func() {
+		defer e.ready.Store(true)
 		name := path.Join(Dir, FileName(cik))
 		if _, err := fs.Stat(c.fsys, name); err != nil {
 			e.err = &diag.Error{File: name, Msg: fmt.Sprintf("no company facts for CIK %d: run briefs fetch sec with the company's ticker", cik)}
@@ -63,6 +87,32 @@ func (c *Cache) Company(cik int64) (*Company, error) {
 		}
 	})
 	return e.c, e.err
+}
+
+// use makes e the most recently used company and lets go of the facts of
+// the least recently used one beyond keep. The caller holds c.mu.
+func (c *Cache) use(e *cached) {
+	if n := len(c.recent); n > 0 && c.recent[n-1] == e {
+		return // the same company as the last brief's: the common case
+	}
+	if i := slices.Index(c.recent, e); i >= 0 {
+		c.recent = slices.Delete(c.recent, i, i+1)
+	}
+	c.recent = append(c.recent, e)
+	if len(c.recent) <= c.keep {
+		return
+	}
+	old := c.recent[0]
+	c.recent = slices.Delete(c.recent, 0, 1)
+	if !old.ready.Load() {
+		// Still opening elsewhere: whoever opens it keeps it; a later
+		// brief opens it again.
+		delete(c.companies, old.cik)
+		return
+	}
+	if old.err == nil && old.c.release() {
+		delete(c.companies, old.cik)
+	}
 }
 
 // Ticker returns the CIK of a ticker from data/sec/company_tickers.json.

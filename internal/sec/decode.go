@@ -16,29 +16,47 @@ type conceptJSON struct {
 // encoding/json, which decodes it or says what is wrong; what it accepts it
 // decodes exactly as encoding/json would (FuzzQuickDecode).
 func quickDecode(data []byte) (c conceptJSON, ok bool) {
+	c.Units = map[string][]factJSON{}
+	var unit string
+	c.Label, ok = quickFacts(data,
+		func(u string) { unit = u; c.Units[u] = []factJSON{} },
+		func(f *factJSON) { c.Units[unit] = append(c.Units[unit], *f) })
+	if !ok {
+		return conceptJSON{}, false
+	}
+	return c, true
+}
+
+// quickFacts is quickDecode handing over each unit (unit) and each of its
+// facts (fact) as it reads them, in the order written, and the label; a
+// concept's facts are not held as decoded. When ok is false, what was
+// handed over is to be thrown away.
+func quickFacts(data []byte, unit func(string), fact func(*factJSON)) (label *string, ok bool) {
 	// The fields are read as parts of one string, which decodeConcept
 	// copies out of only what it keeps (a concept's facts share a few
 	// filings): a string for each field of each fact was most of what
 	// checking a build's figures allocated.
 	d := &quick{data: data, src: string(data)}
+	var f factJSON // one for every fact: handed over, it would escape
 	defer func() {
 		if r := recover(); r != nil {
 			if _, gaveUp := r.(giveUp); !gaveUp {
 				panic(r)
 			}
-			c, ok = conceptJSON{}, false
+			label, ok = nil, false
 		}
 	}()
 	d.expect('{')
 	sawUnits := false
+	seen := map[string]bool{}
 	for d.more('}') {
 		switch d.key() {
 		case "label":
-			if c.Label != nil {
+			if label != nil {
 				d.fail()
 			}
 			s := d.text()
-			c.Label = &s
+			label = &s
 		case "description":
 			d.skipText()
 		case "units":
@@ -46,19 +64,19 @@ func quickDecode(data []byte) (c conceptJSON, ok bool) {
 				d.fail()
 			}
 			sawUnits = true
-			c.Units = map[string][]factJSON{}
 			d.expect('{')
 			for d.more('}') {
-				unit := d.key()
-				if _, dup := c.Units[unit]; dup {
+				u := d.key()
+				if seen[u] {
 					d.fail()
 				}
-				list := []factJSON{}
+				seen[u] = true
+				unit(u)
 				d.expect('[')
 				for d.more(']') {
-					list = append(list, d.fact())
+					f = d.fact()
+					fact(&f)
 				}
-				c.Units[unit] = list
 			}
 		default:
 			d.fail()
@@ -68,7 +86,7 @@ func quickDecode(data []byte) (c conceptJSON, ok bool) {
 	if d.i != len(d.data) || !sawUnits {
 		d.fail()
 	}
-	return c, true
+	return label, true
 }
 
 type quick struct {

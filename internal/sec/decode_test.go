@@ -61,3 +61,41 @@ func FuzzQuickDecode(f *testing.F) {
 		}
 	})
 }
+
+// A concept of several units, its facts out of order, decodes alike read
+// quickly and, where the quick reader gives up (an escape), by
+// encoding/json: each unit's facts its own, sorted by end date.
+func TestDecodeConceptUnits(t *testing.T) {
+	const two = `{"label":"EPS","units":{"USD/shares":[
+ {"start":"2024-01-01","end":"2024-12-31","val":5.53,"accn":"b","fy":2024,"fp":"FY","form":"10-K","filed":"2025-02-07"},
+ {"start":"2023-01-01","end":"2023-12-31","val":2.9,"accn":"a","fy":2023,"fp":"FY","form":"10-K","filed":"2024-02-02","frame":"CY2023"}],
+ "shares":[{"end":"2025-01-24","val":10597729000,"accn":"b","fy":2024,"fp":"FY","form":"10-K","filed":"2025-02-07"},
+ {"end":"2024-01-19","val":10387381000,"accn":"a","fy":2023,"fp":"FY","form":"10-K","filed":"2024-02-02"}]}}`
+	quick, err := decodeConcept("us-gaap:EPS", []byte(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	escaped := strings.Replace(two, `"fp":"FY"`, `"fp":"F\u0059"`, 1)
+	if _, ok := quickDecode([]byte(escaped)); ok {
+		t.Fatal("the quick reader took an escape")
+	}
+	slow, err := decodeConcept("us-gaap:EPS", []byte(escaped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []*Concept{quick, slow} {
+		if got := strings.Join(k.Units(), " "); got != "USD/shares shares" || k.Label != "EPS" {
+			t.Fatalf("units %s label %q", got, k.Label)
+		}
+		eps, shares := k.Facts("USD/shares"), k.Facts("shares")
+		if len(eps) != 2 || eps[0].Val.String() != "2.9" || eps[0].Accn != "a" || eps[0].Frame != "CY2023" || eps[1].Val.String() != "5.53" || eps[1].FP != "FY" {
+			t.Errorf("USD/shares %+v", eps)
+		}
+		if len(shares) != 2 || shares[0].Val.String() != "10387381000" || shares[1].Val.String() != "10597729000" || !shares[1].Instant() || shares[1].Accn != "b" {
+			t.Errorf("shares %+v", shares)
+		}
+	}
+	if !reflect.DeepEqual(quick.Facts("shares"), slow.Facts("shares")) || !reflect.DeepEqual(quick.Facts("USD/shares"), slow.Facts("USD/shares")) {
+		t.Error("the two readers differ")
+	}
+}

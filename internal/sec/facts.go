@@ -57,7 +57,9 @@ func (f *Fact) Period() string {
 
 // IndexURL is the address of the filing's index page on EDGAR.
 func IndexURL(cik int64, accn string) string {
-	return fmt.Sprintf("https://www.sec.gov/Archives/edgar/data/%d/%s/%s-index.htm", cik, strings.ReplaceAll(accn, "-", ""), accn)
+	// Written out rather than formatted: a build cites a filing for every
+	// figure it checks.
+	return "https://www.sec.gov/Archives/edgar/data/" + strconv.FormatInt(cik, 10) + "/" + strings.ReplaceAll(accn, "-", "") + "/" + accn + "-index.htm"
 }
 
 // Concept is the facts filed for one concept ("us-gaap:OperatingIncomeLoss"),
@@ -170,8 +172,8 @@ type Company struct {
 
 	mu       sync.Mutex
 	spans    spanTable
-	factsAt  span // from after the key "facts" to the end of its value
-	indexed  bool // spans come from an index file, checked as they are used
+	factsAt  span   // from after the key "facts" to the end of its value
+	index    *index // where the concepts lie, from an index file checked as it is used; nil once the file is read in full
 	concepts map[string]*Concept
 }
 
@@ -371,7 +373,7 @@ func (sc *scanner) facts(spans map[string]span) error {
 func (c *Company) Concepts() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.indexed {
+	if c.index != nil {
 		// A listing is what an error shows; it must be the file's, not the index's.
 		if err := c.rescan(); err != nil {
 			return nil
@@ -409,22 +411,21 @@ func (c *Company) Concept(name string) (*Concept, error) {
 // against the key they must follow; a concept missing from an index or
 // found elsewhere than it says is looked up in the file itself.
 func (c *Company) read(name string) ([]byte, span, error) {
-	sp, ok := c.spans.get(name)
-	if c.indexed && ok {
-		_, local, _ := strings.Cut(name, ":")
-		from := sp.key - int64(len(local)+2) // the key's opening quote
-		data, err := readRange(c.fsys, c.File, max(from, 0), sp.end)
-		if err == nil && from >= 0 && keyAt(local, data[:sp.start-from]) && crc32.Checksum(data[sp.start-from:], castagnoli) == sp.crc {
-			return data[sp.start-from:], sp, nil
+	if c.index != nil {
+		if sp, ok := c.index.get(name); ok {
+			_, local, _ := strings.Cut(name, ":")
+			from := sp.key - int64(len(local)+2) // the key's opening quote
+			data, err := readRange(c.fsys, c.File, max(from, 0), sp.end)
+			if err == nil && from >= 0 && keyAt(local, data[:sp.start-from]) && crc32.Checksum(data[sp.start-from:], castagnoli) == sp.crc {
+				return data[sp.start-from:], sp, nil
+			}
 		}
-	}
-	if c.indexed {
 		// Missing from the index, or not where it says: read the file.
 		if err := c.rescan(); err != nil {
 			return nil, span{}, err
 		}
-		sp, ok = c.spans.get(name)
 	}
+	sp, ok := c.spans.get(name)
 	if !ok {
 		return nil, span{}, nil
 	}
@@ -435,13 +436,13 @@ func (c *Company) read(name string) ([]byte, span, error) {
 	return data, sp, nil
 }
 
-// rescan replaces spans taken from an index with the file's own.
+// rescan replaces an index with where the file's own concepts lie.
 func (c *Company) rescan() error {
 	fresh, err := openScan(c.fsys, c.File)
 	if err != nil {
 		return err
 	}
-	c.spans, c.indexed = fresh.spans, false
+	c.spans, c.index = fresh.spans, nil
 	return nil
 }
 
@@ -458,8 +459,11 @@ type factJSON struct {
 }
 
 func decodeConcept(name string, data []byte) (*Concept, error) {
-	raw, ok := quickDecode(data)
+	// Each fact has an accession number: room for them all at once.
+	cb := newConceptBuilder(name, bytes.Count(data, []byte(`"accn"`)), len(data))
+	label, ok := quickFacts(data, cb.unit, cb.fact)
 	if !ok {
+		var raw conceptJSON
 		if err := json.Unmarshal(data, &raw); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
@@ -467,46 +471,113 @@ func decodeConcept(name string, data []byte) (*Concept, error) {
 			}
 			return nil, &offsetError{msg: fmt.Sprintf("%s: %v", name, err)}
 		}
-	}
-	if raw.Units == nil {
-		return nil, &offsetError{msg: fmt.Sprintf("%s has no units", name)}
-	}
-	k := &Concept{Name: name, units: make(map[string]*table, len(raw.Units))}
-	if raw.Label != nil {
-		k.Label = strings.Clone(*raw.Label)
-	}
-	for unit, list := range raw.Units {
-		t := &table{rows: make([]row, 0, len(list))}
-		filings, frames := map[filing]uint32{}, map[string]uint32{}
-		for i, fj := range list {
-			start, end, filed, err := fj.check()
-			if err != nil {
-				return nil, &offsetError{msg: fmt.Sprintf("%s: fact %d in %s: %v", name, i+1, unit, err)}
-			}
-			fy, _ := strconv.Atoi(string(fj.FY))
-			fl := filing{accn: fj.Accn, form: fj.Form, fp: fj.FP, fy: fy}
-			fi, ok := filings[fl]
-			if !ok {
-				fi = uint32(len(t.filings))
-				filings[fl] = fi
-				// Copied: the decoded strings may be parts of the whole concept's text.
-				t.filings = append(t.filings, filing{accn: strings.Clone(fl.accn), form: strings.Clone(fl.form), fp: strings.Clone(fl.fp), fy: fy})
-			}
-			fr, ok := frames[fj.Frame]
-			if !ok {
-				fr = uint32(len(t.frames))
-				frames[fj.Frame] = fr
-				t.frames = append(t.frames, strings.Clone(fj.Frame))
-			}
-			r := row{start: start, end: end, filed: filed, filing: fi, frame: fr,
-				val: uint32(len(t.vals)), valLen: uint32(len(fj.Val))}
-			t.vals = append(t.vals, fj.Val...)
-			t.rows = append(t.rows, r)
+		if raw.Units == nil {
+			return nil, &offsetError{msg: fmt.Sprintf("%s has no units", name)}
 		}
-		sort.SliceStable(t.rows, func(i, j int) bool { return t.rows[i].end < t.rows[j].end })
-		k.units[strings.Clone(unit)] = t
+		cb = newConceptBuilder(name, 0, 0)
+		for unit, list := range raw.Units {
+			cb.unit(unit)
+			for i := range list {
+				cb.fact(&list[i])
+			}
+		}
+		label = raw.Label
 	}
-	return k, nil
+	return cb.done(label)
+}
+
+// conceptBuilder puts a concept's facts into tables as they are read,
+// unit by unit: the facts are not held as decoded, which was most of what
+// checking a build's figures allocated.
+type conceptBuilder struct {
+	k   *Concept
+	err error // the first fact that is not valid
+
+	rows    []row  // room for every unit's rows
+	vals    []byte // room for every unit's values
+	t       *table
+	unitOf  string
+	n       int // facts read in the unit
+	from    int // where the unit's rows start in rows
+	filings map[filing]uint32
+	frames  map[string]uint32
+}
+
+func newConceptBuilder(name string, facts, size int) *conceptBuilder {
+	return &conceptBuilder{k: &Concept{Name: name, units: map[string]*table{}},
+		rows: make([]row, 0, facts), vals: make([]byte, 0, min(facts*16, size)),
+		filings: map[filing]uint32{}, frames: map[string]uint32{}}
+}
+
+// unit starts a unit's facts; unit may be part of the concept's text.
+func (cb *conceptBuilder) unit(unit string) {
+	cb.end()
+	cb.unitOf = strings.Clone(unit)
+	cb.t = &table{}
+	cb.k.units[cb.unitOf] = cb.t
+	cb.n, cb.from = 0, len(cb.rows)
+	clear(cb.filings)
+	clear(cb.frames)
+}
+
+// end finishes the unit being read: its rows and values are the ones
+// added since it started.
+func (cb *conceptBuilder) end() {
+	t := cb.t
+	if t == nil {
+		return
+	}
+	t.rows = cb.rows[cb.from:len(cb.rows):len(cb.rows)]
+	sort.SliceStable(t.rows, func(i, j int) bool { return t.rows[i].end < t.rows[j].end })
+	cb.t = nil
+}
+
+// fact adds a fact to the unit being read; its strings may be parts of
+// the concept's text, and are copied only where kept.
+func (cb *conceptBuilder) fact(fj *factJSON) {
+	cb.n++
+	if cb.err != nil {
+		return
+	}
+	start, end, filed, err := fj.check()
+	if err != nil {
+		cb.err = &offsetError{msg: fmt.Sprintf("%s: fact %d in %s: %v", cb.k.Name, cb.n, cb.unitOf, err)}
+		return
+	}
+	t := cb.t
+	fy, _ := strconv.Atoi(string(fj.FY))
+	fl := filing{accn: fj.Accn, form: fj.Form, fp: fj.FP, fy: fy}
+	fi, ok := cb.filings[fl]
+	if !ok {
+		fi = uint32(len(t.filings))
+		cb.filings[fl] = fi
+		t.filings = append(t.filings, filing{accn: strings.Clone(fl.accn), form: strings.Clone(fl.form), fp: strings.Clone(fl.fp), fy: fy})
+	}
+	fr, ok := cb.frames[fj.Frame]
+	if !ok {
+		fr = uint32(len(t.frames))
+		cb.frames[fj.Frame] = fr
+		t.frames = append(t.frames, strings.Clone(fj.Frame))
+	}
+	// The values of every unit share one array (done).
+	cb.rows = append(cb.rows, row{start: start, end: end, filed: filed, filing: fi, frame: fr,
+		val: uint32(len(cb.vals)), valLen: uint32(len(fj.Val))})
+	cb.vals = append(cb.vals, fj.Val...)
+}
+
+// done returns the concept, or the first fact that is not valid.
+func (cb *conceptBuilder) done(label *string) (*Concept, error) {
+	cb.end()
+	if cb.err != nil {
+		return nil, cb.err
+	}
+	for _, t := range cb.k.units {
+		t.vals = cb.vals
+	}
+	if label != nil {
+		cb.k.Label = strings.Clone(*label)
+	}
+	return cb.k, nil
 }
 
 func typeName(t reflect.Type) string {
@@ -681,3 +752,13 @@ type memFile struct{ *bytes.Reader }
 
 func (*memFile) Stat() (fs.FileInfo, error) { return nil, errors.New("not supported") }
 func (*memFile) Close() error               { return nil }
+
+// release lets go of the decoded concepts, and tells whether the company
+// is cheap to open again (through its index) rather than worth keeping
+// for where its concepts lie.
+func (c *Company) release() (reopen bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.concepts)
+	return c.index != nil
+}

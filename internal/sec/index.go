@@ -52,11 +52,14 @@ func (c *Company) Index(data []byte) []byte {
 	return b.Bytes()
 }
 
-// index is a parsed index file.
+// index is a parsed index file. Its concept lines are checked when it is
+// read but kept as written and looked up when a brief names a concept:
+// a build needs two or three of a file's hundreds of concepts, and
+// building a table of them all was most of what opening a file cost.
 type index struct {
 	size       int64
 	head, tail span // [0, head.end) and [tail.start, size) with their checksums
-	spans      map[string]span
+	lines      []byte
 }
 
 // parseIndex reads an index file; ok is false for anything malformed,
@@ -66,37 +69,27 @@ func parseIndex(data []byte) (ix *index, ok bool) {
 	if !found {
 		return nil, false
 	}
-	line := func() string {
+	line := func() []byte {
 		l, r, _ := bytes.Cut(rest, []byte("\n"))
 		rest = r
-		return string(l)
+		return l
 	}
 	bad := false
 	// nums reads n decimal numbers and a checksum in hexadecimal.
-	nums := func(s string, n int) ([]int64, uint32) {
-		f := strings.Fields(s)
-		if len(f) != n+1 || len(f[n]) != 8 {
-			bad = true
-			return make([]int64, n), 0
-		}
+	nums := func(s []byte, n int) ([]int64, uint32) {
 		out := make([]int64, n)
-		for i := range n {
-			v, err := strconv.ParseInt(f[i], 10, 64)
-			bad = bad || err != nil || v < 0
-			out[i] = v
-		}
-		crc, err := strconv.ParseUint(f[n], 16, 32)
-		bad = bad || err != nil
-		return out, uint32(crc)
+		crc, ok := numbers(s, out)
+		bad = bad || !ok
+		return out, crc
 	}
-	field := func(key string) string {
-		v, ok := strings.CutPrefix(line(), key+" ")
+	field := func(key string) []byte {
+		v, ok := bytes.CutPrefix(line(), []byte(key+" "))
 		bad = bad || !ok
 		return v
 	}
-	ix = &index{spans: map[string]span{}}
+	ix = &index{}
 	var err error
-	if ix.size, err = strconv.ParseInt(field("size"), 10, 64); err != nil {
+	if ix.size, err = strconv.ParseInt(string(field("size")), 10, 64); err != nil {
 		return nil, false
 	}
 	n, crc := nums(field("head"), 1)
@@ -106,24 +99,123 @@ func parseIndex(data []byte) (ix *index, ok bool) {
 	if bad || ix.head.end > ix.tail.start || ix.tail.start > ix.size {
 		return nil, false
 	}
+	ix.lines = rest
 	for len(rest) > 0 {
-		l := line()
-		// "us-gaap:Revenues" 1234 1250 98765 1a2b3c4d: the end of the
-		// concept's key, where its value starts and ends, and the value's
-		// checksum.
-		q, err := strconv.QuotedPrefix(l)
-		if err != nil {
+		if _, _, ok := ix.line(line()); !ok {
 			return nil, false
 		}
-		name, _ := strconv.Unquote(q)
-		n, crc := nums(l[len(q):], 3)
-		sp := span{key: n[0], start: n[1], end: n[2], crc: crc}
-		if bad || sp.key > sp.start || sp.start >= sp.end || sp.end > ix.tail.start || sp.key < ix.head.end {
-			return nil, false
-		}
-		ix.spans[name] = sp
 	}
 	return ix, true
+}
+
+// line reads a concept's line, "us-gaap:Revenues" 1234 1250 98765 1a2b3c4d:
+// the end of the concept's key, where its value starts and ends, and the
+// value's checksum. q is the name as quoted.
+func (ix *index) line(l []byte) (q []byte, sp span, ok bool) {
+	q = quotedPrefix(l)
+	if q == nil {
+		return nil, span{}, false
+	}
+	var n [3]int64
+	crc, ok := numbers(l[len(q):], n[:])
+	sp = span{key: n[0], start: n[1], end: n[2], crc: crc}
+	if !ok || sp.key > sp.start || sp.start >= sp.end || sp.end > ix.tail.start || sp.key < ix.head.end {
+		return nil, span{}, false
+	}
+	return q, sp, true
+}
+
+// get returns where the index places a concept; of lines naming it twice,
+// the last counts.
+func (ix *index) get(name string) (span, bool) {
+	key := append(append([]byte{'\n'}, strconv.Quote(name)...), ' ')
+	i := -1
+	if bytes.HasPrefix(ix.lines, key[1:]) {
+		i = 0
+	}
+	// Forward, as bytes.Index is much faster than bytes.LastIndex.
+	for from := 0; ; {
+		j := bytes.Index(ix.lines[from:], key)
+		if j < 0 {
+			break
+		}
+		i = from + j + 1 // past the line end before it
+		from = i
+	}
+	if i < 0 {
+		return span{}, false
+	}
+	l, _, _ := bytes.Cut(ix.lines[i:], []byte("\n"))
+	_, sp, ok := ix.line(l)
+	return sp, ok
+}
+
+// quotedPrefix returns the Go-quoted string at the start of l, or nil.
+func quotedPrefix(l []byte) []byte {
+	if len(l) > 0 && l[0] == '"' {
+		// The names briefs fetch sec writes need no escapes: no allocation.
+		if j := bytes.IndexAny(l[1:], `"\`); j >= 0 && l[1+j] == '"' {
+			return l[:j+2]
+		}
+	}
+	q, err := strconv.QuotedPrefix(string(l))
+	if err != nil {
+		return nil
+	}
+	return l[:len(q)]
+}
+
+// numbers reads len(out) decimal numbers and a checksum of eight
+// hexadecimal digits, separated by spaces, without allocating.
+func numbers(s []byte, out []int64) (crc uint32, ok bool) {
+	f := fields(s)
+	for i := range out {
+		d := f()
+		if len(d) == 0 || len(d) > 18 {
+			return 0, false
+		}
+		v := int64(0)
+		for _, c := range d {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		}
+		out[i] = v
+	}
+	h := f()
+	if len(h) != 8 || len(f()) != 0 {
+		return 0, false
+	}
+	for _, c := range h {
+		var x byte
+		switch {
+		case '0' <= c && c <= '9':
+			x = c - '0'
+		case 'a' <= c && c <= 'f':
+			x = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			x = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		crc = crc<<4 | uint32(x)
+	}
+	return crc, true
+}
+
+// fields returns the space-separated fields of s one by one, then nil.
+func fields(s []byte) func() []byte {
+	return func() []byte {
+		s = bytes.TrimLeft(s, " \t\r")
+		i := bytes.IndexAny(s, " \t\r")
+		if i < 0 {
+			i = len(s)
+		}
+		f := s[:i]
+		s = s[i:]
+		return f
+	}
 }
 
 // openIndexed opens a company-facts file through its index, or returns nil
@@ -166,7 +258,7 @@ func openIndexed(fsys fs.FS, name string) *Company {
 	if err != nil || cik <= 0 {
 		return nil
 	}
-	return &Company{File: name, CIK: cik, Name: head.Name, fsys: fsys, spans: newSpanTable(ix.spans), indexed: true, concepts: map[string]*Concept{}}
+	return &Company{File: name, CIK: cik, Name: head.Name, fsys: fsys, index: ix, concepts: map[string]*Concept{}}
 }
 
 // keyAt tells whether lead, the bytes an index says come before a

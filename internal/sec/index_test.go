@@ -2,6 +2,8 @@ package sec
 
 import (
 	"bytes"
+	"fmt"
+	"hash/crc32"
 	"reflect"
 	"strings"
 	"testing"
@@ -48,8 +50,8 @@ func TestIndexUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.indexed || c.CIK != 1018724 || c.Name != "AMAZON.COM, INC." {
-		t.Fatalf("indexed %v cik %d name %q", c.indexed, c.CIK, c.Name)
+	if c.index == nil || c.CIK != 1018724 || c.Name != "AMAZON.COM, INC." {
+		t.Fatalf("indexed %v cik %d name %q", c.index != nil, c.CIK, c.Name)
 	}
 	scanned, err := Parse(factsName, []byte(sampleFacts))
 	if err != nil {
@@ -58,7 +60,7 @@ func TestIndexUsed(t *testing.T) {
 	if got, want := allFacts(t, c), allFacts(t, scanned); !reflect.DeepEqual(got, want) {
 		t.Errorf("through the index:\n%v\nread in full:\n%v", got, want)
 	}
-	if !c.indexed {
+	if c.index == nil {
 		t.Error("a good index was given up")
 	}
 }
@@ -112,7 +114,7 @@ func TestIndexIgnored(t *testing.T) {
 			if c.CIK != want.CIK || c.Name != want.Name {
 				t.Errorf("company %d %q, want %d %q", c.CIK, c.Name, want.CIK, want.Name)
 			}
-			if c.indexed {
+			if c.index != nil {
 				t.Fatal("index trusted")
 			}
 		})
@@ -151,7 +153,7 @@ func TestIndexChecked(t *testing.T) {
 			fsys := indexed(t, same)
 			fsys[IndexName(factsName)].Data = []byte(tc.edit(string(fsys[IndexName(factsName)].Data)))
 			c, err := Open(fsys, factsName)
-			if err != nil || !c.indexed {
+			if err != nil || c.index == nil {
 				t.Fatalf("index not used: %v", err)
 			}
 			k, err := c.Concept("us-gaap:OperatingIncomeLoss")
@@ -161,7 +163,7 @@ func TestIndexChecked(t *testing.T) {
 			if f := k.Facts("USD"); len(f) != 3 || f[2].Val.String() != "68593000000" {
 				t.Errorf("facts %+v", f)
 			}
-			if c.indexed {
+			if c.index != nil {
 				t.Error("still trusting the index")
 			}
 			if k, err := c.Concept("us-gaap:Revenues"); k != nil || err != nil {
@@ -233,4 +235,39 @@ func FuzzIndex(f *testing.F) {
 			t.Errorf("cik %d", c.CIK)
 		}
 	})
+}
+
+// An index's lines are looked up as needed: the first line, the last, a
+// concept named twice (the later line counts, as a table of them would
+// have it) and one not named.
+func TestIndexLookup(t *testing.T) {
+	c, err := Parse(factsName, []byte(sampleFacts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := c.Index([]byte(sampleFacts))
+	ix, ok := parseIndex(data)
+	if !ok {
+		t.Fatal("index refused")
+	}
+	for _, name := range c.Concepts() {
+		want, _ := c.spans.get(name)
+		want.crc = crc32.Checksum([]byte(sampleFacts[want.start:want.end]), castagnoli)
+		if got, ok := ix.get(name); !ok || got != want {
+			t.Errorf("%s: %+v %v, want %+v", name, got, ok, want)
+		}
+	}
+	if _, ok := ix.get("us-gaap:Operating"); ok {
+		t.Error("found a concept by the start of its name")
+	}
+	oi, _ := ix.get("us-gaap:OperatingIncomeLoss")
+	eps, _ := ix.get("us-gaap:EarningsPerShareDiluted")
+	twice := fmt.Appendf(bytes.Clone(data), "%q %d %d %d %08x\n", "us-gaap:EarningsPerShareDiluted", oi.key, oi.start, oi.end, oi.crc)
+	ix, ok = parseIndex(twice)
+	if !ok {
+		t.Fatal("index refused")
+	}
+	if got, _ := ix.get("us-gaap:EarningsPerShareDiluted"); got != oi || got == eps {
+		t.Errorf("named twice: %+v, want the later line's %+v", got, oi)
+	}
 }

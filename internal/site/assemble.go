@@ -43,7 +43,13 @@ func (o *Output) count(pub []*rendered) {
 func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 	errs.Extend(b.siteErr)
 	errs.Add(b.contentErr)
-	pub, briefErrs := b.published()
+	var pub []*rendered
+	var briefErrs diag.List
+	if b.recs != nil {
+		b.recPub, briefErrs = b.recs.published(b)
+	} else {
+		pub, briefErrs = b.published()
+	}
 	errs.Extend(briefErrs)
 	errs.Sort()
 	if b.pages == nil {
@@ -68,13 +74,23 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 		}
 	}
 	out.count(pub)
+	var lists briefLists
+	if b.recs != nil {
+		lists = b.recs.lists(b.recPub)
+		out.Briefs = len(b.recPub)
+		for _, i := range b.recPub {
+			out.Charts += int(b.recs.recs[i].charts)
+		}
+	} else {
+		lists = listsOf(pub)
+	}
 	fail := func(err error) (*Output, diag.List) {
 		if !errors.Is(err, errLayouts) {
 			errs.Add(diag.Wrap("layouts", diag.Pos{}, err))
 		}
 		return nil, errs
 	}
-	if err := b.writeLists(b.listPut(out.Files, &out.streamed, len(errs.Errors(b.opts.Strict)) > 0), pub); err != nil {
+	if err := b.writeLists(b.listPut(out.Files, &out.streamed, len(errs.Errors(b.opts.Strict)) > 0), lists); err != nil {
 		return fail(err)
 	}
 	out.ListPages = len(out.streamed)
@@ -91,7 +107,11 @@ func (b *Builder) assemble(errs diag.List) (*Output, diag.List) {
 		return fail(err)
 	}
 	out.Files["404.html"] = notFound
-	out.Files["feed.xml"] = b.feed(pub)
+	if b.recs != nil {
+		out.Files["feed.xml"] = b.recs.feed(b, b.recPub)
+	} else {
+		out.Files["feed.xml"] = b.feed(pub)
+	}
 	robots := "User-agent: *\nAllow: /\n"
 	// A sitemap lists absolute URLs: without a base URL there is none.
 	if b.opts.BaseURL != "" {
@@ -130,7 +150,7 @@ func (b *Builder) patch(pub []*rendered, changed []change, errs diag.List) (*Out
 	}
 	out := &Output{Files: files}
 	out.count(pub)
-	if err := b.writeLists(b.listPut(files, &out.streamed, len(errs.Errors(b.opts.Strict)) > 0), pub); err != nil {
+	if err := b.writeLists(b.listPut(files, &out.streamed, len(errs.Errors(b.opts.Strict)) > 0), listsOf(pub)); err != nil {
 		if !errors.Is(err, errLayouts) {
 			errs.Add(diag.Wrap("layouts", diag.Pos{}, err))
 		}

@@ -29,12 +29,12 @@ func (b *Builder) entryID(m meta) string {
 }
 
 // feedID is the feed's own Atom id: a tag: URI under id_domain dated the
-// day of the site's first brief, else a urn from the site's title.
-func (b *Builder) feedID(pub []*rendered) string {
-	if b.site.IDDomain == "" || len(pub) == 0 {
+// day of the site's first brief (none: first is nil), else a urn from the
+// site's title.
+func (b *Builder) feedID(first *time.Time) string {
+	if b.site.IDDomain == "" || first == nil {
 		return "urn:briefs:" + url.PathEscape(brief.TagSlug(b.site.Title))
 	}
-	first := pub[len(pub)-1].meta.Date // pub is newest first
 	return "tag:" + b.site.IDDomain + "," + first.Format("2006-01-02") + ":feed"
 }
 
@@ -50,7 +50,22 @@ func (m meta) updated() time.Time {
 
 func atomTime(t time.Time) string { return t.Format("2006-01-02") + "T00:00:00Z" }
 
+// feed is the Atom feed of the published briefs (newest first).
 func (b *Builder) feed(pub []*rendered) []byte {
+	var top []meta
+	for _, r := range pub[:min(feedSize, len(pub))] {
+		top = append(top, r.meta)
+	}
+	var first *time.Time
+	if len(pub) > 0 {
+		first = &pub[len(pub)-1].meta.Date
+	}
+	return b.feedOf(top, first)
+}
+
+// feedOf is the Atom feed of the newest briefs top, first the date of the
+// site's first brief (nil without one).
+func (b *Builder) feedOf(top []meta, first *time.Time) []byte {
 	type link struct {
 		Href string `xml:"href,attr"`
 		Rel  string `xml:"rel,attr,omitempty"`
@@ -75,7 +90,7 @@ func (b *Builder) feed(pub []*rendered) []byte {
 		} `xml:"author"`
 		Entries []entryX `xml:"entry"`
 	}
-	f := feedX{Title: b.site.Title, ID: b.feedID(pub)}
+	f := feedX{Title: b.site.Title, ID: b.feedID(first)}
 	f.Author.Name = b.site.Title
 	base := b.abs("")
 	if base == "" {
@@ -84,11 +99,7 @@ func (b *Builder) feed(pub []*rendered) []byte {
 		f.Links = []link{{Href: base, Rel: "alternate"}, {Href: base + "feed.xml", Rel: "self", Type: "application/atom+xml"}}
 	}
 	var latest time.Time
-	for i, r := range pub {
-		if i == feedSize {
-			break
-		}
-		m := r.meta
+	for _, m := range top {
 		if u := m.updated(); u.After(latest) {
 			latest = u
 		}
@@ -120,6 +131,9 @@ func (b *Builder) sitemap(out *Output, pub []*rendered) []byte {
 		pages = append(pages, out.streamed...)
 		for _, r := range pub {
 			pages = append(pages, r.meta.Slug+"/index.html")
+		}
+		for _, i := range b.recPub {
+			pages = append(pages, b.recs.str(i, recSlug)+"/index.html")
 		}
 		for k := range b.coItems {
 			pages = append(pages, companyDir(k)+"index.html")

@@ -87,34 +87,36 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 		slugs[m.Slug] = c
 		out = append(out, c.r)
 	}
-	errs.Extend(tagCollisions(out))
-	errs.Extend(companyCollisions(out))
+	metaAt := func(i int) meta { return out[i].meta }
+	errs.Extend(tagCollisions(len(out), metaAt))
+	errs.Extend(companyCollisions(len(out), metaAt))
 	return out, errs
 }
 
 // tagCollisions reports tags of different briefs that would share a page:
 // they make one URL but are written differently beyond letter case (C# and
 // C). The error is at the later brief's tag, in publication order: the
-// tag written first keeps its page.
-func tagCollisions(pub []*rendered) diag.List {
+// tag written first keeps its page. The n published briefs are meta(0),
+// the newest, to metaAt(n-1).
+func tagCollisions(n int, metaAt func(int) meta) diag.List {
 	var errs diag.List
 	type first struct {
 		tag  brief.Tag
 		path string
 	}
 	seen := map[string]first{}
-	for i := len(pub) - 1; i >= 0; i-- { // in publication order: pub is newest first
-		r := pub[i]
-		for _, t := range r.meta.Tags {
+	for i := n - 1; i >= 0; i-- { // in publication order: newest first
+		m := metaAt(i)
+		for _, t := range m.Tags {
 			f, ok := seen[t.Slug]
 			if !ok {
-				seen[t.Slug] = first{t, r.meta.Path}
+				seen[t.Slug] = first{t, m.Path}
 				continue
 			}
 			if sameTag(f.tag.Name, t.Name) {
 				continue
 			}
-			errs.Add(diag.At(r.meta.Path, t.At, "tag %q has the same URL (tags/%s/) as tag %q at %s:%d:%d: write the tag the same way everywhere, or rename one",
+			errs.Add(diag.At(m.Path, t.At, "tag %q has the same URL (tags/%s/) as tag %q at %s:%d:%d: write the tag the same way everywhere, or rename one",
 				t.Name, t.Slug, f.tag.Name, f.path, f.tag.At.Line, f.tag.At.Col))
 		}
 	}
@@ -125,12 +127,12 @@ func tagCollisions(pub []*rendered) diag.List {
 // tickers or company names (AMZN and amzn, "Acme, Inc." and "Acme Inc.")
 // make one URL, but their briefs are different companies that never read
 // each other's values. The error is at the later brief's ticker or company,
-// in publication order.
-func companyCollisions(pub []*rendered) diag.List {
+// in publication order. The briefs are as for tagCollisions.
+func companyCollisions(n int, metaAt func(int) meta) diag.List {
 	var errs diag.List
 	seen := map[string]meta{}
-	for i := len(pub) - 1; i >= 0; i-- { // in publication order: pub is newest first
-		m := pub[i].meta
+	for i := n - 1; i >= 0; i-- { // in publication order: newest first
+		m := metaAt(i)
 		if m.Company == "" {
 			continue
 		}
@@ -178,19 +180,20 @@ func sameItems(a, b []*listItem, lo, hi int) bool {
 }
 
 // listPages writes a paginated list under dir ("" for the home page).
-func (b *Builder) listPages(put putFunc, dir, heading, title string, items []*listItem) error {
+func (b *Builder) listPages(put putFunc, dir, heading, title string, l itemList) error {
 	per := b.opts.PerPage
-	pages := max(1, (len(items)+per-1)/per)
+	pages := max(1, (l.len()+per-1)/per)
 	prev := b.lists[dir]
-	if prev != nil && (prev.heading != heading || (len(prev.items)+per-1)/per != (len(items)+per-1)/per) {
+	if prev != nil && (l.recs != nil || prev.heading != heading || (len(prev.items)+per-1)/per != (l.len()+per-1)/per) {
 		prev = nil // page count or heading changed: every page's pager or title differs
 	}
+	items := l.items
 	cur := &listCache{heading: heading, items: items, pages: map[string][]byte{}}
 	if b.opts.Sink == nil {
 		b.nextLists[dir] = cur // a streaming build keeps nothing
 	}
 	for p := 1; p <= pages; p++ {
-		lo, hi := (p-1)*per, min(p*per, len(items))
+		lo, hi := (p-1)*per, min(p*per, l.len())
 		rel := dir
 		if p > 1 {
 			rel += "page/" + strconv.Itoa(p) + "/"
@@ -202,7 +205,7 @@ func (b *Builder) listPages(put putFunc, dir, heading, title string, items []*li
 			}
 			continue
 		}
-		page, err := b.listPage(dir, heading, title, items[lo:hi], p, pages)
+		page, err := b.listPage(dir, heading, title, l.slice(lo, hi), p, pages)
 		if err != nil {
 			return err
 		}
@@ -267,35 +270,75 @@ func (b *Builder) listPage(dir, heading, title string, items []*listItem, p, pag
 	return b.execute("list.html", d)
 }
 
-// writeLists writes the home page list and every tag's list.
-func (b *Builder) writeLists(put putFunc, pub []*rendered) error {
-	items := make([]*listItem, 0, len(pub))
-	tags := map[string][]*listItem{}
-	tagNames := map[string]string{}
+// itemList is the items of a list, newest first: held in memory, or
+// the records at (of a streaming build), made a page at a time.
+type itemList struct {
+	items []*listItem
+	recs  *records
+	at    []int32
+}
+
+func (l itemList) len() int {
+	if l.recs != nil {
+		return len(l.at)
+	}
+	return len(l.items)
+}
+
+// slice returns items lo to hi.
+func (l itemList) slice(lo, hi int) []*listItem {
+	if l.recs == nil {
+		return l.items[lo:hi]
+	}
+	out := make([]*listItem, 0, hi-lo)
+	for _, i := range l.at[lo:hi] {
+		out = append(out, l.recs.item(i))
+	}
+	return out
+}
+
+// briefLists are the home page's list and each tag's, by tag slug, with
+// each tag's name (as the newest brief writes it).
+type briefLists struct {
+	home  itemList
+	tags  map[string]itemList
+	names map[string]string
+}
+
+// listsOf makes the lists of the published briefs.
+func listsOf(pub []*rendered) briefLists {
+	l := briefLists{home: itemList{items: make([]*listItem, 0, len(pub))}, tags: map[string]itemList{}, names: map[string]string{}}
 	for _, r := range pub {
-		items = append(items, &r.item)
+		l.home.items = append(l.home.items, &r.item)
 		for _, t := range r.meta.Tags {
-			tags[t.Slug] = append(tags[t.Slug], &r.item)
-			if _, ok := tagNames[t.Slug]; !ok {
-				tagNames[t.Slug] = t.Name
+			tl := l.tags[t.Slug]
+			tl.items = append(tl.items, &r.item)
+			l.tags[t.Slug] = tl
+			if _, ok := l.names[t.Slug]; !ok {
+				l.names[t.Slug] = t.Name
 			}
 		}
 	}
-	if err := b.listPages(put, "", "Latest briefs", b.site.Title, items); err != nil {
+	return l
+}
+
+// writeLists writes the home page list and every tag's list.
+func (b *Builder) writeLists(put putFunc, l briefLists) error {
+	if err := b.listPages(put, "", "Latest briefs", b.site.Title, l.home); err != nil {
 		return err
 	}
-	tagSlugs := make([]string, 0, len(tags))
-	for s := range tags {
+	tagSlugs := make([]string, 0, len(l.tags))
+	for s := range l.tags {
 		tagSlugs = append(tagSlugs, s)
 	}
 	sort.Strings(tagSlugs)
 	index := make([]tagCount, 0, len(tagSlugs))
 	for _, s := range tagSlugs {
-		name := tagNames[s]
-		if err := b.listPages(put, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, tags[s]); err != nil {
+		name := l.names[s]
+		if err := b.listPages(put, "tags/"+s+"/", "Briefs tagged “"+name+"”", "Tagged "+name+" · "+b.site.Title, l.tags[s]); err != nil {
 			return err
 		}
-		index = append(index, tagCount{Name: name, URL: "tags/" + s + "/", Count: plural.Count(len(tags[s]), "brief")})
+		index = append(index, tagCount{Name: name, URL: "tags/" + s + "/", Count: plural.Count(l.tags[s].len(), "brief")})
 	}
 	page, err := b.tagsPage(index)
 	if err != nil {

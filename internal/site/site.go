@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"io"
 	"io/fs"
@@ -54,7 +55,9 @@ type Options struct {
 	NoOG bool
 	// Sink, when set, receives each brief's files as soon as they are
 	// rendered, and the builder keeps none of them (a cold build of a large
-	// site then needs little memory). Output holds the other files.
+	// site then needs little memory): only a compact record of each brief
+	// for the lists, so such a builder builds once (Build; Update is for
+	// the preview). Output holds the other files.
 	Sink Sink
 }
 
@@ -221,9 +224,16 @@ type Builder struct {
 	coMu    sync.Mutex
 	coItems map[string]*companyItem
 	// claimed maps each folder a streaming build wrote a page into to its
-	// writer: a second brief or company with the same folder is not
-	// written, and published reports the collision at its position.
-	claimed map[string]string
+	// writer, both by hash (at 100,000 briefs the strings would be
+	// megabytes the collector scans): a second brief or company with the
+	// same folder is not written, and published reports the collision at
+	// its position.
+	claimed    map[pathHash]uint64
+	claimSeeds [3]maphash.Seed
+	// recs is what a streaming build keeps of its briefs instead of
+	// entries; recPub are the records it publishes, newest first.
+	recs   *records
+	recPub []int32
 	// resolveOnly stops after resolving values (Briefs).
 	resolveOnly bool
 	// preview, when set, decides which briefs render now and which only
@@ -271,6 +281,7 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	b.contentErr = contentError(err)
 	b.entries = map[string]*entry{}
 	b.companies, b.coItems, b.claimed = nil, nil, nil
+	b.recs, b.recPub = nil, nil
 	b.last = nil
 	b.ogWritten = nil
 	b.filings = sec.NewCache(b.fsys)
@@ -691,8 +702,8 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 	if ctx.Err() != nil {
 		return
 	}
-	results := make([][]*entry, len(jobs))
 	b.companies = map[string]*company{}
+	b.recs = newRecords(len(paths))
 	parallel(ctx, len(jobs), func() func(int) {
 		r, rerr := chart.NewRenderer()
 		return func(j int) {
@@ -706,7 +717,7 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 				key = e.key
 				group = append(group, e)
 			}
-			results[j] = group
+			jobs[j] = nil // the records keep the paths they need
 			var co *company
 			if len(group) > 0 && key != "" {
 				co = &company{key: key}
@@ -765,16 +776,11 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 			if rerr == nil {
 				b.streamCompany(group, r)
 			}
+			for _, e := range group {
+				b.recs.add(e, e.good != nil && (b.opts.KeepLastGood || len(e.errs.Errors(b.opts.Strict)) == 0) && b.publishable(e.good.meta))
+			}
 		}
 	})
-	if ctx.Err() != nil {
-		return
-	}
-	for _, group := range results {
-		for _, e := range group {
-			b.entries[e.path] = e
-		}
-	}
 	b.orderDirty, b.moved = true, true
 }
 
@@ -1058,14 +1064,21 @@ func (b *Builder) claim(dir, writer string) bool {
 	b.coMu.Lock()
 	defer b.coMu.Unlock()
 	if b.claimed == nil {
-		b.claimed = map[string]string{}
+		b.claimed = map[pathHash]uint64{}
+		b.claimSeeds = [3]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed(), maphash.MakeSeed()}
 	}
-	if w, ok := b.claimed[dir]; ok {
-		return w == writer
+	k := pathHash{maphash.String(b.claimSeeds[0], dir), maphash.String(b.claimSeeds[1], dir)}
+	w := maphash.String(b.claimSeeds[2], writer)
+	if got, ok := b.claimed[k]; ok {
+		return got == w
 	}
-	b.claimed[dir] = writer
+	b.claimed[k] = w
 	return true
 }
+
+// pathHash identifies a path by two independent 64-bit hashes: two paths
+// of one build share one with a chance of about n²/2¹²⁹.
+type pathHash [2]uint64
 
 // firstOGWrite tells whether the image name is written for the first time
 // in this build.
