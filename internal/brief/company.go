@@ -44,13 +44,16 @@ func QuickKey(src []byte) (key string, ok bool) {
 	if string(bytes.TrimRight(first, "\r")) != "---" {
 		return "", false
 	}
+	// One string of the whole, of which the lines are slices: not one
+	// allocation per line.
+	text := string(rest)
 	var ticker, company string
 	seen := map[string]bool{}
 	last := ""
-	for len(rest) > 0 {
-		var raw []byte
-		raw, rest, _ = bytes.Cut(rest, []byte("\n"))
-		line := strings.TrimRight(string(raw), "\r")
+	for len(text) > 0 {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "---" {
 			key := company
 			if ticker != "" {
@@ -59,7 +62,8 @@ func QuickKey(src []byte) (key string, ok bool) {
 			if strings.IndexFunc(key, isControl) >= 0 {
 				return "", false // an error, which Read reports
 			}
-			return norm.NFC.String(key), true // as Read normalises it
+			// As Read normalises it; a copy, not a slice of all of text.
+			return strings.Clone(norm.NFC.String(key)), true
 		}
 		switch {
 		case line == "" || line[0] == '#':

@@ -130,3 +130,66 @@ func TestReadFileOS(t *testing.T) {
 		}
 	}
 }
+
+// A Folder reads what ReadFile reads, with the same errors, on a real
+// folder (through the system, where it can) and on any other.
+func TestFolderReadsAsReadFile(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "site")
+	for _, d := range []string{"content", "shared/sub", "real"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "secret.md"), []byte("SECRET"), 0o644))
+	must(os.WriteFile(filepath.Join(root, "content/a.md"), []byte("A"), 0o644))
+	must(os.WriteFile(filepath.Join(root, "content/big.md"), []byte(strings.Repeat("big ", 5000)), 0o644))
+	must(os.WriteFile(filepath.Join(root, "shared/b.md"), []byte("B"), 0o644))
+	must(os.WriteFile(filepath.Join(root, "real/r.md"), []byte("R"), 0o644))
+	must(os.Symlink("../shared/b.md", filepath.Join(root, "content/b.md")))
+	must(os.Symlink("../../secret.md", filepath.Join(root, "content/up.md")))
+	must(os.Symlink(filepath.Join(dir, "secret.md"), filepath.Join(root, "content/abs.md")))
+	must(os.Symlink("x.md", filepath.Join(root, "content/y.md")))
+	must(os.Symlink("y.md", filepath.Join(root, "content/x.md")))
+	must(os.Symlink("nowhere.md", filepath.Join(root, "content/dangling.md")))
+	must(os.Mkdir(filepath.Join(root, "content/dir.md"), 0o755))
+	must(os.Symlink("real", filepath.Join(root, "linked")))
+	names := []string{"content/a.md", "content/big.md", "content/b.md", "content/up.md", "content/abs.md", "content/x.md",
+		"content/dangling.md", "content/dir.md", "content/none.md", "shared/b.md"}
+	for _, fsys := range []fs.FS{os.DirFS(root), os.DirFS(root + "/")} {
+		f := OpenFolder(fsys, "content")
+		if noFollowOpen && f.sys == "" {
+			t.Errorf("%v: the folder is not read through the system", fsys)
+		}
+		buf := []byte("left over from the last file")
+		for _, name := range names {
+			want, wantErr := ReadFile(fsys, name)
+			got, err := f.ReadFile(name, buf)
+			var le, wantLE *LinkError
+			switch {
+			case wantErr == nil && (err != nil || string(got) != string(want)):
+				t.Errorf("%s: %.20q, %v; want %.20q", name, got, err, want)
+			case wantErr != nil && (err == nil || err.Error() != wantErr.Error() || errors.As(err, &le) != errors.As(wantErr, &wantLE) ||
+				errors.Is(err, fs.ErrNotExist) != errors.Is(wantErr, fs.ErrNotExist)):
+				t.Errorf("%s: %.20q, %v; want error %v", name, got, err, wantErr)
+			case strings.Contains(string(got), "SECRET"):
+				t.Errorf("%s: read outside the site", name)
+			}
+			buf = got
+		}
+	}
+	// A linked folder is followed once, by the rule.
+	f := OpenFolder(os.DirFS(root), "linked")
+	if got, err := f.ReadFile("linked/r.md", nil); err != nil || string(got) != "R" {
+		t.Errorf("linked/r.md: %q, %v", got, err)
+	}
+	if got, err := OpenFolder(site(), "content").ReadFile("content/same.md", nil); err != nil || string(got) != "A" {
+		t.Errorf("content/same.md in a MapFS: %q, %v", got, err)
+	}
+}

@@ -697,3 +697,21 @@ func TestRatOf(t *testing.T) {
 		}
 	}
 }
+
+// withRat keeps the fraction exactly when its decimal had to be rounded,
+// and only then.
+func TestWithRatKeepsInexact(t *testing.T) {
+	for _, tc := range []struct {
+		a, b  int64
+		exact bool
+	}{{1, 4, true}, {-3, 8, true}, {1, 3, false}, {-2, 7, false}, {10, 1, true}, {1, 1 << 40, false}, {7, 5 * 1024, true}} {
+		r := big.NewRat(tc.a, tc.b)
+		v := Value{}.withRat(r)
+		if (v.exact == nil) != tc.exact {
+			t.Errorf("%v: kept the fraction: %v, want %v", r, v.exact != nil, !tc.exact)
+		}
+		if v.rat().Cmp(r) != 0 && v.exact == nil {
+			t.Errorf("%v: %v is not the value", r, v.D)
+		}
+	}
+}

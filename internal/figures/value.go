@@ -157,8 +157,8 @@ func (v Value) withRat(r *big.Rat) Value {
 		v.D = decimal.NewFromBigInt(r.Num(), 0)
 		return v
 	}
-	d := roundRat(r, divPlaces)
-	if ratOf(d).Cmp(r) != 0 {
+	d, exact := roundRatExact(r, divPlaces)
+	if !exact {
 		v.exact, v.exactD = r, d
 	}
 	v.D = d
@@ -167,6 +167,13 @@ func (v Value) withRat(r *big.Rat) Value {
 
 // roundRat rounds r half away from zero to places decimals.
 func roundRat(r *big.Rat, places int32) decimal.Decimal {
+	d, _ := roundRatExact(r, places)
+	return d
+}
+
+// roundRatExact is roundRat, and whether nothing was rounded off (known
+// from the division's remainder, sparing a comparison of fractions).
+func roundRatExact(r *big.Rat, places int32) (decimal.Decimal, bool) {
 	num := new(big.Int).Abs(r.Num())
 	den := r.Denom()
 	if places >= 0 {
@@ -175,13 +182,14 @@ func roundRat(r *big.Rat, places int32) decimal.Decimal {
 		den = new(big.Int).Mul(den, tenTo(int64(-places)))
 	}
 	q, m := new(big.Int).QuoRem(num, den, new(big.Int))
+	exact := m.Sign() == 0
 	if m.Lsh(m, 1).Cmp(den) >= 0 {
 		q.Add(q, big.NewInt(1))
 	}
 	if r.Sign() < 0 {
 		q.Neg(q)
 	}
-	return decimal.NewFromBigInt(q, -places)
+	return decimal.NewFromBigInt(q, -places), exact
 }
 
 // rounded is v times 10^shift rounded half away from zero to places

@@ -5,8 +5,8 @@ import (
 	"container/list"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +17,7 @@ import (
 	"github.com/briefs/briefs/internal/chart"
 	"github.com/briefs/briefs/internal/content"
 	"github.com/briefs/briefs/internal/diag"
+	"github.com/briefs/briefs/internal/figures"
 	"github.com/briefs/briefs/internal/gctune"
 	"github.com/briefs/briefs/internal/plural"
 	"github.com/briefs/briefs/internal/sec"
@@ -69,6 +70,10 @@ type Preview struct {
 	errEntries []*entry
 	collisions diag.List
 	wake       chan struct{}
+	// settled tells whether Check gave the memory back since the site was
+	// read; freeMemory gives it (debug.FreeOSMemory).
+	settled    bool
+	freeMemory func()
 	// busy is until when the sweep waits: a request or an edit was just
 	// served, and the user waits for the next.
 	busy time.Time
@@ -93,7 +98,7 @@ const PreviewCacheBytes = 64 << 20
 func NewPreview(fsys fs.FS, opts Options) *Preview {
 	opts.KeepLastGood, opts.NoOG, opts.Sink = true, true, nil
 	p := &Preview{b: NewBuilder(fsys, opts), unverified: map[*rendered]*rendered{}, pending: map[*entry]bool{},
-		cache: newPageCache(PreviewCacheBytes), wake: make(chan struct{}, 1)}
+		cache: newPageCache(PreviewCacheBytes), wake: make(chan struct{}, 1), freeMemory: debug.FreeOSMemory}
 	p.b.preview = p
 	return p
 }
@@ -119,6 +124,7 @@ func (p *Preview) loadAll() {
 	p.load(paths)
 	p.publish()
 	p.signal()
+	p.settled = false
 }
 
 // load reads the given briefs (every brief of the site) company by
@@ -230,10 +236,13 @@ func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
 	keys := make([]string, len(paths))
 	gone := make([]bool, len(paths))
 	heads = make([][]byte, len(paths))
+	// One buffer for all the files a worker reads spares an allocation
+	// per file; the folder's links are followed once.
+	folder := content.OpenFolder(b.fsys, content.Dir)
 	parallel(context.Background(), len(paths), func() func(int) {
 		var buf []byte
 		return func(i int) {
-			src, err := readInto(b.fsys, paths[i], buf)
+			src, err := folder.ReadFile(paths[i], buf)
 			buf = src
 			if err != nil {
 				gone[i] = errors.Is(err, fs.ErrNotExist)
@@ -266,36 +275,6 @@ func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
 	return jobs, heads
 }
 
-// readInto reads a file of the site as content.ReadFile does, into buf
-// (grown as need be): one buffer for all the files a worker reads spares
-// an allocation and a stat per file. The error is ReadFile's only as far
-// as fs.ErrNotExist goes; the caller reads a file again for its error.
-func readInto(fsys fs.FS, name string, buf []byte) ([]byte, error) {
-	real, err := content.Resolve(fsys, name)
-	if err != nil {
-		return buf[:0], err
-	}
-	f, err := fsys.Open(real)
-	if err != nil {
-		return buf[:0], err
-	}
-	defer f.Close()
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf[:0], err
-		}
-	}
-}
-
 // parts are what the company pages need of the company's published
 // briefs, from their frontmatter (read, and resolved).
 func (p *Preview) parts(co *company, published func(*entry) bool) []*coPart {
@@ -312,11 +291,7 @@ func (p *Preview) parts(co *company, published func(*entry) bool) []*coPart {
 // companyRow makes a company's row on /companies/ while its briefs are
 // read. Briefs that are not published are left out, as a build does.
 func (p *Preview) companyRow(co *company) {
-	parts := p.parts(co, func(m *entry) bool { return p.b.publishable(m.good.meta) })
-	var row *companyItem
-	if len(parts) > 0 {
-		row, _ = newCompanyItem(co.key, parts)
-	}
+	row := previewRow(co, func(m *entry) bool { return p.b.publishable(m.good.meta) })
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.rows == nil {
@@ -327,6 +302,86 @@ func (p *Preview) companyRow(co *company) {
 	} else {
 		p.rows[co.key] = row
 	}
+}
+
+// previewRow is the row newCompanyItem makes of the company's published
+// briefs, nil when it has none. It reads of each brief only what the row
+// shows (the headline's values alone, not every value by period as the
+// company page needs): every brief of the site passes here when the
+// preview starts.
+func previewRow(co *company, published func(*entry) bool) *companyItem {
+	var parts []*coPart
+	sets := map[*coPart]*brief.Brief{}
+	for _, m := range co.members {
+		if m.fm != nil && m.good != nil && published(m) {
+			bf := m.fm
+			part := &coPart{key: co.key, name: bf.Company, ticker: bf.Ticker, period: bf.Period, headline: bf.Headline, item: &m.good.item, date: bf.Date}
+			parts = append(parts, part)
+			sets[part] = bf
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	sortParts(parts)
+	latest := parts[0]
+	for _, part := range parts[1:] {
+		if c, ok := figures.ComparePeriods(part.period, latest.period); ok && c > 0 {
+			latest = part
+		}
+	}
+	name, ticker := co.key, ""
+	for i := len(parts) - 1; i >= 0; i-- {
+		if parts[i].name != "" {
+			name = parts[i].name
+		}
+		if parts[i].ticker != "" {
+			ticker = parts[i].ticker
+		}
+	}
+	item := &companyItem{Name: name, Ticker: ticker, URL: companyURL(co.key), Briefs: len(parts), Period: latest.period}
+	// The headline's values by period, chosen as newHistory chooses, and
+	// its periods in the order it sorts them (SortPeriods orders any
+	// subset of periods as it orders the whole).
+	head := latest.headline
+	at := map[string]*histValue{}
+	var periods []string
+	for _, part := range parts {
+		bf := sets[part]
+		e, ok := bf.Figures.Named(head)
+		if !ok || e.Failed {
+			continue
+		}
+		add := func(period string, f figures.Figure) {
+			v := &histValue{coValue: coValue{name: f.Name, label: f.Label, period: period, v: f.Value, restated: f.Restated, note: f.Note, fig: f},
+				date: part.date, own: period == part.period}
+			cur, seen := at[period]
+			if !seen {
+				periods = append(periods, period)
+			}
+			if cur == nil || better(v, cur) {
+				at[period] = v
+			}
+		}
+		for _, per := range e.Periods {
+			f, _ := bf.Figures.Point(head, per)
+			add(per, f)
+		}
+		if f, ok := bf.Figures.Figure(head); ok && len(e.Periods) == 0 && bf.Period != "" {
+			add(bf.Period, f)
+		}
+	}
+	if hv := at[latest.period]; hv != nil {
+		figures.SortPeriods(periods)
+		series := make([]*histValue, len(periods))
+		for i, per := range periods {
+			series[i] = at[per]
+		}
+		item.HeadlineLabel = hv.label
+		item.HeadlineText, item.HeadlineData = hv.fig.Text(), hv.fig.Data()
+		item.Spark = sparkline(hv.label, series)
+	}
+	return item
 }
 
 // newCompany makes the company of members, which name key.
@@ -680,9 +735,18 @@ func (p *Preview) Check(ctx context.Context) {
 			p.publish()
 			p.dirty, p.notified, changed = false, time.Now(), true
 		}
+		// Reading the site and checking every brief left most of what
+		// they allocated free, which the runtime would keep for minutes:
+		// once all is checked, give it back to the system. Not sooner:
+		// the check would take it again at once.
+		settle := e == nil && !p.settled
+		p.settled = p.settled || settle
 		b.mu.Unlock()
 		if changed && p.Changed != nil {
 			p.Changed()
+		}
+		if settle {
+			p.freeMemory()
 		}
 		if e != nil {
 			if ctx.Err() != nil {

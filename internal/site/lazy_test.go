@@ -176,3 +176,72 @@ func TestPreviewCacheBounded(t *testing.T) {
 		t.Errorf("a page larger than the cache is kept alone")
 	}
 }
+
+// TestPreviewCompanyRowsEqualBuild checks the rows of /companies/, which
+// the preview makes from the headline's values alone: a brief's own value
+// over a newer brief's for its period, a restated value over both, the
+// label of the value chosen.
+func TestPreviewCompanyRowsEqualBuild(t *testing.T) {
+	brief := func(title, date, period, figs string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\ntitle: " + title + "\ndate: " + date + "\ncompany: Zeta\nticker: ZT\nperiod: " + period +
+			"\nheadline: sales\nfigures:\n" + figs + "---\nSales {{ sales }}.\n")}
+	}
+	fsys := fstest.MapFS{
+		"content/_index.md": {Data: []byte("---\ntitle: Rows\n---\n")},
+		"content/z1.md":     brief("Zeta one", "2023-02-01", "FY2022", "  sales: {value: 100.4, label: Sales as first told}\n"),
+		"content/z2.md":     brief("Zeta two", "2024-02-01", "FY2023", "  sales: {values: {FY2022: 100, FY2023: 120.25}, label: Net sales}\n"),
+		"content/z3.md":     brief("Zeta three", "2025-02-01", "FY2024", "  sales: {values: {FY2023: 120.3, FY2024: 150.0}, label: Sales}\n"),
+		"content/z4.md":     brief("Zeta four", "2025-03-01", "FY2024", "  sales: {values: {FY2023: 121.0, FY2024: 150}, label: Revenue, restated: true, note: new segments}\n"),
+	}
+	opts := Options{Now: now, PerPage: 4}
+	p := NewPreview(fsys, opts)
+	p.Build()
+	opts.NoOG, opts.KeepLastGood = true, true
+	want := samePreview(t, "rows", p, fsys, opts, nil)
+	page := string(want.Files["companies/index.html"])
+	for _, s := range []string{`class="spark"`, "FY2022 $100.4 billion", "FY2023 $121.0 billion", "FY2024 $150 billion", "Revenue"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("companies/index.html lacks %q, which the test means to check:\n%s", s, page)
+		}
+	}
+}
+
+// The check gives the memory back to the system once it has checked every
+// brief after the site was read: not after each edit, and again after the
+// site is read again.
+func TestPreviewCheckFreesMemoryOnceRead(t *testing.T) {
+	fsys := previewSite(t)
+	p := NewPreview(fsys, Options{Now: now})
+	freed := make(chan int, 16)
+	p.freeMemory = func() {
+		p.b.mu.Lock()
+		left := len(p.sweep)
+		p.b.mu.Unlock()
+		freed <- left
+	}
+	p.Build()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go p.Check(ctx)
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case left := <-freed:
+			if left != 0 {
+				t.Errorf("%s: the memory was given back with %d briefs to check", what, left)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s: the memory was not given back", what)
+		}
+	}
+	wait("read")
+	fsys["content/gen-05.md"] = &fstest.MapFile{Data: []byte(strings.Replace(string(fsys["content/gen-05.md"].Data), "Generated 5", "Five", 1))}
+	p.Update([]string{"content/gen-05.md"})
+	p.Update([]string{"content"})
+	wait("read again")
+	select {
+	case <-freed:
+		t.Errorf("the memory was given back after an edit")
+	case <-time.After(300 * time.Millisecond):
+	}
+}

@@ -35,7 +35,11 @@ func (b *Builder) published() ([]*rendered, diag.List) {
 		}
 		ks := make([]keyed, len(b.order))
 		for i, p := range b.order {
-			ks[i] = keyed{b.entries[p].sortKey(), p}
+			// The date and slug alone: sortKey's tags are not compared.
+			ks[i].path = p
+			if r := b.entries[p].good; r != nil {
+				ks[i].key.date, ks[i].key.slug = r.meta.Date, r.meta.Slug
+			}
 		}
 		sort.Slice(ks, func(i, j int) bool {
 			a, c := ks[i].key, ks[j].key
