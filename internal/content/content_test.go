@@ -100,17 +100,7 @@ func TestReadFile(t *testing.T) {
 func TestReadFileOS(t *testing.T) {
 	dir := t.TempDir()
 	site := filepath.Join(dir, "site")
-	for _, d := range []string{"content", "shared"} {
-		if err := os.MkdirAll(filepath.Join(site, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mkdirs(t, site, "content", "shared")
 	must(os.WriteFile(filepath.Join(dir, "secret.md"), []byte("SECRET"), 0o644))
 	must(os.WriteFile(filepath.Join(site, "shared/b.md"), []byte("B"), 0o644))
 	must(os.Symlink("../shared/b.md", filepath.Join(site, "content/b.md")))
@@ -136,17 +126,7 @@ func TestReadFileOS(t *testing.T) {
 func TestFolderReadsAsReadFile(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "site")
-	for _, d := range []string{"content", "shared/sub", "real"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mkdirs(t, root, "content", "shared/sub", "real")
 	must(os.WriteFile(filepath.Join(dir, "secret.md"), []byte("SECRET"), 0o644))
 	must(os.WriteFile(filepath.Join(root, "content/a.md"), []byte("A"), 0o644))
 	must(os.WriteFile(filepath.Join(root, "content/big.md"), []byte(strings.Repeat("big ", 5000)), 0o644))
@@ -192,4 +172,20 @@ func TestFolderReadsAsReadFile(t *testing.T) {
 	if got, err := OpenFolder(site(), "content").ReadFile("content/same.md", nil); err != nil || string(got) != "A" {
 		t.Errorf("content/same.md in a MapFS: %q, %v", got, err)
 	}
+}
+
+// mkdirs makes the folders under root and returns a check that fails the
+// test on an error.
+func mkdirs(t *testing.T, root string, dirs ...string) func(error) {
+	t.Helper()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range dirs {
+		must(os.MkdirAll(filepath.Join(root, d), 0o755))
+	}
+	return must
 }
