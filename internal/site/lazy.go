@@ -260,19 +260,7 @@ func (p *Preview) readHeads(paths []string) (jobs [][]int, heads [][]byte) {
 			keys[i] = key
 		}
 	})
-	at := map[string]int{}
-	for i := range paths {
-		if gone[i] {
-			continue
-		}
-		if j, ok := at[keys[i]]; ok && keys[i] != "" {
-			jobs[j] = append(jobs[j], i)
-			continue
-		}
-		at[keys[i]] = len(jobs)
-		jobs = append(jobs, []int{i})
-	}
-	return jobs, heads
+	return groupKeys(keys, gone), heads
 }
 
 // parts are what the company pages need of the company's published

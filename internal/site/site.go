@@ -680,20 +680,35 @@ func (b *Builder) groupByCompany(ctx context.Context, paths []string) [][]string
 			keys[i] = key
 		}
 	})
-	var jobs [][]string
+	groups := groupKeys(keys, gone)
+	jobs := make([][]string, len(groups))
+	for j, g := range groups {
+		jobs[j] = make([]string, len(g))
+		for k, i := range g {
+			jobs[j][k] = paths[i]
+		}
+	}
+	return jobs
+}
+
+// groupKeys groups the indexes of keys that are not gone by key, in the
+// order each key first appears; an empty key (a brief of no company) is a
+// group of its own.
+func groupKeys(keys []string, gone []bool) [][]int {
+	var groups [][]int
 	at := map[string]int{}
-	for i, p := range paths {
+	for i, k := range keys {
 		if gone[i] {
 			continue
 		}
-		if j, ok := at[keys[i]]; ok && keys[i] != "" {
-			jobs[j] = append(jobs[j], p)
+		if j, ok := at[k]; ok && k != "" {
+			groups[j] = append(groups[j], i)
 			continue
 		}
-		at[keys[i]] = len(jobs)
-		jobs = append(jobs, []string{p})
+		at[k] = len(groups)
+		groups = append(groups, []int{i})
 	}
-	return jobs
+	return groups
 }
 
 // renderStreaming is a streaming build's render: it groups the briefs by
