@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"github.com/briefs/briefs/internal/fonts"
 	"github.com/golang/freetype/truetype"
@@ -20,6 +21,8 @@ import (
 type ogSpec struct {
 	card ogimage.Card
 	name string
+	// id is the name as a number: the name is its 16 hex digits.
+	id uint64
 }
 
 func newOGSpec(bf *brief.Brief, site string) *ogSpec {
@@ -32,7 +35,8 @@ func newOGSpec(bf *brief.Brief, site string) *ogSpec {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	return &ogSpec{card: c, name: hex.EncodeToString(h.Sum(nil))[:16]}
+	sum := h.Sum(nil)[:8]
+	return &ogSpec{card: c, name: hex.EncodeToString(sum), id: binary.BigEndian.Uint64(sum)}
 }
 
 func (o *ogSpec) path() string { return "og/" + o.name + ".png" }

@@ -196,8 +196,11 @@ type Builder struct {
 	companies map[string]*company
 	ogMu      sync.Mutex
 	ogCache   map[string][]byte
-	// ogWritten holds the images a streaming build has written.
-	ogWritten map[string]bool
+	// ogWritten holds the images a streaming build has written, by
+	// ogSpec.id: at 100,000 briefs, names as strings were ~10 MB that the
+	// collector scans, which raised the build's memory limit (gctune)
+	// and so its peak by as much.
+	ogWritten map[uint64]struct{}
 	// ogIdle holds the OpenGraph drawers no worker is using: at most one
 	// per worker is ever made, and each keeps its glyphs across images.
 	ogIdle []*ogimage.Drawer
@@ -1020,7 +1023,7 @@ func (b *Builder) renderOne(e *entry, r *chart.Renderer) {
 		switch {
 		case b.opts.Sink == nil:
 			out.ogData = b.ogImage(out.og)
-		case b.firstOGWrite(out.og.name):
+		case b.firstOGWrite(out.og):
 			out.ogLater = true
 		}
 	}
@@ -1101,18 +1104,18 @@ func (b *Builder) claim(dir, writer string) bool {
 // of one build share one with a chance of about n²/2¹²⁹.
 type pathHash [2]uint64
 
-// firstOGWrite tells whether the image name is written for the first time
+// firstOGWrite tells whether the image o is written for the first time
 // in this build.
-func (b *Builder) firstOGWrite(name string) bool {
+func (b *Builder) firstOGWrite(o *ogSpec) bool {
 	b.ogMu.Lock()
 	defer b.ogMu.Unlock()
-	if b.ogWritten[name] {
+	if _, ok := b.ogWritten[o.id]; ok {
 		return false
 	}
 	if b.ogWritten == nil {
-		b.ogWritten = map[string]bool{}
+		b.ogWritten = map[uint64]struct{}{}
 	}
-	b.ogWritten[name] = true
+	b.ogWritten[o.id] = struct{}{}
 	return true
 }
 
