@@ -113,10 +113,7 @@ func (b *Builder) remember(name string, data []byte, drawn bool) {
 }
 
 // drawCards draws and writes the cards of a company's briefs that a
-// streaming build left for later (rendered.ogLater). Drawn in a row, the
-// drawer's glyphs, tables and canvas stay in the CPU's caches; drawn
-// between pages, each card began with them pushed out by the page's
-// rendering, and cost half as much again.
+// streaming build left for later (rendered.ogLater), now.
 func (b *Builder) drawCards(group []*entry) {
 	for _, e := range group {
 		r := e.good
@@ -124,13 +121,64 @@ func (b *Builder) drawCards(group []*entry) {
 			continue
 		}
 		r.ogLater = false
-		data := b.ogImage(r.og)
-		if data == nil {
-			continue
-		}
-		if err := b.opts.Sink.WriteFile(r.og.path(), data); err != nil {
+		if err := b.writeCard(r.og); err != nil {
 			e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("writing output: %v", err), Err: err})
 			e.good = nil
 		}
 	}
+}
+
+// writeCard draws (or finds) a card and writes it to the sink.
+func (b *Builder) writeCard(og *ogSpec) error {
+	data := b.ogImage(og)
+	if data == nil {
+		return nil
+	}
+	return b.opts.Sink.WriteFile(og.path(), data)
+}
+
+// cardBatch is how many cards a streaming build's worker leaves for later
+// before it draws them, one after another: drawn in a row, a drawer's
+// glyphs, tables and canvas stay in the CPU's caches; drawn a company's
+// few at a time between pages, each card began with them pushed out by
+// the pages' rendering and cost twice as much.
+const cardBatch = 128
+
+// A cardQueue is one worker's cards left for later, with the brief each
+// is for (for errors).
+type cardQueue struct {
+	b     *Builder
+	cards []queuedCard
+}
+
+type queuedCard struct {
+	path string
+	og   *ogSpec
+}
+
+// add leaves the cards of a company's briefs for later, and draws the
+// cards left once there are cardBatch.
+func (q *cardQueue) add(group []*entry) {
+	for _, e := range group {
+		if r := e.good; r != nil && r.ogLater {
+			r.ogLater = false
+			q.cards = append(q.cards, queuedCard{e.path, r.og})
+		}
+	}
+	if len(q.cards) >= cardBatch {
+		q.flush()
+	}
+}
+
+// flush draws and writes the cards left. The briefs' records are already
+// kept, so a card that cannot be written is an error of the build (which
+// then publishes nothing).
+func (q *cardQueue) flush() {
+	for i, c := range q.cards {
+		if err := q.b.writeCard(c.og); err != nil {
+			q.b.recs.addErr(&diag.Error{File: c.path, Msg: fmt.Sprintf("writing output: %v", err), Err: err})
+		}
+		q.cards[i] = queuedCard{}
+	}
+	q.cards = q.cards[:0]
 }

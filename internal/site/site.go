@@ -643,7 +643,7 @@ func (b *Builder) renderEntries(ctx context.Context, todo []*entry) {
 				b.renderOne(e, r)
 			}
 			if b.opts.Sink != nil && err == nil {
-				b.streamCompany(jobs[i], r)
+				b.streamCompany(jobs[i], r, nil)
 			}
 		}
 	})
@@ -722,8 +722,14 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 	}
 	b.companies = map[string]*company{}
 	b.recs = newRecords(len(paths))
+	var queuesMu sync.Mutex
+	var queues []*cardQueue
 	parallel(ctx, len(jobs), func() func(int) {
 		r, rerr := chart.NewRenderer()
+		cards := &cardQueue{b: b}
+		queuesMu.Lock()
+		queues = append(queues, cards)
+		queuesMu.Unlock()
 		return func(j int) {
 			group := make([]*entry, 0, len(jobs[j]))
 			key := ""
@@ -792,12 +798,16 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 				b.renderOne(e, r)
 			}
 			if rerr == nil {
-				b.streamCompany(group, r)
+				b.streamCompany(group, r, cards)
 			}
 			for _, e := range group {
 				b.recs.add(e, e.good != nil && (b.opts.KeepLastGood || len(e.errs.Errors(b.opts.Strict)) == 0) && b.publishable(e.good.meta))
 			}
 		}
+	})
+	// The cards each worker left for later.
+	parallel(ctx, len(queues), func() func(int) {
+		return func(i int) { queues[i].flush() }
 	})
 	b.orderDirty, b.moved = true, true
 }
