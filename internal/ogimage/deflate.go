@@ -247,8 +247,8 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	// zero tells that the byte before at is a 0 (when at > 0): read from
 	// the pieces, not data, which holds only some of the glyphs.
 	zero := false
-	endK := 0 // the first piece past the block
-	up := 0   // see cover
+	endK := 0                // the first piece past the block
+	up := 0                  // see cover
 	nextAt := z.blocks[0].at // where the next block begins
 	if keep && f.c == z.blocks[0].c && f.dataLen == len(data) && f.off == start && slices.Equal(f.pieces, scan[:m]) && slices.Equal(f.boxes, z.boxes[:min(len(f.boxes), len(z.boxes))]) {
 		w.room(len(f.out))

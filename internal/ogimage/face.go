@@ -35,7 +35,7 @@ type glyph struct {
 	// boxes are its rows in each ink, tokenized when first needed; px
 	// its pixels in each ink.
 	boxes [len(inks)]*boxCode
-	px     [len(inks)][]uint8
+	px    [len(inks)][]uint8
 	// last is where it last stood apart in each ink.
 	last [len(inks)]seen
 }
