@@ -259,13 +259,14 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 		c, nextAt = z.blocks[0].c, z.blocks[1].at
 		z.kept++
 	}
-	for k := k0; k <= len(scan); k++ {
-		// The zeros from at on, as a run of the byte before.
-		lo, hi := len(data), len(data)
-		var p *piece
+	// force: the piece at k is written as it is (a stretch from it did
+	// not pay).
+	force := false
+	k := k0
+	for {
+		lo := len(data)
 		if k < len(scan) {
-			p = &scan[k]
-			lo, hi = p.lo, p.hi
+			lo = scan[k].lo
 		}
 		// A block begins before the paper that leads to its first piece.
 		for lo >= nextAt {
@@ -294,7 +295,10 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 				nextAt = z.blocks[z.cur+1].at
 			}
 		}
-		if at >= stride && p != nil && at >= tried && (p.box == 0 || p.same) {
+		if k == len(scan) {
+			break
+		}
+		if p := &scan[k]; !force && at >= stride && at >= tried && (p.box == 0 || p.same) {
 			// A stretch the same as the row above, glyph rows and all,
 			// is one match when that is cheaper. When it is not, no
 			// later part of the same stretch is either.
@@ -333,53 +337,69 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 				last := &scan[next-1]
 				zero = end > last.hi || !last.endsInk(data)
 				at = end
-				k--
 				continue
 			}
+			force = true
 		}
+		if scan[k].box != 0 {
+			// Glyph rows in this block, up to where a stretch the same
+			// as the row above may begin: each the zeros before it and
+			// its bits, or a copy. Most of a card is written here.
+			for ; k < len(scan); k++ {
+				p := &scan[k]
+				if p.box == 0 || p.lo >= nextAt || (!force && p.same && at >= stride && at >= tried) {
+					break
+				}
+				force = false
+				if n := p.lo - at; n > 0 {
+					b += uint64(n) * a
+					if n < len(c.zeroTail) && cnt == nil {
+						// Most gaps: one or two strings from a table.
+						t := &c.zeroTail[n]
+						if at == 0 || !zero {
+							t = &c.zeroGap[n]
+						}
+						w.room(16)
+						w.put(t[0].v, t[0].n)
+						if t[1].n > 0 {
+							w.put(t[1].v, t[1].n)
+						}
+					} else {
+						c.putZeros(w, cnt, n, at == 0 || !zero)
+					}
+				}
+				if n, dist := p.hi-p.lo, int(p.dist); dist > 0 && n >= minMatch {
+					if n <= maxMatch && cnt == nil {
+						m := c.bits(match(n, dist))
+						w.room(8)
+						w.put(m.v, m.n)
+					} else {
+						c.putRun(w, cnt, n, dist)
+					}
+				} else {
+					n := uint(p.n)
+					words := z.boxes[p.box].words[p.off : p.off+uint32(n+55)/56]
+					w.room(len(words) * 7)
+					for _, v := range words {
+						w.put(v, min(n, 56))
+						n -= min(n, 56)
+					}
+					if cnt != nil {
+						cnt.add(z.boxes[p.box].tokens[p.j])
+					}
+				}
+				b += uint64(p.hi-p.lo)*a + uint64(p.weighted)
+				a += uint64(p.sum)
+				at, zero = p.hi, false
+			}
+			continue
+		}
+		// A span, compressed as it lies.
+		force = false
+		hi := scan[k].hi
 		if n := lo - at; n > 0 {
 			b += uint64(n) * a
-			lit := at == 0 || !zero
-			if n < len(c.zeroTail) && cnt == nil {
-				// Most gaps: one or two strings from a table.
-				t := &c.zeroTail[n]
-				if lit {
-					t = &c.zeroGap[n]
-				}
-				w.room(16)
-				w.put(t[0].v, t[0].n)
-				if t[1].n > 0 {
-					w.put(t[1].v, t[1].n)
-				}
-			} else {
-				c.putZeros(w, cnt, n, lit)
-			}
-		}
-		if p != nil && p.box != 0 {
-			if n, dist := hi-lo, int(p.dist); dist > 0 && n >= minMatch {
-				if n <= maxMatch && cnt == nil {
-					m := c.bits(match(n, dist))
-					w.room(8)
-					w.put(m.v, m.n)
-				} else {
-					c.putRun(w, cnt, n, dist)
-				}
-			} else {
-				n := uint(p.n)
-				words := z.boxes[p.box].words[p.off : p.off+uint32(n+55)/56]
-				w.room(len(words) * 7)
-				for _, v := range words {
-					w.put(v, min(n, 56))
-					n -= min(n, 56)
-				}
-				if cnt != nil {
-					cnt.add(z.boxes[p.box].tokens[p.j])
-				}
-			}
-			b += uint64(hi-lo)*a + uint64(p.weighted)
-			a += uint64(p.sum)
-			at, zero = hi, false
-			continue
+			c.putZeros(w, cnt, n, at == 0 || !zero)
 		}
 		for i := lo; i < hi; {
 			room := min(hi-i, maxMatch)
@@ -426,6 +446,12 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 			i += best
 		}
 		at, zero = hi, data[hi-1] == 0
+		k++
+	}
+	// The paper after the last piece.
+	if n := len(data) - at; n > 0 {
+		b += uint64(n) * a
+		c.putZeros(w, cnt, n, at == 0 || !zero)
 	}
 	z.endBlock(c)
 	a %= adlerMod
