@@ -190,18 +190,22 @@ func (g *glyph) pixels(ink int) []uint8 {
 // A placement is a glyph drawn on the card: its ink, its box's top-left
 // corner on the canvas, and whether it stands apart.
 type placement struct {
-	g     *glyph
-	ink   int
-	x, y  int
-	w, h  int // g's, here where the encoder reads them
-	apart bool
+	// What pieces reads for each row comes first.
+	x, y int
+	w    int // g's, here where the encoder reads it
+	// rows are box.rows.
+	rows []rowInfo
 	// dist is how far before it the same glyph stands apart on the same
 	// line, or 0.
-	dist int
+	dist  int
+	id    int32
+	apart bool
 	// box is g's rows in ink, when it stands apart, and id its number
 	// among the encoder's boxes.
 	box *boxCode
-	id  int32
+	g   *glyph
+	ink int
+	h   int
 }
 
 // minX is below any glyph's left edge: a glyph begins at most a few
@@ -258,6 +262,7 @@ func (d *Drawer) standApart() {
 			continue
 		}
 		p.box = p.g.rows(p.ink)
+		p.rows = p.box.rows
 		d.enc.z.boxes = append(d.enc.z.boxes, p.box)
 		p.id = int32(len(d.enc.z.boxes) - 1)
 		if l := &p.g.last[p.ink]; l.serial == d.serial && l.y == p.y && p.x > l.x {
@@ -324,7 +329,7 @@ func (d *Drawer) pieces() []piece {
 				continue
 			}
 			if p.apart {
-				if r := &p.box.rows[y-p.y]; r.lo < r.hi {
+				if r := &p.rows[y-p.y]; r.lo < r.hi {
 					out = appendRow(out, c, p.box, p.id, y-p.y, row+1+p.x, p.dist)
 				}
 			} else if n := len(out); n > first && out[n-1].box == 0 && out[n-1].hi == lo {

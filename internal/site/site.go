@@ -196,6 +196,9 @@ type Builder struct {
 	companies map[string]*company
 	ogMu      sync.Mutex
 	ogCache   map[string][]byte
+	// cardQueues are the cards a streaming build's workers left to draw
+	// at the end (drawCardsLeft).
+	cardQueues []*cardQueue
 	// ogWritten holds the images a streaming build has written.
 	ogWritten map[string]bool
 	// ogIdle holds the OpenGraph drawers no worker is using: at most one
@@ -289,11 +292,23 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	b.ogWritten = nil
 	b.filings = sec.NewCache(b.fsys)
 	b.render(ctx, briefPaths)
+	// The cards a streaming build left are drawn while the lists are
+	// written, which keep only one core busy.
+	cardErrs := b.drawCardsLeft(ctx)
 	if ctx.Err() != nil {
+		cardErrs()
 		b.entries, b.companies = map[string]*entry{}, nil
 		return nil, errs
 	}
-	return b.assemble(errs)
+	out, errs := b.assemble(errs)
+	if more := cardErrs(); len(more) > 0 {
+		errs.Extend(more)
+		errs.Sort()
+	}
+	if ctx.Err() != nil {
+		return nil, errs
+	}
+	return out, errs
 }
 
 // Update re-renders after the given source paths changed (were edited,
@@ -723,12 +738,11 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 	b.companies = map[string]*company{}
 	b.recs = newRecords(len(paths))
 	var queuesMu sync.Mutex
-	var queues []*cardQueue
 	parallel(ctx, len(jobs), func() func(int) {
 		r, rerr := chart.NewRenderer()
-		cards := &cardQueue{b: b}
+		cards := &cardQueue{b: b, keep: cardsLeft / runtime.GOMAXPROCS(0)}
 		queuesMu.Lock()
-		queues = append(queues, cards)
+		b.cardQueues = append(b.cardQueues, cards)
 		queuesMu.Unlock()
 		return func(j int) {
 			group := make([]*entry, 0, len(jobs[j]))
@@ -804,10 +818,6 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 				b.recs.add(e, e.good != nil && (b.opts.KeepLastGood || len(e.errs.Errors(b.opts.Strict)) == 0) && b.publishable(e.good.meta))
 			}
 		}
-	})
-	// The cards each worker left for later.
-	parallel(ctx, len(queues), func() func(int) {
-		return func(i int) { queues[i].flush() }
 	})
 	b.orderDirty, b.moved = true, true
 }
