@@ -2,8 +2,8 @@ package site
 
 import (
 	"context"
-	"strings"
 	"fmt"
+	"strings"
 	"sync"
 
 	"crypto/sha256"
