@@ -24,19 +24,18 @@ type deflater struct {
 	// its tokens); none means one block with codes made for it.
 	blocks []block
 	cur    int // the block being written
+	// boxes are what the pieces' box ids stand for (boxes[0] is none).
+	boxes []*boxCode
 	// first is the first block as last written, kept when it is not
 	// the last and its pieces are glyph rows only (see keepFirst).
-	first  firstBlock
-	kept   int // how many times the first block was kept
-	tokens []token
+	first firstBlock
+	kept  int // how many times the first block was kept
 	// head is the last position of each hash, plus base: a position
 	// from an earlier stream is below base, and the table is cleared
 	// only when base would overflow.
-	head   [1 << hashBits]int32
-	base   int32
-	litLen [numLitLen]uint32 // symbol frequencies, then code lengths
-	dist   [numDist]uint32
-	bw     bitWriter
+	head [1 << hashBits]int32
+	base int32
+	bw   bitWriter
 }
 
 const (
@@ -54,9 +53,6 @@ const (
 type token uint32
 
 const matchFlag = 1 << 31
-
-// pieceFlag | k stands for the tokens of piece k's glyph row.
-const pieceFlag = 1 << 30
 
 // zerosFlag | n stands for n zeros (n < 1<<20), coded as a literal 0 when
 // zerosLit is set (the byte before is not a 0), then as runs of the byte
@@ -122,12 +118,14 @@ type symbolCounts struct {
 // card's head, the same on every card of a site, is written once).
 type firstBlock struct {
 	pieces       []piece
+	boxes        []*boxCode // those the pieces' ids stand for
 	c            *codes
 	out          []byte // the bits after the zlib header, whole bytes
 	acc          uint64
 	nacc         uint
 	a, b         uint64
 	at, tried    int
+	zero         bool
 	dataLen, off int
 }
 
@@ -140,7 +138,7 @@ func (z *deflater) firstPieces(scan []piece) (int, bool) {
 	}
 	m := 0
 	for m < len(scan) && scan[m].lo < z.blocks[1].at {
-		if scan[m].row == nil {
+		if scan[m].box == 0 {
 			return 0, false
 		}
 		m++
@@ -156,53 +154,61 @@ func (z *deflater) zlib(dst, data []byte, stride int, pieces []piece) []byte {
 	if len(z.blocks) == 0 {
 		z.blocks = append(z.blocks, block{})
 	}
+	if slices.ContainsFunc(z.blocks, func(b block) bool { return b.c == nil }) {
+		defer copy(z.blocks, z.makeCodes(data, stride, pieces))
+	}
 	z.bw.reset(append(dst, 0x78, 0x01))
 	z.cur = -1
 	adler := z.tokenize(data, stride, pieces)
 	return binary.BigEndian.AppendUint32(z.bw.flush(), adler)
 }
 
+// makeCodes gives each block without codes codes made for its symbols,
+// counted in a first pass written in codes for any byte, and returns the
+// blocks as they were.
+func (z *deflater) makeCodes(data []byte, stride int, pieces []piece) []block {
+	any := fixedCodes(&[numLitLen]uint32{}, &[numDist]uint32{}, 256)
+	blocks := slices.Clone(z.blocks)
+	counts := make([]symbolCounts, len(blocks))
+	for i := range z.blocks {
+		if z.blocks[i].c == nil {
+			z.blocks[i].c, z.blocks[i].counts = any, &counts[i]
+		}
+	}
+	z.bw.reset(nil)
+	z.cur = -1
+	z.tokenize(data, stride, pieces)
+	for i, b := range blocks {
+		if b.c == nil {
+			z.blocks[i] = block{at: b.at, c: fixedCodes(&counts[i].litLen, &counts[i].dist, 256), counts: b.counts}
+		}
+	}
+	return blocks
+}
+
 // A span is the bytes [lo, hi) of data.
 type span struct{ lo, hi int }
 
-// A piece is the bytes [lo, hi) of data, to compress, or, when row is not
-// nil, a glyph's row: coded as row's tokens, or when dist > 0 as a copy
-// of the same bytes dist before.
+// A piece is the bytes [lo, hi) of data, to compress, or, when box is not
+// 0, row j of the deflater's boxes[box]: coded as its tokens, or when
+// dist > 0 as a copy of the same bytes dist before. The row's fields are
+// copied here, where the encoder reads them in order; a piece holds no
+// pointer, so that the collector need not scan a card's thousands.
 type piece struct {
 	lo, hi int
-	row    *glyphRow
-	dist   int
+	box    int32
+	j      int32
+	dist   int32
+	same   bool
+	// off and n are the row's bits in its box's words; sum and weighted
+	// its bytes' parts of the Adler-32 (see rowInfo).
+	off, n        uint32
+	sum, weighted uint32
 }
 
-// flushAt is how many tokens of a block whose codes are made wait to be
-// written: few enough to stay in the nearest cache.
-const flushAt = 1024
-
-// flush writes the tokens of the current block, ending it when end is
-// set, and returns tokens emptied; a block whose codes are made from its
-// own tokens keeps them until its end.
-func (z *deflater) flush(tokens []token, scan []piece, end bool) []token {
-	b := &z.blocks[z.cur]
-	c := b.c
-	if c == nil && !end {
-		return tokens
-	}
-	if b.counts != nil {
-		count(&b.counts.litLen, &b.counts.dist, tokens, scan)
-	}
-	if c == nil {
-		clear(z.litLen[:])
-		clear(z.dist[:])
-		count(&z.litLen, &z.dist, tokens, scan)
-		z.litLen[endBlock] = 1
-		c = makeCodes(&z.litLen, &z.dist)
-		z.beginBlock(c)
-	}
-	c.write(&z.bw, tokens, scan, b.c != nil)
-	if end {
-		z.bw.write(uint64(c.end), uint(c.endN))
-	}
-	return tokens[:0]
+// endBlock writes the end of the current block, coded in c.
+func (z *deflater) endBlock(c *codes) {
+	z.bw.putc(uint64(c.end), uint(c.endN))
 }
 
 // beginBlock writes the start of the current block, coded in c.
@@ -211,16 +217,17 @@ func (z *deflater) beginBlock(c *codes) {
 	if z.cur == len(z.blocks)-1 {
 		final = 1
 	}
-	z.bw.write(final|2<<1, 3) // dynamic codes
+	z.bw.putc(final|2<<1, 3) // dynamic codes
 	z.bw.writeString(c.header)
 }
 
-// tokenize writes data as tokens in z's blocks and returns its Adler-32.
+// tokenize writes data in z's blocks and returns its Adler-32.
 func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	// Locals, not fields, so that the loop keeps them in registers.
-	tokens := z.tokens[:0]
-	var c *codes // the codes of the block being tokenized
-	tried := 0   // where the last stretch the same as the row above ended
+	var c *codes          // the codes of the current block
+	var cnt *symbolCounts // where its symbols are counted, if anywhere
+	w := &z.bw
+	tried := 0 // where the last stretch the same as the row above ended
 	head := &z.head
 	if int64(z.base)+2*int64(len(data))+2 > math.MaxInt32 || z.base == 0 {
 		clear(head[:])
@@ -235,63 +242,81 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 	k0 := 0
 	m, keep := z.firstPieces(scan)
 	f := &z.first
-	start := len(z.bw.out)
+	start := w.n
 	restored := false
-	endK := 0 // the first piece past the block
-	if keep && f.c == z.blocks[0].c && f.dataLen == len(data) && f.off == start && slices.Equal(f.pieces, scan[:m]) {
-		z.bw.out = append(z.bw.out, f.out...)
-		z.bw.acc, z.bw.nacc = f.acc, f.nacc
-		a, b, at, tried = f.a, f.b, f.at, f.tried
+	// zero tells that the byte before at is a 0 (when at > 0): read from
+	// the pieces, not data, which holds only some of the glyphs.
+	zero := false
+	endK := 0                // the first piece past the block
+	up := 0                  // see cover
+	nextAt := z.blocks[0].at // where the next block begins
+	if keep && f.c == z.blocks[0].c && f.dataLen == len(data) && f.off == start && slices.Equal(f.pieces, scan[:m]) && slices.Equal(f.boxes, z.boxes[:min(len(f.boxes), len(z.boxes))]) {
+		w.room(len(f.out))
+		w.n += copy(w.buf[w.n:], f.out)
+		w.acc, w.nacc = f.acc, f.nacc
+		a, b, at, tried, zero = f.a, f.b, f.at, f.tried, f.zero
 		z.cur, k0, restored = 0, m, true
+		c, nextAt = z.blocks[0].c, z.blocks[1].at
 		z.kept++
 	}
-	for k := k0; k <= len(scan); k++ {
-		// The zeros from at on, as a run of the byte before.
-		lo, hi := len(data), len(data)
-		var row *glyphRow
+	// force: the piece at k is written as it is (a stretch from it did
+	// not pay).
+	force := false
+	k := k0
+	for {
+		lo := len(data)
 		if k < len(scan) {
-			lo, hi, row = scan[k].lo, scan[k].hi, scan[k].row
+			lo = scan[k].lo
 		}
 		// A block begins before the paper that leads to its first piece.
-		for z.cur+1 < len(z.blocks) && z.blocks[z.cur+1].at <= lo {
+		for lo >= nextAt {
 			if z.cur >= 0 && !restored {
-				tokens = z.flush(tokens, scan, true)
+				z.endBlock(c)
 				if z.cur == 0 && keep {
 					f.pieces = append(f.pieces[:0], scan[:m]...)
+					f.boxes = f.boxes[:0]
+					for _, p := range f.pieces {
+						for int(p.box) >= len(f.boxes) {
+							f.boxes = append(f.boxes, z.boxes[len(f.boxes)])
+						}
+					}
 					f.c, f.dataLen, f.off = z.blocks[0].c, len(data), start
-					f.out = append(f.out[:0], z.bw.out[start:]...)
-					f.acc, f.nacc = z.bw.acc, z.bw.nacc
-					f.a, f.b, f.at, f.tried = a, b, at, tried
+					f.out = append(f.out[:0], w.buf[start:w.n]...)
+					f.acc, f.nacc = w.acc, w.nacc
+					f.a, f.b, f.at, f.tried, f.zero = a, b, at, tried, zero
 				}
 			}
 			restored = false
 			z.cur++
-			if c = z.blocks[z.cur].c; c != nil {
-				z.beginBlock(c)
+			c, cnt = z.blocks[z.cur].c, z.blocks[z.cur].counts
+			z.beginBlock(c)
+			nextAt = math.MaxInt
+			if z.cur+1 < len(z.blocks) {
+				nextAt = z.blocks[z.cur+1].at
 			}
 		}
-		if len(tokens) >= flushAt {
-			tokens = z.flush(tokens, scan, false)
+		if k == len(scan) {
+			break
 		}
-		if c != nil && at >= stride && k < len(scan) && at >= tried {
+		if p := &scan[k]; !force && at >= stride && at >= tried && (p.box == 0 || p.same) {
 			// A stretch the same as the row above, glyph rows and all,
 			// is one match when that is cheaper. When it is not, no
 			// later part of the same stretch is either.
 			// Not past the block: its bits depend on its pieces only.
-			for endK = max(endK, k); endK < len(scan) && (z.cur+1 == len(z.blocks) || scan[endK].lo < z.blocks[z.cur+1].at); endK++ {
+			for endK = max(endK, k); endK < len(scan) && scan[endK].lo < nextAt; endK++ {
 			}
-			end, next, same := cover(c, data, stride, scan[:endK], k, at)
+			end, next, same := cover(c, data, stride, scan, endK, k, at, at == 0 || !zero, &up)
 			tried = same
 			if end > at {
-				tokens = appendMatches(tokens, end-at, stride)
+				c.putRun(w, cnt, end-at, stride)
 				for p := at; p < end; {
 					var q int
 					switch {
 					case k < next && p == scan[k].lo:
 						q = scan[k].hi
-						if r := scan[k].row; r != nil {
-							b += uint64(q-p)*a + r.weighted
-							a += r.sum
+						if scan[k].box != 0 {
+							b += uint64(q-p)*a + uint64(scan[k].weighted)
+							a += uint64(scan[k].sum)
 						} else {
 							for _, c := range data[p:q] {
 								a += uint64(c)
@@ -308,25 +333,73 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 					}
 					p = q
 				}
+				// The byte before end is the last piece's, or paper.
+				last := &scan[next-1]
+				zero = end > last.hi || !last.endsInk(data)
 				at = end
-				k--
 				continue
 			}
+			force = true
 		}
+		if scan[k].box != 0 {
+			// Glyph rows in this block, up to where a stretch the same
+			// as the row above may begin: each the zeros before it and
+			// its bits, or a copy. Most of a card is written here.
+			for ; k < len(scan); k++ {
+				p := &scan[k]
+				if p.box == 0 || p.lo >= nextAt || (!force && p.same && at >= stride && at >= tried) {
+					break
+				}
+				force = false
+				if n := p.lo - at; n > 0 {
+					b += uint64(n) * a
+					if n < len(c.zeroTail) && cnt == nil {
+						// Most gaps: one or two strings from a table.
+						t := &c.zeroTail[n]
+						if at == 0 || !zero {
+							t = &c.zeroGap[n]
+						}
+						w.room(16)
+						w.put(t[0].v, t[0].n)
+						if t[1].n > 0 {
+							w.put(t[1].v, t[1].n)
+						}
+					} else {
+						c.putZeros(w, cnt, n, at == 0 || !zero)
+					}
+				}
+				if n, dist := p.hi-p.lo, int(p.dist); dist > 0 && n >= minMatch {
+					if n <= maxMatch && cnt == nil {
+						m := c.bits(match(n, dist))
+						w.room(8)
+						w.put(m.v, m.n)
+					} else {
+						c.putRun(w, cnt, n, dist)
+					}
+				} else {
+					n := uint(p.n)
+					words := z.boxes[p.box].words[p.off : p.off+uint32(n+55)/56]
+					w.room(len(words) * 7)
+					for _, v := range words {
+						w.put(v, min(n, 56))
+						n -= min(n, 56)
+					}
+					if cnt != nil {
+						cnt.add(z.boxes[p.box].tokens[p.j])
+					}
+				}
+				b += uint64(p.hi-p.lo)*a + uint64(p.weighted)
+				a += uint64(p.sum)
+				at, zero = p.hi, false
+			}
+			continue
+		}
+		// A span, compressed as it lies.
+		force = false
+		hi := scan[k].hi
 		if n := lo - at; n > 0 {
 			b += uint64(n) * a
-			tokens = append(tokens, zeros(n, at == 0 || data[at-1] != 0))
-		}
-		if row != nil {
-			if n := hi - lo; scan[k].dist > 0 && n >= minMatch {
-				tokens = appendMatches(tokens, n, scan[k].dist)
-			} else {
-				tokens = append(tokens, pieceFlag|token(k))
-			}
-			b += uint64(hi-lo)*a + row.weighted
-			a += row.sum
-			at = hi
-			continue
+			c.putZeros(w, cnt, n, at == 0 || !zero)
 		}
 		for i := lo; i < hi; {
 			room := min(hi-i, maxMatch)
@@ -335,11 +408,11 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 				// A run of the previous byte.
 				if i > 0 {
 					if l := matchLen(data[i:], data[i-1:], room); l >= minMatch {
-						c := uint64(data[i-1])
+						ch := uint64(data[i-1])
 						ln := uint64(l)
-						b += ln*a + c*ln*(ln+1)/2
-						a += c * ln
-						tokens = append(tokens, match(l, 1))
+						b += ln*a + ch*ln*(ln+1)/2
+						a += ch * ln
+						z.put(c, cnt, match(l, 1))
 						i += l
 						continue
 					}
@@ -349,52 +422,87 @@ func (z *deflater) tokenize(data []byte, stride int, scan []piece) uint32 {
 				}
 				h := hash4(binary.LittleEndian.Uint32(data[i:]))
 				if cand := int(head[h]) - base; cand >= 0 && i-cand <= window && i-cand != stride {
-					if l := matchLen(data[i:], data[cand:], room); l > best {
+					// Not past cand's row: the rows after a span's
+					// may hold glyphs not drawn (see Drawer.finish).
+					if l := matchLen(data[i:], data[cand:], min(room, (cand/stride+1)*stride-cand)); l > best {
 						best, dist = l, i-cand
 					}
 				}
 				head[h] = int32(i + base)
 			}
 			if best < minMatch {
-				c := data[i]
-				tokens = append(tokens, token(c))
-				a += uint64(c)
+				ch := data[i]
+				z.put(c, cnt, token(ch))
+				a += uint64(ch)
 				b += a
 				i++
 				continue
 			}
-			tokens = append(tokens, match(best, dist))
+			z.put(c, cnt, match(best, dist))
 			for _, c := range data[i : i+best] {
 				a += uint64(c)
 				b += a
 			}
 			i += best
 		}
-		at = hi
+		at, zero = hi, data[hi-1] == 0
+		k++
 	}
-	z.tokens = z.flush(tokens, scan, true)
+	// The paper after the last piece.
+	if n := len(data) - at; n > 0 {
+		b += uint64(n) * a
+		c.putZeros(w, cnt, n, at == 0 || !zero)
+	}
+	z.endBlock(c)
 	a %= adlerMod
 	b %= adlerMod
 	return uint32(b<<16 | a)
 }
 
+// put writes a literal or a match in c, counting it in cnt.
+func (z *deflater) put(c *codes, cnt *symbolCounts, t token) {
+	v := c.bits(t)
+	z.bw.putc(v.v, v.n)
+	if cnt != nil {
+		cnt.addOne(t)
+	}
+}
+
 // cover returns where a match one row up from at, over the zeros before
-// scan[k] and the pieces after, should end to cost fewer bits in c than
-// coding them one by one, and the first piece it leaves; end is at when
-// no such match pays, and tried is how far the row above was the same.
-func cover(c *codes, data []byte, stride int, scan []piece, k, at int) (end, next, tried int) {
+// scan[k] and the pieces after (up to scan[last], the block's end), should
+// end to cost fewer bits in c than coding them one by one, and the first
+// piece it leaves; end is at when no such match pays, and tried is how far
+// the row above was the same. up is the first piece that ends after
+// at-stride, as far as the caller's last call went (at only grows).
+func cover(c *codes, data []byte, stride int, scan []piece, last, k, at int, lit bool, up *int) (end, next, tried int) {
+	// Zeros are the same as the row above as far as no piece lies above
+	// them: outside the pieces, data is zeros. (A piece's bounds are its
+	// ink's, so this is exact but for zeros inside a piece's bounds.)
+	q := *up
+	zerosAbove := func(pos, n int) int {
+		u := pos - stride
+		for q < len(scan) && scan[q].hi <= u {
+			q++
+		}
+		if q < len(scan) && scan[q].lo < u+n {
+			return max(0, scan[q].lo-u)
+		}
+		return n
+	}
+	zerosAbove(at, 0)
+	*up = q
 	// The pieces the same as the row above, with the zeros before each:
 	// a glyph row knows whether it repeats the one above it.
 	own := 0 // the bits of coding [at, pos) piece by piece
 	pos := at
 	j := k
-	for ; j < len(scan); j++ {
+	for ; j < last; j++ {
 		p := &scan[j]
-		if n := p.lo - pos; !p.sameAbove(data, stride) || matchLen(data[pos:], data[pos-stride:], n) < n {
+		if n := p.lo - pos; !p.sameAbove(data, stride) || zerosAbove(pos, n) < n {
 			break
 		}
-		own += c.zerosCost(p.lo-pos, pos == 0 || data[pos-1] != 0) + c.pieceCost(*p)
-		pos = p.hi
+		own += c.zerosCost(p.lo-pos, lit) + c.pieceCost(*p)
+		pos, lit = p.hi, p.endsInk(data)
 	}
 	if j == k {
 		// Not one piece: splitting the zeros does not pay.
@@ -402,11 +510,11 @@ func cover(c *codes, data []byte, stride int, scan []piece, k, at int) (end, nex
 	}
 	// Then the zeros after, as far as the row above is the same.
 	stop := pos
-	if j < len(scan) {
+	if j < last {
 		n := scan[j].lo - pos
-		if m := matchLen(data[pos:], data[pos-stride:], n); m > 0 {
+		if m := zerosAbove(pos, n); m > 0 {
 			stop += m
-			own += c.zerosCost(n, data[pos-1] != 0) - c.zerosCost(n-m, false)
+			own += c.zerosCost(n, lit) - c.zerosCost(n-m, false)
 		}
 	}
 	if stop-at < minMatch || c.runCost(stop-at, stride) >= own {
@@ -415,10 +523,16 @@ func cover(c *codes, data []byte, stride int, scan []piece, k, at int) (end, nex
 	return stop, j, stop
 }
 
+// endsInk tells whether p's last byte is not a 0: a glyph's row is cut to
+// its ink; a span lies in data.
+func (p *piece) endsInk(data []byte) bool {
+	return p.box != 0 || data[p.hi-1] != 0
+}
+
 // sameAbove tells whether p's bytes are those a row above.
 func (p *piece) sameAbove(data []byte, stride int) bool {
-	if p.row != nil {
-		return p.row.same
+	if p.box != 0 {
+		return p.same
 	}
 	n := p.hi - p.lo
 	return matchLen(data[p.lo:], data[p.lo-stride:], n) == n
@@ -427,6 +541,12 @@ func (p *piece) sameAbove(data []byte, stride int) bool {
 // zerosCost is the bits of n zeros coded as tokenize codes them; lit
 // tells that the byte before is not a zero.
 func (c *codes) zerosCost(n int, lit bool) int {
+	if n < len(c.zeroTailN) {
+		if lit && n > 0 {
+			return int(c.zeroGapN[n])
+		}
+		return int(c.zeroTailN[n])
+	}
 	bits := 0
 	if n > 0 && lit {
 		bits += int(c.litN[0])
@@ -457,27 +577,13 @@ func (c *codes) runCost(n, dist int) int {
 // pieceCost is the bits of a piece as tokenize codes it; a span to
 // compress counts as too many to keep (a match covering it is cheaper).
 func (c *codes) pieceCost(p piece) int {
-	if p.row == nil {
+	if p.box == 0 {
 		return 1 << 30
 	}
 	if n := p.hi - p.lo; p.dist > 0 && n >= minMatch {
-		return c.runCost(n, p.dist)
+		return c.runCost(n, int(p.dist))
 	}
-	return int(p.row.bits(c).n)
-}
-
-// appendMatches codes n ≥ minMatch bytes as matches dist back, none
-// longer than maxMatch and none shorter than minMatch.
-func appendMatches(tokens []token, n, dist int) []token {
-	for n > 0 {
-		l := min(n, maxMatch)
-		if n-l > 0 && n-l < minMatch {
-			l = n - minMatch
-		}
-		tokens = append(tokens, match(l, dist))
-		n -= l
-	}
-	return tokens
+	return int(p.n)
 }
 
 func hash4(u uint32) uint32 { return (u * 0x1e35a7bd) >> (32 - hashBits) }
@@ -547,6 +653,11 @@ type codes struct {
 	zeroRun  bitsN
 	runCount int
 	zeroTail [minMatch + maxMatch][2]bitsN
+	// zeroGap[n] is the same for n zeros the first of which is the
+	// literal (a gap after ink).
+	zeroGap [minMatch + maxMatch][2]bitsN
+	// zeroTailN and zeroGapN are their lengths in bits (zerosCost).
+	zeroTailN, zeroGapN [minMatch + maxMatch]uint16
 }
 
 // bitsN are n bits to write, lowest first.
@@ -555,9 +666,10 @@ type bitsN struct {
 	n uint
 }
 
-// A bitString is bits to write, 32 to a word, lowest first.
+// A bitString is bits to write, 56 to a word (what put takes), lowest
+// first.
 type bitString struct {
-	words []uint32
+	words []uint64
 	n     uint
 }
 
@@ -605,16 +717,12 @@ func makeCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
 		c.zeroRun = bitsN{c.zeroRun.v | run.v<<c.zeroRun.n, c.zeroRun.n + run.n}
 	}
 	for n := range c.zeroTail {
-		i := 0
-		zeroTokens(zeros(n, false), func(t token) {
-			b := c.bits(t)
-			if tl := &c.zeroTail[n][i]; tl.n+b.n > 56 {
-				i++
-				c.zeroTail[n][i] = b
-			} else {
-				*tl = bitsN{tl.v | b.v<<tl.n, tl.n + b.n}
-			}
-		})
+		c.zeroTail[n] = c.zeroBits(zeros(n, false))
+		c.zeroTailN[n] = uint16(c.zeroTail[n][0].n + c.zeroTail[n][1].n)
+		if n > 0 {
+			c.zeroGap[n] = c.zeroBits(zeros(n, true))
+			c.zeroGapN[n] = uint16(c.zeroGap[n][0].n + c.zeroGap[n][1].n)
+		}
 	}
 	var w bitWriter
 	header(&w, litLens[:], c.distLens[:])
@@ -622,44 +730,29 @@ func makeCodes(litLen *[numLitLen]uint32, dist *[numDist]uint32) *codes {
 	return &c
 }
 
-// write writes the tokens in c: a token that refers to a piece writes
-// the piece's glyph row (coded once, as bits, when c is fixed).
-func (c *codes) write(w *bitWriter, tokens []token, pieces []piece, fixed bool) {
-	acc, nacc, out := w.acc, w.nacc, w.out
-	for _, t := range tokens {
-		if t&pieceFlag != 0 {
-			w.acc, w.nacc, w.out = acc, nacc, out
-			r := pieces[t&^pieceFlag].row
-			if fixed {
-				w.writeString(r.bits(c))
-			} else {
-				c.write(w, r.tokens, nil, false)
-			}
-			acc, nacc, out = w.acc, w.nacc, w.out
-			continue
-		}
-		if t&zerosFlag != 0 {
-			w.acc, w.nacc, w.out = acc, nacc, out
-			c.writeZeros(w, t)
-			acc, nacc, out = w.acc, w.nacc, w.out
-			continue
-		}
+// zeroBits returns the bits of a zeros token of fewer than minMatch +
+// maxMatch zeros, as one or two strings of at most 56 bits.
+func (c *codes) zeroBits(t token) [2]bitsN {
+	var out [2]bitsN
+	i := 0
+	zeroTokens(t, func(t token) {
 		b := c.bits(t)
-		v, n := b.v, b.n
-		// At most 15+5+15+13 = 48 bits after at most 7: whole bytes
-		// are written eight at a time.
-		acc |= v << nacc
-		nacc += n
-		if len(out)+8 > cap(out) {
-			out = slices.Grow(out, 8+len(out)/2)
+		if tl := &out[i]; tl.n+b.n > 56 {
+			i++
+			out[i] = b
+		} else {
+			*tl = bitsN{tl.v | b.v<<tl.n, tl.n + b.n}
 		}
-		binary.LittleEndian.PutUint64(out[len(out):len(out)+8], acc)
-		nb := nacc / 8
-		out = out[:len(out)+int(nb)]
-		acc >>= nb * 8
-		nacc -= nb * 8
+	})
+	return out
+}
+
+// writeTokens writes tokens (literals and matches) in c.
+func (c *codes) writeTokens(w *bitWriter, tokens []token) {
+	for _, t := range tokens {
+		b := c.bits(t)
+		w.putc(b.v, b.n)
 	}
-	w.acc, w.nacc, w.out = acc, nacc, out
 }
 
 // bits returns a literal's or a match's bits.
@@ -675,51 +768,65 @@ func (c *codes) bits(t token) bitsN {
 	return bitsN{v, n + uint(c.distLens[dc]) + uint(distExtra[dc])}
 }
 
-// writeZeros writes a zeros token: its runs of maxMatch several at a
-// time, its tail from a table.
-func (c *codes) writeZeros(w *bitWriter, t token) {
-	n := int(t & (1<<20 - 1))
-	if t&zerosLit != 0 {
-		w.write(uint64(c.litBits[0]), uint(c.litN[0]))
+// putZeros writes n zeros, a literal 0 first when lit is set (the byte
+// before is not a 0), then as runs of the byte before: its runs of
+// maxMatch several at a time, its tail from a table.
+func (c *codes) putZeros(w *bitWriter, cnt *symbolCounts, n int, lit bool) {
+	if cnt != nil {
+		zeroTokens(zeros(n, lit), cnt.addOne)
+	}
+	if lit {
+		w.putc(uint64(c.litBits[0]), uint(c.litN[0]))
 		n--
 	}
 	if n >= minMatch {
 		for chunk := c.runCount * maxMatch; n >= chunk+minMatch; n -= chunk {
-			w.write(c.zeroRun.v, c.zeroRun.n)
+			w.putc(c.zeroRun.v, c.zeroRun.n)
 		}
 		for ; n >= maxMatch+minMatch; n -= maxMatch {
-			w.write(c.zeroTail[maxMatch][0].v, c.zeroTail[maxMatch][0].n)
+			w.putc(c.zeroTail[maxMatch][0].v, c.zeroTail[maxMatch][0].n)
 		}
 	}
 	tail := &c.zeroTail[n]
-	w.write(tail[0].v, tail[0].n)
+	w.room(16)
+	w.put(tail[0].v, tail[0].n)
 	if tail[1].n > 0 {
-		w.write(tail[1].v, tail[1].n)
+		w.put(tail[1].v, tail[1].n)
 	}
 }
 
-// count adds the symbols of tokens (pieces' glyph rows included) to the
-// counts.
-func count(litLen *[numLitLen]uint32, dist *[numDist]uint32, tokens []token, pieces []piece) {
-	for _, t := range tokens {
-		switch {
-		case t&pieceFlag != 0:
-			count(litLen, dist, pieces[t&^pieceFlag].row.tokens, nil)
-		case t&zerosFlag != 0:
-			zeroTokens(t, func(t token) {
-				if t.isMatch() {
-					litLen[257+int(lengthCode[t.length()-3])]++
-					dist[distCode(t.distance())]++
-				} else {
-					litLen[t]++
-				}
-			})
-		case t.isMatch():
-			litLen[257+int(lengthCode[t.length()-3])]++
-			dist[distCode(t.distance())]++
-		default:
-			litLen[t]++
+// putRun writes n ≥ minMatch bytes as matches dist back, none longer
+// than maxMatch and none shorter than minMatch.
+func (c *codes) putRun(w *bitWriter, cnt *symbolCounts, n, dist int) {
+	for n > 0 {
+		l := min(n, maxMatch)
+		if n-l > 0 && n-l < minMatch {
+			l = n - minMatch
 		}
+		t := match(l, dist)
+		b := c.bits(t)
+		w.putc(b.v, b.n)
+		if cnt != nil {
+			cnt.addOne(t)
+		}
+		n -= l
+	}
+}
+
+// add counts the symbols of tokens (literals and matches).
+func (s *symbolCounts) add(tokens []token) {
+	for _, t := range tokens {
+		s.addOne(t)
+	}
+}
+
+// addOne counts a literal's or a match's symbols.
+func (s *symbolCounts) addOne(t token) {
+	if t.isMatch() {
+		s.litLen[257+int(lengthCode[t.length()-3])]++
+		s.dist[distCode(t.distance())]++
+	} else {
+		s.litLen[t]++
 	}
 }
 
@@ -782,22 +889,22 @@ func header(w *bitWriter, litLens, distLens []uint8) {
 	for nCode > 4 && cl[codeOrder[nCode-1]] == 0 {
 		nCode--
 	}
-	w.write(uint64(nLit-257), 5)
-	w.write(uint64(nDist-1), 5)
-	w.write(uint64(nCode-4), 4)
+	w.putc(uint64(nLit-257), 5)
+	w.putc(uint64(nDist-1), 5)
+	w.putc(uint64(nCode-4), 4)
 	for _, s := range codeOrder[:nCode] {
-		w.write(uint64(cl[s]), 3)
+		w.putc(uint64(cl[s]), 3)
 	}
 	for _, op := range ops {
 		s := op & 0xff
-		w.write(uint64(cc[s]), uint(cl[s]))
+		w.putc(uint64(cc[s]), uint(cl[s]))
 		switch s {
 		case 16:
-			w.write(uint64(op>>8), 2)
+			w.putc(uint64(op>>8), 2)
 		case 17:
-			w.write(uint64(op>>8), 3)
+			w.putc(uint64(op>>8), 3)
 		case 18:
-			w.write(uint64(op>>8), 7)
+			w.putc(uint64(op>>8), 7)
 		}
 	}
 }
@@ -906,62 +1013,82 @@ func canonical(lens []uint8, codes []uint16) {
 	}
 }
 
-// bitWriter appends bits to a byte slice, lowest bit first.
+// bitWriter appends bits to a byte slice, lowest bit first. The bytes
+// written are buf[:n]: put stores no pointer (a store the collector
+// would have to watch while it runs).
 type bitWriter struct {
-	out  []byte
+	buf  []byte
+	n    int
 	acc  uint64
 	nacc uint
 }
 
-func (w *bitWriter) reset(dst []byte) { w.out, w.acc, w.nacc = dst, 0, 0 }
+func (w *bitWriter) reset(dst []byte) { w.buf, w.n, w.acc, w.nacc = dst[:cap(dst)], len(dst), 0, 0 }
 
-func (w *bitWriter) write(v uint64, n uint) {
+func (w *bitWriter) put(v uint64, n uint) {
 	// Whole bytes are written at once, eight stored and as many kept as
-	// are whole: at most 7 bits wait, so n may be up to 56.
-	w.acc |= v << w.nacc
-	w.nacc += n
-	if len(w.out)+8 > cap(w.out) {
-		w.out = slices.Grow(w.out, 8+len(w.out)/2)
+	// are whole: at most 7 bits wait, so n may be up to 56. The caller
+	// has made room (room).
+	acc := w.acc | v<<w.nacc
+	nacc := w.nacc + n
+	binary.LittleEndian.PutUint64(w.buf[w.n:w.n+8], acc)
+	nb := nacc &^ 7
+	w.n += int(nb / 8)
+	w.acc = acc >> nb
+	w.nacc = nacc & 7
+}
+
+// putc is put with room made first.
+func (w *bitWriter) putc(v uint64, n uint) {
+	w.room(8)
+	w.put(v, n)
+}
+
+// room makes room for n more bytes and the eight put stores at once.
+func (w *bitWriter) room(n int) {
+	if len(w.buf)-w.n < n+8 {
+		w.grow(n)
 	}
-	binary.LittleEndian.PutUint64(w.out[len(w.out):len(w.out)+8], w.acc)
-	nb := w.nacc / 8
-	w.out = w.out[:len(w.out)+int(nb)]
-	w.acc >>= nb * 8
-	w.nacc -= nb * 8
+}
+
+func (w *bitWriter) grow(n int) {
+	w.buf = slices.Grow(w.buf[:w.n], n+8+w.n/2)
+	w.buf = w.buf[:cap(w.buf)]
 }
 
 // writeString writes the bits of s.
 func (w *bitWriter) writeString(s bitString) {
+	w.room(len(s.words) * 7)
 	n := s.n
 	// The bits past n in the last word are zeros.
 	for _, v := range s.words {
-		w.write(uint64(v), min(n, 32))
-		n -= min(n, 32)
+		w.put(v, min(n, 56))
+		n -= min(n, 56)
 	}
 }
 
 // bitString returns the bits written, and empties w.
 func (w *bitWriter) bitString() bitString {
-	n := uint(len(w.out))*8 + w.nacc
+	n := uint(w.n)*8 + w.nacc
 	out := w.flush()
-	for len(out)%4 != 0 {
-		out = append(out, 0)
-	}
-	words := make([]uint32, len(out)/4)
+	// 56 bits are 7 bytes.
+	words := make([]uint64, (n+55)/56)
 	for i := range words {
-		words[i] = binary.LittleEndian.Uint32(out[4*i:])
+		var b [8]byte
+		copy(b[:7], out[7*i:])
+		words[i] = binary.LittleEndian.Uint64(b[:])
 	}
 	return bitString{words: words, n: n}
 }
 
 // flush writes what is left, padded to a byte, and returns the bytes.
 func (w *bitWriter) flush() []byte {
+	out := w.buf[:w.n]
 	for w.nacc > 0 {
-		w.out = append(w.out, byte(w.acc))
+		out = append(out, byte(w.acc))
 		w.acc >>= 8
 		w.nacc -= min(w.nacc, 8)
 	}
-	out := w.out
-	w.out = nil
+	w.buf, w.n = nil, 0
 	return out
 }

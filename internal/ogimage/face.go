@@ -32,10 +32,10 @@ type glyph struct {
 	dx, dy, w, h int
 	cov          []uint8
 	advance      fixed.Int26_6
-	// tokens are its rows in each ink, tokenized when first needed; px
+	// boxes are its rows in each ink, tokenized when first needed; px
 	// its pixels in each ink.
-	tokens [len(inks)][]glyphRow
-	px     [len(inks)][]uint8
+	boxes [len(inks)]*boxCode
+	px    [len(inks)][]uint8
 	// last is where it last stood apart in each ink.
 	last [len(inks)]seen
 }

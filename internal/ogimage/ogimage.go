@@ -120,18 +120,26 @@ type Drawer struct {
 	frame  []uint8 // raw before any text
 	// paper tells the rows of the frame that are paper only (all zeros).
 	paper [Height]bool
-	// frameRows are the frame's rows that are not paper, tokenized (each
-	// run of them as one box), for the cards whose text keeps off them.
-	frameRows [Height]glyphRow
+	// frameBox is, for each of the frame's rows that are not paper, its
+	// run of them tokenized as one box, for the cards whose text keeps
+	// off them.
+	frameBox [Height]*boxCode
+	// frameBoxes are the frame's boxes, each once; frameID[y] is the id
+	// of frameBox[y] among the encoder's boxes, which begin with them.
+	frameBoxes []*boxCode
+	frameID    [Height]int32
 	// frameRun is, for each such row, the rows of its run.
 	frameRun [Height]span
 	// ink is, for each row text was drawn on, the columns of raw it
 	// touched (lo < hi); for the others lo >= hi.
 	ink [Height]span
+	// complete tells the rows whose pixels the encoder reads (finish).
+	complete [Height]bool
 	// placed are the glyphs of the card being drawn; byRow the indices
 	// of those on each row; out the pieces the encoder codes.
 	placed []placement
 	boxes  []box
+	byX    []uint64
 	byRow  [Height][]int32
 	out    []piece
 	serial uint64
@@ -194,10 +202,13 @@ func NewDrawer(f Fonts) (*Drawer, error) {
 		for end < Height && !d.paper[end] {
 			end++
 		}
-		copy(d.frameRows[y:end], boxRows(d.frame[y*rowLen:end*rowLen], rowLen, end-y))
+		box := boxRows(d.frame[y*rowLen:end*rowLen], rowLen, end-y)
 		for k := y; k < end; k++ {
 			d.frameRun[k] = span{y, end}
+			d.frameBox[k] = box
+			d.frameID[k] = int32(1 + len(d.frameBoxes))
 		}
+		d.frameBoxes = append(d.frameBoxes, box)
 		y = end
 	}
 	d.enc = newEncoder()
@@ -242,6 +253,11 @@ func sharedCodes(f Fonts) *codeSet {
 // as they were.
 func (d *Drawer) makeCodes() ([parts]*codes, error) {
 	defer func() { d.codes, d.counts = [parts]*codes{}, nil }()
+	// The first pass writes in codes for any palette index.
+	any := fixedCodes(&[numLitLen]uint32{}, &[numDist]uint32{}, len(palette))
+	for p := range parts {
+		d.codes[p] = any
+	}
 	for range 2 {
 		d.counts = &[parts]symbolCounts{}
 		for _, c := range samples {
@@ -274,6 +290,12 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 		*s = norm.NFC.String(*s)
 	}
 	d.begin()
+	d.layout(c)
+	return d.finish(), nil
+}
+
+// layout places the card's glyphs.
+func (d *Drawer) layout(c Card) {
 	const measure = Width - 2*margin
 	d.text(d.site, d.site.fit(c.Site, measure), margin, 88, inkMuted)
 	y := 175
@@ -315,7 +337,6 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 			d.text(d.label, d.label.fit(c.FigureLabel, room), x+gap, Height-85, inkMuted)
 		}
 	}
-	return d.finish(), nil
 }
 
 // begin starts a card: the canvas back to the frame, no glyph placed.
@@ -378,7 +399,21 @@ func (d *Drawer) block(at, part int) block {
 
 // finish draws the glyphs placed and returns the card as PNG.
 func (d *Drawer) finish() []byte {
+	d.enc.z.boxes = append(append(d.enc.z.boxes[:0], nil), d.frameBoxes...)
 	d.standApart()
+	d.blocks()
+	scan := d.pieces()
+	// The encoder reads the canvas only where it compresses spans as
+	// they lie: on their rows and the rows above. Elsewhere it writes
+	// glyphs' coded rows and needs no pixels, so none are drawn there.
+	clear(d.complete[:])
+	for _, p := range scan {
+		if p.box == 0 {
+			y := p.lo / rowLen
+			d.complete[y] = true
+			d.complete[max(y-1, 0)] = true
+		}
+	}
 	for _, p := range d.placed {
 		if p.apart {
 			d.copyIn(p)
@@ -386,8 +421,7 @@ func (d *Drawer) finish() []byte {
 			d.blit(p.g, p.x-p.g.dx, p.y-p.g.dy, p.ink)
 		}
 	}
-	d.blocks()
-	return d.enc.encode(d.raw, d.pieces())
+	return d.enc.encode(d.raw, scan)
 }
 
 // text draws s with its baseline's left end at (x, y) and returns where
@@ -401,7 +435,7 @@ func (d *Drawer) text(f *face, s string, x, y int, ink int) int {
 		}
 		g := f.glyph(r)
 		if x := dot.Round(); g.w > 0 && g.h > 0 {
-			d.placed = append(d.placed, placement{g: g, ink: ink, x: x + g.dx, y: y + g.dy})
+			d.placed = append(d.placed, placement{g: g, ink: ink, x: x + g.dx, y: y + g.dy, w: g.w, h: g.h})
 		}
 		dot += g.advance
 		prev = r
@@ -409,12 +443,15 @@ func (d *Drawer) text(f *face, s string, x, y int, ink int) int {
 	return dot.Ceil()
 }
 
-// copyIn draws a glyph that stands apart: on paper and alone in its box,
-// its pixels are its rows' bytes.
+// copyIn draws the complete rows of a glyph that stands apart: on paper
+// and alone in its box, its pixels are its rows' bytes.
 func (d *Drawer) copyIn(p placement) {
 	px := p.g.pixels(p.ink)
 	w := p.g.w
 	for j := range p.g.h {
+		if !d.complete[p.y+j] {
+			continue
+		}
 		copy(d.raw[(p.y+j)*rowLen+1+p.x:], px[j*w:(j+1)*w])
 		in := &d.ink[p.y+j]
 		in.lo = min(in.lo, 1+p.x)

@@ -263,9 +263,14 @@ func sortParts(ps []*coPart) {
 
 // streamCompany writes the company page of a streaming build's group of
 // briefs (one company's, or one brief without a company) and drops what
-// the build read of them: nothing renders them again.
-func (b *Builder) streamCompany(group []*entry, r *chart.Renderer) {
-	b.drawCards(group)
+// the build read of them: nothing renders them again. Their cards are
+// drawn now, or left in cards when it is not nil.
+func (b *Builder) streamCompany(group []*entry, r *chart.Renderer, cards *cardQueue) {
+	if cards != nil {
+		cards.add(group)
+	} else {
+		b.drawCards(group)
+	}
 	key := group[0].key
 	var parts []*coPart
 	for _, e := range group {

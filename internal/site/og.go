@@ -1,7 +1,9 @@
 package site
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"crypto/sha256"
@@ -117,10 +119,7 @@ func (b *Builder) remember(name string, data []byte, drawn bool) {
 }
 
 // drawCards draws and writes the cards of a company's briefs that a
-// streaming build left for later (rendered.ogLater). Drawn in a row, the
-// drawer's glyphs, tables and canvas stay in the CPU's caches; drawn
-// between pages, each card began with them pushed out by the page's
-// rendering, and cost half as much again.
+// streaming build left for later (rendered.ogLater), now.
 func (b *Builder) drawCards(group []*entry) {
 	for _, e := range group {
 		r := e.good
@@ -128,13 +127,109 @@ func (b *Builder) drawCards(group []*entry) {
 			continue
 		}
 		r.ogLater = false
-		data := b.ogImage(r.og)
-		if data == nil {
-			continue
-		}
-		if err := b.opts.Sink.WriteFile(r.og.path(), data); err != nil {
+		if err := b.writeCard(r.og); err != nil {
 			e.errs.Add(&diag.Error{File: e.path, Msg: fmt.Sprintf("writing output: %v", err), Err: err})
 			e.good = nil
 		}
+	}
+}
+
+// writeCard draws (or finds) a card and writes it to the sink.
+func (b *Builder) writeCard(og *ogSpec) error {
+	data := b.ogImage(og)
+	if data == nil {
+		return nil
+	}
+	return b.opts.Sink.WriteFile(og.path(), data)
+}
+
+// cardBatch is how many cards a streaming build's worker draws in a row:
+// drawn one after another, a drawer's glyphs, tables and canvas stay in
+// the CPU's caches; drawn a company's few at a time between pages, each
+// card began with them pushed out by the pages' rendering and cost twice
+// as much.
+const cardBatch = 128
+
+// cardsLeft is how many cards a streaming build leaves, in all, to draw
+// while it writes the lists, the feed and the sitemap, which keep only
+// one core busy. A few thousand fill that time at 10,000 briefs; more
+// would only hold more in memory.
+var cardsLeft = 4096
+
+// A cardQueue is one worker's cards left for later, with the brief each
+// is for (for errors).
+type cardQueue struct {
+	b *Builder
+	// keep is how many cards the queue leaves for the end.
+	keep  int
+	cards []queuedCard
+}
+
+type queuedCard struct {
+	path string
+	og   *ogSpec
+}
+
+// add leaves the cards of a company's briefs for later, and draws the
+// oldest cardBatch once more than keep are left.
+func (q *cardQueue) add(group []*entry) {
+	for _, e := range group {
+		if r := e.good; r != nil && r.ogLater {
+			r.ogLater = false
+			// Copies: a brief's strings may point into its source.
+			c := r.og.card
+			c.Site, c.Kicker, c.Title = strings.Clone(c.Site), strings.Clone(c.Kicker), strings.Clone(c.Title)
+			c.Figure, c.FigureLabel = strings.Clone(c.Figure), strings.Clone(c.FigureLabel)
+			q.cards = append(q.cards, queuedCard{strings.Clone(e.path), &ogSpec{card: c, name: r.og.name, id: r.og.id}})
+		}
+	}
+	if len(q.cards) >= q.keep+cardBatch {
+		for _, err := range q.draw(context.Background(), cardBatch) {
+			q.b.recs.addErr(err)
+		}
+	}
+}
+
+// draw draws and writes the n oldest cards left, and returns the errors
+// of those that could not be written. The briefs' records are kept
+// already, so such an error is the build's (which then publishes
+// nothing).
+func (q *cardQueue) draw(ctx context.Context, n int) diag.List {
+	var errs diag.List
+	for i, c := range q.cards[:n] {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := q.b.writeCard(c.og); err != nil {
+			errs.Add(&diag.Error{File: c.path, Msg: fmt.Sprintf("writing output: %v", err), Err: err})
+		}
+		q.cards[i] = queuedCard{}
+	}
+	q.cards = q.cards[:copy(q.cards, q.cards[n:])]
+	return errs
+}
+
+// drawCardsLeft starts drawing the cards a streaming build's workers
+// left, one goroutine per worker, and returns a function that waits for
+// them and returns the errors of cards that could not be written.
+func (b *Builder) drawCardsLeft(ctx context.Context) func() diag.List {
+	queues := b.cardQueues
+	b.cardQueues = nil
+	errs := make([]diag.List, len(queues))
+	var wg sync.WaitGroup
+	for i, q := range queues {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = q.draw(ctx, len(q.cards))
+		}()
+	}
+	return func() diag.List {
+		wg.Wait()
+		var all diag.List
+		for _, e := range errs {
+			all.Extend(e)
+		}
+		return all
 	}
 }

@@ -93,6 +93,13 @@ func (rs *records) intern(s string) uint32 {
 	return n
 }
 
+// addErr keeps an error of a brief whose record may be kept already.
+func (rs *records) addErr(err *diag.Error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.errs.Add(err)
+}
+
 // add keeps the errors of a brief whose pages are written, and its record
 // if it may be published.
 func (rs *records) add(e *entry, publish bool) {

@@ -196,6 +196,9 @@ type Builder struct {
 	companies map[string]*company
 	ogMu      sync.Mutex
 	ogCache   map[string][]byte
+	// cardQueues are the cards a streaming build's workers left to draw
+	// at the end (drawCardsLeft).
+	cardQueues []*cardQueue
 	// ogWritten holds the images a streaming build has written, by
 	// ogSpec.id: at 100,000 briefs, names as strings were ~10 MB that the
 	// collector scans, which raised the build's memory limit (gctune)
@@ -292,11 +295,23 @@ func (b *Builder) BuildContext(ctx context.Context) (*Output, diag.List) {
 	b.ogWritten = nil
 	b.filings = sec.NewCache(b.fsys)
 	b.render(ctx, briefPaths)
+	// The cards a streaming build left are drawn while the lists are
+	// written, which keep only one core busy.
+	cardErrs := b.drawCardsLeft(ctx)
 	if ctx.Err() != nil {
+		cardErrs()
 		b.entries, b.companies = map[string]*entry{}, nil
 		return nil, errs
 	}
-	return b.assemble(errs)
+	out, errs := b.assemble(errs)
+	if more := cardErrs(); len(more) > 0 {
+		errs.Extend(more)
+		errs.Sort()
+	}
+	if ctx.Err() != nil {
+		return nil, errs
+	}
+	return out, errs
 }
 
 // Update re-renders after the given source paths changed (were edited,
@@ -646,7 +661,7 @@ func (b *Builder) renderEntries(ctx context.Context, todo []*entry) {
 				b.renderOne(e, r)
 			}
 			if b.opts.Sink != nil && err == nil {
-				b.streamCompany(jobs[i], r)
+				b.streamCompany(jobs[i], r, nil)
 			}
 		}
 	})
@@ -725,8 +740,13 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 	}
 	b.companies = map[string]*company{}
 	b.recs = newRecords(len(paths))
+	var queuesMu sync.Mutex
 	parallel(ctx, len(jobs), func() func(int) {
 		r, rerr := chart.NewRenderer()
+		cards := &cardQueue{b: b, keep: cardsLeft / runtime.GOMAXPROCS(0)}
+		queuesMu.Lock()
+		b.cardQueues = append(b.cardQueues, cards)
+		queuesMu.Unlock()
 		return func(j int) {
 			group := make([]*entry, 0, len(jobs[j]))
 			key := ""
@@ -795,7 +815,7 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 				b.renderOne(e, r)
 			}
 			if rerr == nil {
-				b.streamCompany(group, r)
+				b.streamCompany(group, r, cards)
 			}
 			for _, e := range group {
 				b.recs.add(e, e.good != nil && (b.opts.KeepLastGood || len(e.errs.Errors(b.opts.Strict)) == 0) && b.publishable(e.good.meta))
