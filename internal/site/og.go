@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -183,12 +184,38 @@ func (q *cardQueue) add(group []*entry) {
 			q.cards = append(q.cards, queuedCard{strings.Clone(e.path), &ogSpec{card: c, name: r.og.name, id: r.og.id}})
 		}
 	}
-	if len(q.cards) >= q.keep+cardBatch {
+	switch n := len(q.cards); {
+	case n < q.keep+cardBatch:
+		return
+	case n >= q.keep+maxLeftBehind:
+		q.b.drawSlots <- struct{}{} // too far behind: wait for a drawer
+	default:
+		select {
+		case q.b.drawSlots <- struct{}{}:
+		default:
+			return // maxDrawers workers are drawing: this one draws later
+		}
+	}
+	defer func() { <-q.b.drawSlots }()
+	for len(q.cards) >= q.keep+cardBatch {
 		for _, err := range q.draw(context.Background(), cardBatch) {
 			q.b.recs.addErr(err)
 		}
 	}
 }
+
+// maxDrawers is how many workers of a streaming build draw cards at once:
+// half of them, rounded up. Each drawer holds ~3 MB (canvas, frame, glyph
+// caches) to the end of the build, and the build's memory limit (gctune)
+// follows the live heap, so a drawer per worker raised a 100,000-brief
+// build's peak by as much; drawing is about a quarter of a cold build's
+// work, and the last cards are drawn while the lists keep one core busy,
+// so half the workers keep up with it.
+func maxDrawers() int { return (runtime.GOMAXPROCS(0) + 1) / 2 }
+
+// maxLeftBehind is how many cards beyond its keep a worker leaves while
+// others are drawing before it waits for a drawer.
+const maxLeftBehind = 4 * cardBatch
 
 // draw draws and writes the n oldest cards left, and returns the errors
 // of those that could not be written. The briefs' records are kept
@@ -221,6 +248,8 @@ func (b *Builder) drawCardsLeft(ctx context.Context) func() diag.List {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			b.drawSlots <- struct{}{}
+			defer func() { <-b.drawSlots }()
 			errs[i] = q.draw(ctx, len(q.cards))
 		}()
 	}

@@ -199,6 +199,9 @@ type Builder struct {
 	// cardQueues are the cards a streaming build's workers left to draw
 	// at the end (drawCardsLeft).
 	cardQueues []*cardQueue
+	// drawSlots holds a token for each worker drawing cards, at most
+	// maxDrawers: every drawer is kept to the end of the build.
+	drawSlots chan struct{}
 	// ogWritten holds the images a streaming build has written, by
 	// ogSpec.id: at 100,000 briefs, names as strings were ~10 MB that the
 	// collector scans, which raised the build's memory limit (gctune)
@@ -740,6 +743,7 @@ func (b *Builder) renderStreaming(ctx context.Context, paths []string) {
 	}
 	b.companies = map[string]*company{}
 	b.recs = newRecords(len(paths))
+	b.drawSlots = make(chan struct{}, maxDrawers())
 	var queuesMu sync.Mutex
 	parallel(ctx, len(jobs), func() func(int) {
 		r, rerr := chart.NewRenderer()
