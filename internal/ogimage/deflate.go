@@ -501,7 +501,7 @@ func cover(c *codes, data []byte, stride int, scan []piece, last, k, at int, lit
 		if n := p.lo - pos; !p.sameAbove(data, stride) || zerosAbove(pos, n) < n {
 			break
 		}
-		own += c.zerosCost(p.lo-pos, lit) + c.pieceCost(*p)
+		own += c.zerosCost(p.lo-pos, lit) + c.pieceCost(p)
 		pos, lit = p.hi, p.endsInk(data)
 	}
 	if j == k {
@@ -558,25 +558,25 @@ func (c *codes) zerosCost(n int, lit bool) int {
 	return bits + n*int(c.litN[0])
 }
 
-// runCost is the bits of n ≥ minMatch bytes coded as matches dist back.
+// runCost is the bits of n ≥ minMatch bytes coded as matches dist back,
+// as putRun splits them: matches of maxMatch, the last two shortened
+// when what would be left is shorter than minMatch.
 func (c *codes) runCost(n, dist int) int {
 	dc := distCode(dist)
 	per := int(c.distLens[dc]) + int(distExtra[dc])
-	bits := 0
-	for n > 0 {
-		l := min(n, maxMatch)
-		if n-l > 0 && n-l < minMatch {
-			l = n - minMatch
-		}
-		bits += int(c.litN[256+l]) + per
-		n -= l
+	full, rem := n/maxMatch, n%maxMatch
+	switch {
+	case rem == 0:
+		return full * (int(c.litN[256+maxMatch]) + per)
+	case rem >= minMatch || full == 0:
+		return full*(int(c.litN[256+maxMatch])+per) + int(c.litN[256+rem]) + per
 	}
-	return bits
+	return (full-1)*(int(c.litN[256+maxMatch])+per) + int(c.litN[256+maxMatch+rem-minMatch]) + int(c.litN[256+minMatch]) + 2*per
 }
 
 // pieceCost is the bits of a piece as tokenize codes it; a span to
 // compress counts as too many to keep (a match covering it is cheaper).
-func (c *codes) pieceCost(p piece) int {
+func (c *codes) pieceCost(p *piece) int {
 	if p.box == 0 {
 		return 1 << 30
 	}
