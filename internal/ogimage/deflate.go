@@ -18,16 +18,18 @@ import (
 // A block per part of the card, each with Huffman codes made for that
 // part (its inks), keeps the file small; a stretch the same as the row
 // above, glyph rows and all, is one match when that costs fewer bits.
+// Bits are written as they are decided, no token kept: a glyph's row is
+// its bits, coded once per drawer.
 type deflater struct {
 	// blocks are where the stream's blocks begin, in order, the first
-	// at 0, and the codes each is written with (nil to make codes for
-	// its tokens); none means one block with codes made for it.
+	// at 0, and the codes each is written with (nil: codes made for its
+	// symbols, counted in a first pass); none means one such block.
 	blocks []block
 	cur    int // the block being written
 	// boxes are what the pieces' box ids stand for (boxes[0] is none).
 	boxes []*boxCode
 	// first is the first block as last written, kept when it is not
-	// the last and its pieces are glyph rows only (see keepFirst).
+	// the last and its pieces are glyph rows only (see firstPieces).
 	first firstBlock
 	kept  int // how many times the first block was kept
 	// head is the last position of each hash, plus base: a position
