@@ -18,16 +18,18 @@ import (
 // A block per part of the card, each with Huffman codes made for that
 // part (its inks), keeps the file small; a stretch the same as the row
 // above, glyph rows and all, is one match when that costs fewer bits.
+// Bits are written as they are decided, no token kept: a glyph's row is
+// its bits, coded once per drawer.
 type deflater struct {
 	// blocks are where the stream's blocks begin, in order, the first
-	// at 0, and the codes each is written with (nil to make codes for
-	// its tokens); none means one block with codes made for it.
+	// at 0, and the codes each is written with (nil: codes made for its
+	// symbols, counted in a first pass); none means one such block.
 	blocks []block
 	cur    int // the block being written
 	// boxes are what the pieces' box ids stand for (boxes[0] is none).
 	boxes []*boxCode
 	// first is the first block as last written, kept when it is not
-	// the last and its pieces are glyph rows only (see keepFirst).
+	// the last and its pieces are glyph rows only (see firstPieces).
 	first firstBlock
 	kept  int // how many times the first block was kept
 	// head is the last position of each hash, plus base: a position
@@ -501,7 +503,7 @@ func cover(c *codes, data []byte, stride int, scan []piece, last, k, at int, lit
 		if n := p.lo - pos; !p.sameAbove(data, stride) || zerosAbove(pos, n) < n {
 			break
 		}
-		own += c.zerosCost(p.lo-pos, lit) + c.pieceCost(*p)
+		own += c.zerosCost(p.lo-pos, lit) + c.pieceCost(p)
 		pos, lit = p.hi, p.endsInk(data)
 	}
 	if j == k {
@@ -558,25 +560,25 @@ func (c *codes) zerosCost(n int, lit bool) int {
 	return bits + n*int(c.litN[0])
 }
 
-// runCost is the bits of n ≥ minMatch bytes coded as matches dist back.
+// runCost is the bits of n ≥ minMatch bytes coded as matches dist back,
+// as putRun splits them: matches of maxMatch, the last two shortened
+// when what would be left is shorter than minMatch.
 func (c *codes) runCost(n, dist int) int {
 	dc := distCode(dist)
 	per := int(c.distLens[dc]) + int(distExtra[dc])
-	bits := 0
-	for n > 0 {
-		l := min(n, maxMatch)
-		if n-l > 0 && n-l < minMatch {
-			l = n - minMatch
-		}
-		bits += int(c.litN[256+l]) + per
-		n -= l
+	full, rem := n/maxMatch, n%maxMatch
+	switch {
+	case rem == 0:
+		return full * (int(c.litN[256+maxMatch]) + per)
+	case rem >= minMatch || full == 0:
+		return full*(int(c.litN[256+maxMatch])+per) + int(c.litN[256+rem]) + per
 	}
-	return bits
+	return (full-1)*(int(c.litN[256+maxMatch])+per) + int(c.litN[256+maxMatch+rem-minMatch]) + int(c.litN[256+minMatch]) + 2*per
 }
 
 // pieceCost is the bits of a piece as tokenize codes it; a span to
 // compress counts as too many to keep (a match covering it is cheaper).
-func (c *codes) pieceCost(p piece) int {
+func (c *codes) pieceCost(p *piece) int {
 	if p.box == 0 {
 		return 1 << 30
 	}

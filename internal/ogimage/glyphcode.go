@@ -9,9 +9,10 @@ import (
 // frame inside their box. Such a glyph's rows compress the same wherever
 // it stands, if its tokens refer only to its own box (a match's distance
 // is the same wherever the box is). So each glyph, in each ink, is
-// tokenized once per drawer; a card copies its glyphs' tokens and adds
-// their checksums' parts in one step, and only the rest of the ink (glyphs
-// that touch another) is compressed per card.
+// tokenized and coded once per drawer; a card writes its glyphs' rows'
+// bits and adds their checksums' parts in one step, and only the rest of
+// the ink (glyphs that touch another) is compressed per card, the only
+// part of the canvas the encoder reads (see Drawer.finish).
 
 // A boxCode is a box's rows (a glyph's in an ink, or a run of the
 // frame's rows): each row's tokens, and their bits in the codes last used.

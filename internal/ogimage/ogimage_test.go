@@ -716,3 +716,20 @@ func TestCardSize(t *testing.T) {
 		t.Errorf("cards of %d bytes on average, want at most 20,000", avg)
 	}
 }
+
+// runCost is the bits putRun writes, for runs across a row and more, one
+// byte back and one row up.
+func TestRunCost(t *testing.T) {
+	d := newDrawer(t)
+	for _, c := range d.codes {
+		for _, dist := range []int{1, 7, rowLen} {
+			for n := minMatch; n < 3*rowLen; n++ {
+				var w bitWriter
+				c.putRun(&w, nil, n, dist)
+				if got, want := c.runCost(n, dist), w.n*8+int(w.nacc); got != want {
+					t.Fatalf("runCost(%d, %d) = %d, putRun writes %d bits", n, dist, got, want)
+				}
+			}
+		}
+	}
+}
