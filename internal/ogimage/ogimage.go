@@ -144,6 +144,8 @@ type Drawer struct {
 	out    []piece
 	serial uint64
 	enc    *encoder
+	// scratch is Draw's buffer, kept from card to card.
+	scratch []byte
 	// codes are each part's Huffman codes, made from sample cards.
 	codes [parts]*codes
 	// parts are where each part of the card being drawn begins.
@@ -284,6 +286,14 @@ func (d *Drawer) fill(r image.Rectangle, ix uint8) {
 
 // Draw renders the card as PNG. The bytes are the caller's to keep.
 func (d *Drawer) Draw(c Card) ([]byte, error) {
+	data, err := d.AppendDraw(d.scratch[:0], c)
+	d.scratch = data
+	return bytes.Clone(data), err
+}
+
+// AppendDraw appends the card as PNG to dst: a caller that writes many
+// cards can reuse its buffers.
+func (d *Drawer) AppendDraw(dst []byte, c Card) ([]byte, error) {
 	// Composed (NFC), an accent typed as a combining mark (as macOS pastes
 	// text) is drawn with the font's precomposed glyph.
 	for _, s := range []*string{&c.Site, &c.Kicker, &c.Title, &c.Figure, &c.FigureLabel} {
@@ -291,7 +301,7 @@ func (d *Drawer) Draw(c Card) ([]byte, error) {
 	}
 	d.begin()
 	d.layout(c)
-	return d.finish(), nil
+	return d.finish(dst), nil
 }
 
 // layout places the card's glyphs.
@@ -398,7 +408,7 @@ func (d *Drawer) block(at, part int) block {
 }
 
 // finish draws the glyphs placed and returns the card as PNG.
-func (d *Drawer) finish() []byte {
+func (d *Drawer) finish(dst []byte) []byte {
 	d.enc.z.boxes = append(append(d.enc.z.boxes[:0], nil), d.frameBoxes...)
 	d.standApart()
 	d.blocks()
@@ -421,7 +431,7 @@ func (d *Drawer) finish() []byte {
 			d.blit(p.g, p.x-p.g.dx, p.y-p.g.dy, p.ink)
 		}
 	}
-	return d.enc.encode(d.raw, scan)
+	return d.enc.encode(dst, d.raw, scan)
 }
 
 // text draws s with its baseline's left end at (x, y) and returns where

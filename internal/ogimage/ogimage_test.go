@@ -550,7 +550,7 @@ func TestTextOnTheFrame(t *testing.T) {
 		if y > 120 {
 			d.text(d.title, "ÅÉ", 700, y-100, inkText)
 		}
-		img := decode(t, d.finish())
+		img := decode(t, d.finish(nil))
 		if !rowsEqual(img, d) {
 			t.Fatalf("baseline %d: the PNG differs from the canvas", y)
 		}
@@ -731,5 +731,18 @@ func TestRunCost(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// AppendDraw appends the PNG Draw returns, after what dst held.
+func TestAppendDraw(t *testing.T) {
+	d := newDrawer(t)
+	want := mustDraw(t, d, typical)
+	got, err := d.AppendDraw([]byte("prefix"), typical)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(got, []byte("prefix")) || !bytes.Equal(got[len("prefix"):], want) {
+		t.Errorf("appended %d bytes, want prefix then Draw's %d", len(got), len(want))
 	}
 }

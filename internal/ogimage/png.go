@@ -1,7 +1,6 @@
 package ogimage
 
 import (
-	"bytes"
 	"encoding/binary"
 	"hash/crc32"
 )
@@ -15,40 +14,36 @@ import (
 const rowLen = 1 + Width
 
 type encoder struct {
-	z   deflater
-	out bytes.Buffer
-	buf []byte
+	z deflater
 }
 
 func newEncoder() *encoder { return &encoder{} }
 
-// encode returns raw (Height scanlines) as a PNG. Outside the pieces in
-// scan, raw is zeros.
-func (e *encoder) encode(raw []uint8, scan []piece) []byte {
-	e.out.Reset()
-	out := &e.out
-	out.WriteString("\x89PNG\r\n\x1a\n")
+// encode appends raw (Height scanlines) as a PNG to dst. Outside the
+// pieces in scan, raw is zeros.
+func (e *encoder) encode(dst []byte, raw []uint8, scan []piece) []byte {
+	dst = append(dst, "\x89PNG\r\n\x1a\n"...)
 	var ihdr [13]byte
 	binary.BigEndian.PutUint32(ihdr[0:], Width)
 	binary.BigEndian.PutUint32(ihdr[4:], Height)
 	ihdr[8], ihdr[9] = 8, 3 // 8-bit palette indices
-	chunk(out, "IHDR", ihdr[:])
-	chunk(out, "PLTE", plte)
-	e.buf = e.z.zlib(e.buf[:0], raw, rowLen, scan)
-	chunk(out, "IDAT", e.buf)
-	chunk(out, "IEND", nil)
-	return bytes.Clone(out.Bytes())
+	dst = chunk(dst, "IHDR", ihdr[:])
+	dst = chunk(dst, "PLTE", plte)
+	// IDAT, compressed in place: its length is known after.
+	at := len(dst)
+	dst = append(dst, 0, 0, 0, 0, 'I', 'D', 'A', 'T')
+	dst = e.z.zlib(dst, raw, rowLen, scan)
+	binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-8))
+	dst = binary.BigEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[at+4:]))
+	return chunk(dst, "IEND", nil)
 }
 
-func chunk(out *bytes.Buffer, kind string, data []byte) {
-	var n [4]byte
-	binary.BigEndian.PutUint32(n[:], uint32(len(data)))
-	out.Write(n[:])
-	start := out.Len()
-	out.WriteString(kind)
-	out.Write(data)
-	binary.BigEndian.PutUint32(n[:], crc32.ChecksumIEEE(out.Bytes()[start:]))
-	out.Write(n[:])
+func chunk(dst []byte, kind string, data []byte) []byte {
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(data)))
+	start := len(dst)
+	dst = append(dst, kind...)
+	dst = append(dst, data...)
+	return binary.BigEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:]))
 }
 
 var plte = func() []byte {

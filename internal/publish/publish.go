@@ -187,6 +187,7 @@ func (s *Stage) key(p string) pathKey {
 type writeJob struct {
 	path string
 	data []byte
+	done func() // called once data is written, or failed to be
 }
 
 // writers is how many files are written at once.
@@ -249,6 +250,9 @@ func (s *Stage) write() {
 		err := s.mkdir(filepath.Dir(j.path))
 		if err == nil {
 			err = s.put(j.path, j.data)
+		}
+		if j.done != nil {
+			j.done()
 		}
 		if err != nil {
 			s.mu.Lock()
@@ -334,6 +338,12 @@ func (s *Stage) wait() error {
 // writing; data must not change afterwards. A write that fails is reported
 // by Commit, or by the next WriteFile.
 func (s *Stage) WriteFile(name string, data []byte) error {
+	return s.WriteFileThen(name, data, nil)
+}
+
+// WriteFileThen is WriteFile that calls done once data is written, or
+// failed to be, when it returns no error: the caller may then reuse data.
+func (s *Stage) WriteFileThen(name string, data []byte, done func()) error {
 	p := filepath.Join(s.dir, filepath.FromSlash(name))
 	if !strings.HasPrefix(p, s.dir+string(filepath.Separator)) {
 		return fmt.Errorf("output path %q leaves the output folder", name)
@@ -351,7 +361,7 @@ func (s *Stage) WriteFile(name string, data []byte) error {
 	if closed {
 		return errors.New("output already committed or aborted")
 	}
-	s.jobs <- writeJob{p, data}
+	s.jobs <- writeJob{p, data, done}
 	return nil
 }
 

@@ -374,3 +374,40 @@ func TestFreshFolderFindsFileWrittenTwice(t *testing.T) {
 		t.Errorf("a failed build was swapped in")
 	}
 }
+
+// WriteFileThen calls done once the file is written, and not before: the
+// caller may then reuse the bytes, and what it wrote is on disk.
+func TestWriteFileThen(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	st, err := Begin(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	done := map[string]bool{}
+	for i := range 50 {
+		name := fmt.Sprintf("og/%d.png", i)
+		data := []byte(name)
+		if err := st.WriteFileThen(name, data, func() {
+			got, err := os.ReadFile(filepath.Join(st.dir, filepath.FromSlash(name)))
+			mu.Lock()
+			defer mu.Unlock()
+			done[name] = err == nil && string(got) == name
+			copy(data, "reused") // the caller's again
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		name := fmt.Sprintf("og/%d.png", i)
+		if !done[name] {
+			t.Errorf("%s: done not called, or called before it was written", name)
+		}
+		if read(t, filepath.Join(out, filepath.FromSlash(name))) != name {
+			t.Errorf("%s: not written as given", name)
+		}
+	}
+}
