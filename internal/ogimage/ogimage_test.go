@@ -374,8 +374,9 @@ func buildCard(i int) Card {
 }
 
 // BenchmarkDrawBuild is a build worker's cost per image in the site's
-// fonts, a different card each time: ≤ 0.25 ms of CPU (cpu-ns/op, the
-// collector included) and files ≤ 20 KB (max-bytes/image).
+// fonts, a different card each time: CPU (cpu-ns/op, the collector
+// included), what the default build pays over --no-og for each brief, and
+// files ≤ 20 KB (max-bytes/image).
 func BenchmarkDrawBuild(b *testing.B) {
 	d, err := NewDrawer(buildFonts(b))
 	if err != nil {

@@ -303,19 +303,12 @@ func (s *Stage) put(p string, data []byte) error {
 // create writes a new file in a fresh folder, where nothing stands but
 // what this build wrote.
 func create(p string, data []byte) error {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	err := createFile(p, data)
 	if errors.Is(err, fs.ErrExist) {
 		if st, serr := os.Lstat(p); serr == nil && st.IsDir() {
 			return fmt.Errorf("output path %s is both a file and a folder", p)
 		}
 		return fmt.Errorf("output file %s written twice", p)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
 	}
 	return err
 }
