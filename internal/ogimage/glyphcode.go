@@ -2,6 +2,7 @@ package ogimage
 
 import (
 	"bytes"
+	"math"
 	"slices"
 )
 
@@ -198,20 +199,18 @@ type placement struct {
 	rows []rowInfo
 	// dist is how far before it the same glyph stands apart on the same
 	// line, or 0.
-	dist  int
+	dist int
+	// id is box's number among the encoder's boxes.
 	id    int32
 	apart bool
-	// box is g's rows in ink, when it stands apart, and id its number
-	// among the encoder's boxes.
+	// box is g's rows in ink, when it stands apart.
 	box *boxCode
 	g   *glyph
 	ink int
 	h   int
 }
 
-// minX is below any glyph's left edge: a glyph begins at most a few
-// pixels left of where its text does, and text is never set far left of
-// the canvas.
+// minX is far below any left edge a glyph on the canvas or near it has.
 const minX = -1 << 20
 
 // A box is placement k's pixels: [x0, x1) × [y0, y1).
@@ -232,7 +231,8 @@ func (d *Drawer) standApart() {
 	// fastest): each is compared with those that begin before it ends.
 	keys := d.byX[:0]
 	for k, p := range ps {
-		keys = append(keys, uint64(p.x-minX)<<32|uint64(k))
+		// Clamped: a box that far off the canvas meets none on it.
+		keys = append(keys, uint64(min(max(p.x-minX, 0), math.MaxUint32))<<32|uint64(k))
 	}
 	slices.Sort(keys)
 	d.byX = keys

@@ -154,8 +154,8 @@ type rendered struct {
 	charts int
 	og     *ogSpec
 	ogData []byte
-	// ogLater: a streaming build draws and writes the card with the rest
-	// of its company's cards (drawCards), not with the page.
+	// ogLater: a streaming build draws and writes the card later, with
+	// other cards (cardQueue, or drawCards), not with the page.
 	ogLater bool
 	// co is what the company's pages need of the brief (nil: no company).
 	co *coPart
