@@ -58,19 +58,28 @@ func (b *Builder) ogImage(o *ogSpec) []byte {
 		b.remember(o.name, data, false)
 		return data
 	}
-	d, err := b.ogDrawer()
-	if err != nil {
-		return nil
-	}
-	data, err = d.Draw(o.card)
-	b.ogMu.Lock()
-	b.ogIdle = append(b.ogIdle, d)
-	b.ogMu.Unlock()
-	if err != nil {
+	if err := b.withDrawer(func(d *ogimage.Drawer) (err error) {
+		data, err = d.Draw(o.card)
+		return err
+	}); err != nil {
 		return nil
 	}
 	b.remember(o.name, data, true)
 	return data
+}
+
+// withDrawer calls f with an idle drawer, made if none is, and leaves the
+// drawer idle again.
+func (b *Builder) withDrawer(f func(*ogimage.Drawer) error) error {
+	d, err := b.ogDrawer()
+	if err != nil {
+		return err
+	}
+	err = f(d)
+	b.ogMu.Lock()
+	b.ogIdle = append(b.ogIdle, d)
+	b.ogMu.Unlock()
+	return err
 }
 
 // previousCard returns o's image from the previous output, or nil.
@@ -172,21 +181,18 @@ var cardBufs = sync.Pool{New: func() any { return new([]byte) }}
 // drawCardInto draws a card into a pooled buffer and writes it to rs,
 // which returns the buffer to the pool once written.
 func (b *Builder) drawCardInto(rs releasingSink, og *ogSpec) error {
-	d, err := b.ogDrawer()
-	if err != nil {
+	buf := cardBufs.Get().(*[]byte)
+	if err := b.withDrawer(func(d *ogimage.Drawer) (err error) {
+		*buf, err = d.AppendDraw((*buf)[:0], og.card)
+		return err
+	}); err != nil {
+		cardBufs.Put(buf)
 		return nil // as ogImage: a card that cannot be drawn is left out
 	}
-	buf := cardBufs.Get().(*[]byte)
-	data, err := d.AppendDraw((*buf)[:0], og.card)
 	b.ogMu.Lock()
-	b.ogIdle = append(b.ogIdle, d)
 	b.OGDrawn++
 	b.ogMu.Unlock()
-	*buf = data
-	if err != nil {
-		cardBufs.Put(buf)
-		return nil
-	}
+	data := *buf
 	if err := rs.WriteFileThen(og.path(), data, func() { cardBufs.Put(buf) }); err != nil {
 		cardBufs.Put(buf)
 		return err
